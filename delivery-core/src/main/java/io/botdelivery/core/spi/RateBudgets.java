@@ -1,0 +1,61 @@
+package io.botdelivery.core.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The budgets a {@link RateLimiter} enforces. {@link #telegramDefaults()} are Telegram's published limits: 30 msg/s
+ * for the bot, 1 msg/s per private chat, 20 per minute per group or channel, and 1000 msg/s in the paid-broadcast lane.
+ *
+ * @param global        every standard send of the bot
+ * @param privateChat   each private chat (positive chat id)
+ * @param groupChat     each group, supergroup or channel (negative chat id)
+ * @param paidBroadcast sends with {@code allow_paid_broadcast}, instead of {@code global}
+ */
+public record RateBudgets(Budget global, Budget privateChat, Budget groupChat, Budget paidBroadcast) {
+    public RateBudgets {
+        Objects.requireNonNull(global, "global");
+        Objects.requireNonNull(privateChat, "privateChat");
+        Objects.requireNonNull(groupChat, "groupChat");
+        Objects.requireNonNull(paidBroadcast, "paidBroadcast");
+    }
+
+    public static RateBudgets telegramDefaults() {
+        return new RateBudgets(
+                Budget.perSecond(30),
+                Budget.perSecond(1),
+                Budget.of(20, Duration.ofMinutes(1)),
+                Budget.perSecond(1000));
+    }
+
+    /** The budget of the chat scope for this chat id. */
+    public Budget chatBudget(long chatId) {
+        return chatId < 0 ? groupChat : privateChat;
+    }
+
+    /** The budget of the bot-wide scope for this lane. */
+    public Budget laneBudget(boolean paidBroadcast) {
+        return paidBroadcast ? this.paidBroadcast : global;
+    }
+
+    public RateBudgets withGlobal(Budget b) {
+        return new RateBudgets(b, privateChat, groupChat, paidBroadcast);
+    }
+
+    public RateBudgets withPrivateChat(Budget b) {
+        return new RateBudgets(global, b, groupChat, paidBroadcast);
+    }
+
+    public RateBudgets withGroupChat(Budget b) {
+        return new RateBudgets(global, privateChat, b, paidBroadcast);
+    }
+
+    public RateBudgets withPaidBroadcast(Budget b) {
+        return new RateBudgets(global, privateChat, groupChat, b);
+    }
+
+    /** Every budget scaled to 1/n: what one of n instances may use alone when they cannot coordinate. */
+    public RateBudgets share(int n) {
+        return new RateBudgets(global.share(n), privateChat, groupChat.share(n), paidBroadcast.share(n));
+    }
+}

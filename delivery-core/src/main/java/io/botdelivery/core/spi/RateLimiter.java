@@ -1,0 +1,36 @@
+package io.botdelivery.core.spi;
+
+import java.time.Duration;
+
+/**
+ * Keeps sends within Telegram's budgets: the bot-wide budget (or the paid-broadcast lane) and the recipient chat's
+ * budget, decided together.
+ *
+ * <p><b>Contract.</b> Implementations are thread-safe. In any sliding window, the slots granted never exceed any
+ * budget (for every scope, across every caller sharing the limiter). Decisions are all-or-nothing: a denial consumes
+ * nothing in any scope. Methods do not block on the budget; they may do one round trip to shared storage. Null
+ * arguments throw {@link NullPointerException}.
+ */
+public interface RateLimiter {
+
+    /**
+     * Reserves {@code request.weight()} messages in the global (or paid-broadcast) scope and in the chat's scope, at
+     * the earliest time both allow, if that time is no later than now + {@code horizon}.
+     *
+     * <p>A weight larger than a scope's burst is granted with the delay that gives the budget back in full: the request
+     * waits until the whole weight fits, it is never split or refused for being large.
+     *
+     * @return {@link Reservation.Granted} with the delay before the send may go, or {@link Reservation.Denied} naming
+     *         the scope that denied and when to come back; nothing is consumed on denial
+     * @throws RateLimiterUnavailableException if the limiter cannot decide (e.g. its shared storage is unreachable and
+     *         the configured policy is to fail closed); nothing may be sent
+     */
+    Reservation reserve(RateRequest request, Duration horizon);
+
+    /**
+     * Pauses a scope after Telegram answered 429 with {@code retry_after}: no slot in that scope is granted before
+     * now + {@code duration}, for every caller sharing the limiter. Only that scope: a chat penalty does not slow other
+     * chats. A shorter penalty never shortens a longer one already in force. Idempotent.
+     */
+    void penalize(LimitScope scope, Duration duration);
+}
