@@ -549,6 +549,33 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("when the store is down at completion, the engine keeps retrying the write and never resends")
+        void storeOutageAtCompletion() {
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(3);
+            io.botdelivery.core.spi.RetryStore flaky = (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("complete") && failures.getAndDecrement() > 0) {
+                            throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            engine.close();
+            engine = DeliveryEngine.builder().store(flaky).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
+                    .scheduler(scheduler).config(config("engine-flaky")).build().start();
+            engines.add(engine);
+            Submission s = submitText(USER, "paid pack");
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.IN_FLIGHT);
+
+            scheduler.advance(Duration.ofSeconds(10));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(sender.callCount()).isEqualTo(1);
+        }
+
+        @Test
         @DisplayName("a crashed engine's leased deliveries are taken over by another after the lease")
         void crashedEngineLeaseExpires() {
             limiter.script(Reservation.denied(Duration.ofSeconds(20), LimitScope.chat(USER)));
