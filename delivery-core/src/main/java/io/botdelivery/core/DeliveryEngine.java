@@ -98,6 +98,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         int redirects;
         boolean sendingNow;
         boolean cancelled;
+        /** Counts against maxConcurrentSends: from dispatch until its outcome (or denial). */
+        boolean holdsSlot;
         /** Due time while waiting on a timer (for release at shutdown). */
         Instant waitingUntil;
         TaskScheduler.Cancellable timer;
@@ -223,6 +225,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                 if (h.timer != null) {
                     h.timer.cancel();
                 }
+                releaseSlot(h);
             }
         }
         Instant now = clock.instant();
@@ -339,6 +342,14 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         }
     }
 
+    /** Gives back the delivery's place under maxConcurrentSends, once. Lock held. */
+    private void releaseSlot(Held h) {
+        if (h.holdsSlot) {
+            h.holdsSlot = false;
+            dispatching--;
+        }
+    }
+
     /** Starts as many ready deliveries as the concurrency cap and any global pause allow. */
     private void pump() {
         List<Held> toStart = new ArrayList<>();
@@ -359,6 +370,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             while (dispatching < config.maxConcurrentSends() && !ready.isEmpty()) {
                 Held h = ready.poll();
                 dispatching++;
+                h.holdsSlot = true;
                 toStart.add(h);
             }
         }
@@ -370,7 +382,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     private void reserveAndSend(Held h) {
         synchronized (lock) {
             if (h.cancelled || closing) {
-                dispatching--;
+                releaseSlot(h);
                 return;
             }
         }
@@ -401,7 +413,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         Instant now = clock.instant();
         boolean releaseChat = false;
         synchronized (lock) {
-            dispatching--;
+            releaseSlot(h);
             if (denied.scope().isGlobal()) {
                 Instant until = now.plus(denied.retryIn());
                 if (until.isAfter(globalPauseUntil)) {
@@ -438,11 +450,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             h.timer = null;
             h.waitingUntil = null;
             if (h.cancelled || closing) {
-                dispatching--;
-                if (closing && !h.cancelled) {
-                    // released by close(); nothing to do here
-                    return;
-                }
+                // cancelled, or close() hands it back to the store
+                releaseSlot(h);
                 return;
             }
             h.sendingNow = true;
@@ -470,7 +479,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             synchronized (lock) {
                 h.sendingNow = false;
                 sending--;
-                dispatching--;
+                releaseSlot(h);
                 lock.notifyAll();
             }
             pump();
@@ -886,6 +895,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                     if (h.timer != null) {
                         h.timer.cancel();
                     }
+                    releaseSlot(h);
                     held.remove(id);
                     ready.remove(h);
                     ChatLane lane = lanes.get(h.delivery.chatId());

@@ -413,6 +413,23 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("cancelling a delivery that waits for its slot frees its place for the next one")
+        void cancelWhileWaitingForSlot() {
+            engine.close();
+            engine = newEngine(config("engine-one-at-a-time").withMaxConcurrentSends(1));
+            scheduler.runDue();
+            limiter.script(Reservation.granted(Duration.ofSeconds(10)));
+            Submission waiting = submitText(USER, "slow");
+            Submission next = submitText(OTHER_USER, "next");
+            assertThat(sender.callCount()).isZero();
+
+            assertThat(engine.cancel(waiting.id())).isTrue();
+            scheduler.runDue();
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.request().chatId()).isEqualTo(OTHER_USER));
+            assertThat(stored(next.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a chat denial within maxInlineWait is retried from memory when the chat's slot comes")
         void chatDenialInMemory() {
             limiter.script(Reservation.denied(Duration.ofSeconds(3), LimitScope.chat(GROUP)));
