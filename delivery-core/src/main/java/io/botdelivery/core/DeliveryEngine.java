@@ -98,6 +98,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         int redirects;
         boolean sendingNow;
         boolean cancelled;
+        /** Counts against maxConcurrentSends: from dispatch until its outcome (or denial). */
+        boolean holdsSlot;
         /** Due time while waiting on a timer (for release at shutdown). */
         Instant waitingUntil;
         TaskScheduler.Cancellable timer;
@@ -223,6 +225,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                 if (h.timer != null) {
                     h.timer.cancel();
                 }
+                releaseSlot(h);
             }
         }
         Instant now = clock.instant();
@@ -339,6 +342,14 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         }
     }
 
+    /** Gives back the delivery's place under maxConcurrentSends, once. Lock held. */
+    private void releaseSlot(Held h) {
+        if (h.holdsSlot) {
+            h.holdsSlot = false;
+            dispatching--;
+        }
+    }
+
     /** Starts as many ready deliveries as the concurrency cap and any global pause allow. */
     private void pump() {
         List<Held> toStart = new ArrayList<>();
@@ -359,6 +370,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             while (dispatching < config.maxConcurrentSends() && !ready.isEmpty()) {
                 Held h = ready.poll();
                 dispatching++;
+                h.holdsSlot = true;
                 toStart.add(h);
             }
         }
@@ -370,7 +382,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     private void reserveAndSend(Held h) {
         synchronized (lock) {
             if (h.cancelled || closing) {
-                dispatching--;
+                releaseSlot(h);
                 return;
             }
         }
@@ -401,7 +413,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         Instant now = clock.instant();
         boolean releaseChat = false;
         synchronized (lock) {
-            dispatching--;
+            releaseSlot(h);
             if (denied.scope().isGlobal()) {
                 Instant until = now.plus(denied.retryIn());
                 if (until.isAfter(globalPauseUntil)) {
@@ -438,11 +450,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             h.timer = null;
             h.waitingUntil = null;
             if (h.cancelled || closing) {
-                dispatching--;
-                if (closing && !h.cancelled) {
-                    // released by close(); nothing to do here
-                    return;
-                }
+                // cancelled, or close() hands it back to the store
+                releaseSlot(h);
                 return;
             }
             h.sendingNow = true;
@@ -470,7 +479,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             synchronized (lock) {
                 h.sendingNow = false;
                 sending--;
-                dispatching--;
+                releaseSlot(h);
                 lock.notifyAll();
             }
             pump();
@@ -485,12 +494,14 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         if (outcome instanceof SendOutcome.Delivered delivered) {
             List<Long> ids = new ArrayList<>(d.messageIds());
             ids.addAll(delivered.messageIds());
-            if (!store.complete(d.id(), config.workerId(), ids, now)) {
-                log.warn("delivery {} was sent but its lease was lost; another worker may send it again", d.id());
-            }
             metrics.delivered.increment();
             metrics.latency.record(Duration.between(d.createdAt(), now));
-            finishLocally(h);
+            persist("complete delivery " + d.id(), () -> store.complete(d.id(), config.workerId(), ids, now), done -> {
+                if (!done) {
+                    log.warn("delivery {} was sent but its lease was lost; another worker may send it again", d.id());
+                }
+                finishLocally(h);
+            });
         } else if (outcome instanceof SendOutcome.RetryAfter retryAfter) {
             metrics.rateLimited.increment();
             limiter.penalize(retryAfter.scope(), retryAfter.retryAfter());
@@ -604,7 +615,15 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         h.delivery = new Delivery(d.id(), d.request(), state.chatId(), DeliveryStatus.IN_FLIGHT, state.attempts(),
                 state.deliveredItems(), state.messageIds(), state.lastError(), state.lastErrorClass(), d.createdAt(), now,
                 d.nextAttemptAt(), null, null);
-        if (store.recordAttempt(d.id(), config.workerId(), state, now)) {
+        boolean recorded;
+        try {
+            recorded = store.recordAttempt(d.id(), config.workerId(), state, now);
+        } catch (RuntimeException e) {
+            // keep it in memory and retry from there; the store learns the progress at the next write
+            log.warn("store unavailable, could not record attempt of delivery {} ({}); keeping it in memory", d.id(), e.toString());
+            return true;
+        }
+        if (recorded) {
             return true;
         }
         log.warn("delivery {} lost its lease; another worker has it", d.id());
@@ -649,15 +668,16 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         Delivery d = h.delivery;
         Instant now = clock.instant();
         AttemptState state = new AttemptState(attempts, d.chatId(), d.deliveredItems(), d.messageIds(), reason, failureClass);
-        boolean failed = store.fail(d.id(), config.workerId(), state, now, now.plus(config.leaseLength()));
-        finishLocally(h);
-        if (!failed) {
-            log.warn("delivery {} failed but its lease was lost; the new owner decides", d.id());
-            return;
-        }
-        metrics.failed(failureClass);
-        log.warn("delivery {} to chat {} FAILED ({}): {}", d.id(), d.chatId(), failureClass, reason);
-        scheduler.execute(() -> store.find(d.id()).ifPresent(this::notifyFailed));
+        persist("fail delivery " + d.id(), () -> store.fail(d.id(), config.workerId(), state, now, now.plus(config.leaseLength())), failed -> {
+            finishLocally(h);
+            if (!failed) {
+                log.warn("delivery {} failed but its lease was lost; the new owner decides", d.id());
+                return;
+            }
+            metrics.failed(failureClass);
+            log.warn("delivery {} to chat {} FAILED ({}): {}", d.id(), d.chatId(), failureClass, reason);
+            scheduler.execute(() -> store.find(d.id()).ifPresent(this::notifyFailed));
+        });
     }
 
     /** Configuration error (bad token): stop sending for a while, keep everything queued, tell the admin once. */
@@ -723,9 +743,33 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             }
             leaveLane(h);
         }
-        if (!store.reschedule(h.id(), config.workerId(), state, nextAttemptAt, clock.instant())) {
-            log.warn("delivery {} could not be released: its lease was lost", h.id());
+        Instant now = clock.instant();
+        persist("release delivery " + h.id(), () -> store.reschedule(h.id(), config.workerId(), state, nextAttemptAt, now), done -> {
+            if (!done) {
+                log.warn("delivery {} could not be released: its lease was lost", h.id());
+            }
+        });
+    }
+
+    /**
+     * Writes an outcome to the store; if the store is unreachable, keeps trying with backoff (1 s doubling to 30 s)
+     * instead of dropping the outcome: a sent delivery whose completion is lost would be sent again.
+     */
+    private void persist(String what, java.util.function.BooleanSupplier write, java.util.function.Consumer<Boolean> then) {
+        persist(what, write, then, Duration.ofSeconds(1));
+    }
+
+    private void persist(String what, java.util.function.BooleanSupplier write, java.util.function.Consumer<Boolean> then, Duration backoff) {
+        boolean result;
+        try {
+            result = write.getAsBoolean();
+        } catch (RuntimeException e) {
+            log.warn("store unavailable, could not {} ({}); retrying in {}", what, e.toString(), backoff);
+            Duration next = min(backoff.multipliedBy(2), Duration.ofSeconds(30));
+            scheduler.schedule(backoff, () -> persist(what, write, then, next));
+            return;
         }
+        then.accept(result);
     }
 
     private void finishLocally(Held h) {
@@ -733,7 +777,11 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             held.remove(h.id());
             leaveLane(h);
         }
-        store.find(h.id()).ifPresent(this::completeOutcome);
+        try {
+            store.find(h.id()).ifPresent(this::completeOutcome);
+        } catch (RuntimeException e) {
+            log.debug("could not read delivery {} back to complete its future", h.id(), e);
+        }
     }
 
     private void completeOutcome(Delivery d) {
@@ -761,6 +809,14 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     }
 
     // ---- the poller ------------------------------------------------------------------------------------------------
+
+    /**
+     * Polls the store now instead of at the next interval: e.g. when PostgreSQL's LISTEN/NOTIFY says another instance
+     * submitted or released work. Harmless to call often.
+     */
+    public void wakeUp() {
+        wakePoller();
+    }
 
     private void wakePoller() {
         synchronized (lock) {
@@ -839,6 +895,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                     if (h.timer != null) {
                         h.timer.cancel();
                     }
+                    releaseSlot(h);
                     held.remove(id);
                     ready.remove(h);
                     ChatLane lane = lanes.get(h.delivery.chatId());

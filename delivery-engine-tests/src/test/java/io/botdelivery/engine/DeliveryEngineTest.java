@@ -413,6 +413,23 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("cancelling a delivery that waits for its slot frees its place for the next one")
+        void cancelWhileWaitingForSlot() {
+            engine.close();
+            engine = newEngine(config("engine-one-at-a-time").withMaxConcurrentSends(1));
+            scheduler.runDue();
+            limiter.script(Reservation.granted(Duration.ofSeconds(10)));
+            Submission waiting = submitText(USER, "slow");
+            Submission next = submitText(OTHER_USER, "next");
+            assertThat(sender.callCount()).isZero();
+
+            assertThat(engine.cancel(waiting.id())).isTrue();
+            scheduler.runDue();
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.request().chatId()).isEqualTo(OTHER_USER));
+            assertThat(stored(next.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a chat denial within maxInlineWait is retried from memory when the chat's slot comes")
         void chatDenialInMemory() {
             limiter.script(Reservation.denied(Duration.ofSeconds(3), LimitScope.chat(GROUP)));
@@ -546,6 +563,33 @@ class DeliveryEngineTest {
             scheduler.advance(Duration.ofSeconds(2));
             assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
             assertThat(sender.callsTo(USER)).hasSize(2);
+        }
+
+        @Test
+        @DisplayName("when the store is down at completion, the engine keeps retrying the write and never resends")
+        void storeOutageAtCompletion() {
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(3);
+            io.botdelivery.core.spi.RetryStore flaky = (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("complete") && failures.getAndDecrement() > 0) {
+                            throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            engine.close();
+            engine = DeliveryEngine.builder().store(flaky).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
+                    .scheduler(scheduler).config(config("engine-flaky")).build().start();
+            engines.add(engine);
+            Submission s = submitText(USER, "paid pack");
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.IN_FLIGHT);
+
+            scheduler.advance(Duration.ofSeconds(10));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(sender.callCount()).isEqualTo(1);
         }
 
         @Test
