@@ -3,6 +3,7 @@ package io.botdelivery.example;
 import io.botdelivery.example.config.ConfigException;
 import io.botdelivery.example.config.ConfigKeys;
 import io.botdelivery.example.config.ConfigOptions;
+import io.botdelivery.example.config.Redact;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -52,8 +53,15 @@ public final class Main implements Runnable {
                 ConfigOptions.addTo(sub.getCommandSpec());
             }
         }
+        cl.setUsageHelpWidth(120);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        // picocli echoes unknown arguments; one of them may be a token typed where it does not belong
+        cl.setParameterExceptionHandler((e, arguments) -> {
+            err.println(Redact.tokens(e.getMessage()));
+            e.getCommandLine().usage(err);
+            return CONFIG_ERROR;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException config) {
                 err.println("Cannot start: the configuration has " + config.problems().size()
