@@ -29,8 +29,15 @@ public record Broadcast(String name, Payload payload, boolean paid) {
         }
     }
 
+    private static final String KEY_PREFIX = "broadcast:";
+
     public IdempotencyKey keyFor(long chatId) {
-        return IdempotencyKey.of("broadcast:" + name + ":" + chatId);
+        return IdempotencyKey.of(KEY_PREFIX + name + ":" + chatId);
+    }
+
+    /** Whether a delivery was submitted by a broadcast (by its idempotency key). */
+    public static boolean isBroadcast(io.botdelivery.api.Delivery delivery) {
+        return delivery.request().idempotencyKey().value().startsWith(KEY_PREFIX);
     }
 
     public DeliveryRequest requestFor(long chatId) {

@@ -56,7 +56,7 @@ public final class EngineModule extends AbstractModule {
                 .store(store)
                 .limiter(limiter)
                 .sender(sender)
-                .notifier(notifier)
+                .notifier(new IncidentNotifier(notifier))
                 .clock(clock)
                 .config(engineConfig)
                 .meterRegistry(registry)
