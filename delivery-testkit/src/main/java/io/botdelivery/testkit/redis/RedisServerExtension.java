@@ -22,7 +22,8 @@ import redis.embedded.RedisServer;
  * static final RedisServerExtension REDIS = RedisServerExtension.embeddedOrFromEnv();
  * }</pre>
  *
- * <p>Register it on a {@code static} field: the server starts before the class's first test and stops after its last.
+ * <p>Register it on a {@code static} field: the server starts before the class's first test and stops after its last
+ * (its {@code @Nested} classes share it).
  * An embedded server can be {@linkplain #stop() stopped} and {@linkplain #restart() restarted} on the same port for
  * outage tests; a restarted server is a new process, so its data and its script cache are empty. Thread-safe.
  */
@@ -36,6 +37,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     private final RedisUrl externalUrl;
     private RedisServer server;
     private RedisUrl url;
+    /** The test class that started the server: nested classes inherit the extension but must not stop it. */
+    private String owner;
 
     private RedisServerExtension(RedisUrl externalUrl) {
         this.externalUrl = externalUrl;
@@ -69,13 +72,19 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        start();
+    public synchronized void beforeAll(ExtensionContext context) {
+        if (owner == null) {
+            owner = context.getUniqueId();
+            start();
+        }
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        close();
+    public synchronized void afterAll(ExtensionContext context) {
+        if (context.getUniqueId().equals(owner)) {
+            owner = null;
+            close();
+        }
     }
 
     /** Starts the embedded server, or checks that the external one answers. Does nothing when already started. */
