@@ -45,6 +45,7 @@ final class PostgresWakeups implements AutoCloseable {
     private final List<Runnable> subscribers;
     private final Semaphore announcements = new Semaphore(0);
     private volatile boolean closed;
+    private volatile Connection listening;
     private Thread listener;
     private Thread announcer;
 
@@ -95,6 +96,10 @@ final class PostgresWakeups implements AutoCloseable {
         long backoffMillis = 100;
         while (!closed) {
             try (Connection connection = listenConnections.open()) {
+                listening = connection;
+                if (closed) {
+                    return;
+                }
                 try (Statement s = connection.createStatement()) {
                     // LISTEN takes an identifier, not a parameter; the channel is a checked plain identifier
                     s.execute("LISTEN \"" + channel + "\"");
@@ -140,6 +145,15 @@ final class PostgresWakeups implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        Connection connection = listening;
+        if (connection != null) {
+            try {
+                // unblocks the listener's wait at once; JDBC's way to end a connection from another thread
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                log.debug("aborting the LISTEN connection: {}", e.toString());
+            }
+        }
         for (Thread t : new Thread[] {announcer, listener}) {
             if (t != null) {
                 t.interrupt();
