@@ -411,7 +411,8 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         return DriverManager.getConnection(config.jdbcUrl(), p);
     }
 
-    private static SqlSessionFactory sessionFactory(javax.sql.DataSource pool) {
+    /** Package-private for tests that inspect the mapped statements (e.g. their query plans). */
+    static SqlSessionFactory sessionFactory(javax.sql.DataSource pool) {
         Configuration mybatis = new Configuration(new Environment("store-postgres", new JdbcTransactionFactory(), pool));
         mybatis.getTypeHandlerRegistry().register(Instant.class, new TypeHandlers.InstantHandler());
         mybatis.getTypeHandlerRegistry().register(UUID.class, new TypeHandlers.UuidHandler());
