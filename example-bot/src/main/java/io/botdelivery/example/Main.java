@@ -39,6 +39,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("demo") && System.getenv("BOT_LOG_LEVEL") == null) {
+            // the demo injects faults on purpose: their warnings would only hide its progress bar and table
+            System.setProperty("BOT_LOG_LEVEL", "ERROR");
+        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         System.exit(execute(args, System.getenv(), out, err));

@@ -21,16 +21,27 @@ import java.util.Set;
  * @param admins    user ids allowed to run admin commands; they receive failure alerts
  * @param limiter   which rate limiter adapter
  * @param store     which store adapter
- * @param redisUrl  Redis, for limiter=redis
+ * @param redis     Redis, for limiter=redis
  * @param postgres  PostgreSQL, for store=postgres
  * @param budgets   the rate budgets to stay within
  * @param engine    engine tuning
  * @param httpPort  port of /metrics and /health (0: any free port, -1: off)
  * @param catalog   the shop's products
  */
-public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, StoreChoice store, URI redisUrl,
+public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, StoreChoice store, RedisSettings redis,
                         PostgresSettings postgres, RateBudgets budgets, EngineSettings engine, int httpPort,
                         Catalog catalog) {
+
+    /** Where Redis is, and what to do while it is unreachable. */
+    public record RedisSettings(URI url, boolean localShareDuringOutage, int instances) {
+        public RedisSettings {
+            Objects.requireNonNull(url, "url");
+        }
+
+        public static RedisSettings at(URI url) {
+            return new RedisSettings(url, false, 1);
+        }
+    }
 
     /** Where PostgreSQL is; the password is a {@link Secret} (or {@code null} for trust/peer authentication). */
     public record PostgresSettings(String jdbcUrl, String user, Secret password) {
@@ -52,12 +63,14 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         admins = Set.copyOf(admins);
         Objects.requireNonNull(limiter, "limiter");
         Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(redisUrl, "redisUrl");
+        Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(postgres, "postgres");
         Objects.requireNonNull(budgets, "budgets");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(catalog, "catalog");
     }
+
+    private enum OutageChoice { FAIL_CLOSED, LOCAL_SHARE }
 
     public boolean isAdmin(long userId) {
         return admins.contains(userId);
@@ -75,6 +88,8 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         LimiterChoice limiter = r.choice(ConfigKeys.LIMITER.name(), LimiterChoice.class);
         StoreChoice store = r.choice(ConfigKeys.STORE.name(), StoreChoice.class);
         URI redisUrl = r.uri(ConfigKeys.REDIS_URL.name(), Set.of("redis", "rediss"), true, "redis://127.0.0.1:6379");
+        OutageChoice outage = r.choice(ConfigKeys.REDIS_OUTAGE.name(), OutageChoice.class);
+        int instances = r.intIn(ConfigKeys.REDIS_INSTANCES.name(), 1, 1000);
         String pgUrl = r.string(ConfigKeys.POSTGRES_URL.name(), "a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/botdelivery");
         if (pgUrl != null && !pgUrl.startsWith("jdbc:postgresql://")) {
             r.problem(SettingsReader.bad(settings.get(ConfigKeys.POSTGRES_URL.name()).orElseThrow(),
@@ -98,7 +113,8 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         }
         RateBudgets budgets = new RateBudgets(Budget.perSecond(global), Budget.perSecond(perChat),
                 Budget.of(perGroup, Duration.ofMinutes(1)), Budget.perSecond(paid));
-        return new BotConfig(apiUrl, admins, limiter, store, redisUrl, new PostgresSettings(pgUrl, pgUser, pgPassword),
+        return new BotConfig(apiUrl, admins, limiter, store,
+                new RedisSettings(redisUrl, outage == OutageChoice.LOCAL_SHARE, instances), new PostgresSettings(pgUrl, pgUser, pgPassword),
                 budgets, engine, httpPort, catalog);
     }
 

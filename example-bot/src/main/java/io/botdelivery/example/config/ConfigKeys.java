@@ -23,6 +23,10 @@ public final class ConfigKeys {
             "delivery queue: memory (lost on exit) or postgres (durable, shared by every replica)");
     public static final ConfigKey REDIS_URL = new ConfigKey("redis.url", "redis://127.0.0.1:6379", "URL",
             "Redis for limiter=redis, redis://[user:password@]host:port[/db]");
+    public static final ConfigKey REDIS_OUTAGE = new ConfigKey("redis.outage-policy", "fail_closed", "fail_closed|local_share",
+            "while Redis is unreachable: fail_closed sends nothing, local_share sends at 1/redis.instances of the budget");
+    public static final ConfigKey REDIS_INSTANCES = new ConfigKey("redis.instances", "1", "N",
+            "how many replicas share the budget (for local_share)");
     public static final ConfigKey POSTGRES_URL = new ConfigKey("postgres.url", "jdbc:postgresql://127.0.0.1:5432/botdelivery",
             "JDBC-URL", "PostgreSQL for store=postgres");
     public static final ConfigKey POSTGRES_USER = new ConfigKey("postgres.user", "botdelivery", "NAME",
@@ -49,7 +53,7 @@ public final class ConfigKeys {
             "port of /metrics (Prometheus) and /health; 0 picks a free port, -1 turns the endpoint off");
 
     /** Keys every subcommand reads. */
-    public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, LIMITER, STORE, REDIS_URL,
+    public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
             POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD_FILE, GLOBAL_PER_SECOND, PRIVATE_CHAT_PER_SECOND,
             GROUP_PER_MINUTE, PAID_PER_SECOND, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT);
 

@@ -47,7 +47,7 @@ public final class ShopApp implements AutoCloseable {
         Objects.requireNonNull(pollTimeout, "pollTimeout");
         BotRuntime runtime = BotRuntime.start(config, token, overrides);
         ShopBot bot = new ShopBot(config.catalog(), config.admins(), runtime.engine(), runtime.telegramClient(),
-                runtime.limiter(), Clock.systemUTC(), UPDATE_THREADS);
+                runtime.limiter(), config.budgets(), Clock.systemUTC(), UPDATE_THREADS);
         TelegramBotsLongPollingApplication polling = new TelegramBotsLongPollingApplication();
         int timeoutSeconds = (int) Math.max(0, pollTimeout.toSeconds());
         try {

@@ -4,6 +4,7 @@ import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryService;
 import io.botdelivery.api.InvalidDeliveryException;
 import io.botdelivery.api.Submission;
+import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.example.config.Catalog;
 import io.botdelivery.example.config.Product;
@@ -58,13 +59,15 @@ public final class ShopBot implements LongPollingUpdateConsumer {
     /**
      * @param client  the Bot API client for direct replies
      * @param limiter the shared rate limiter; direct replies take their slot from it
+     * @param budgets the budgets the limiter enforces
      * @param threads update-handling threads
      */
     public ShopBot(Catalog catalog, Set<Long> admins, DeliveryService deliveries, TelegramClient client,
-                   RateLimiter limiter, Clock clock, int threads) {
+                   RateLimiter limiter, RateBudgets budgets, Clock clock, int threads) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
-        this.replies = new Replies(client, limiter);
+        // replies wait on timers, not threads; enough threads that a slow call does not delay the next chat's slot
+        this.replies = new Replies(client, limiter, budgets, Math.max(16, 4 * threads));
         this.admin = new AdminCommands(deliveries, admins, clock);
         AtomicInteger n = new AtomicInteger();
         for (int i = 0; i < threads; i++) {
@@ -237,5 +240,6 @@ public final class ShopBot implements LongPollingUpdateConsumer {
                 stripe.shutdownNow();
             }
         }
+        replies.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 }

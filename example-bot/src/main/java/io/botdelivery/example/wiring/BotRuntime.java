@@ -11,6 +11,7 @@ import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RetryStore;
 import io.botdelivery.core.spi.Sender;
 import io.botdelivery.example.config.BotConfig;
+import io.botdelivery.example.config.Redact;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.ops.HealthCheck;
 import io.botdelivery.example.ops.OpsServer;
@@ -58,6 +59,7 @@ public final class BotRuntime implements AutoCloseable {
         modules.add(new EngineModule(config));
         modules.add(new TelegramClientModule(config, token));
         Injector injector = Guice.createInjector(Stage.PRODUCTION, Modules.override(modules).with(overrides));
+        verifyTelegram(injector.getInstance(TelegramClient.class), config);
         DeliveryEngine engine = injector.getInstance(DeliveryEngine.class).start();
         OpsServer ops = null;
         if (config.httpPort() >= 0) {
@@ -71,6 +73,26 @@ public final class BotRuntime implements AutoCloseable {
         }
         log.info("bot-delivery started: limiter={}, store={}, Bot API {}", config.limiter(), config.store(), config.apiUrl());
         return new BotRuntime(config, injector, engine, ops);
+    }
+
+    /**
+     * Asks Telegram who the bot is before anything is sent: a wrong token or URL stops start-up with a clear message
+     * (instead of deliveries piling up), and the client's connection is warm before the first user is answered.
+     */
+    private static void verifyTelegram(TelegramClient client, BotConfig config) {
+        try {
+            client.execute(new org.telegram.telegrambots.meta.api.methods.GetMe());
+        } catch (org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException e) {
+            if (e.getErrorCode() != null && (e.getErrorCode() == 401 || e.getErrorCode() == 404)) {
+                throw new io.botdelivery.example.config.ConfigException("bot token: the Bot API at " + config.apiUrl()
+                        + " refused it (" + e.getErrorCode() + "); check BOT_TOKEN or bot.token-file, and bot.api-url");
+            }
+            log.warn("Telegram did not answer getMe at start ({}); starting anyway, deliveries wait until it does",
+                    Redact.tokens(e.getMessage()));
+        } catch (org.telegram.telegrambots.meta.exceptions.TelegramApiException e) {
+            log.warn("Telegram at {} is not reachable yet ({}); starting anyway, deliveries wait until it is",
+                    config.apiUrl(), Redact.tokens(e.toString()));
+        }
     }
 
     private static List<HealthCheck> healthChecks(Injector injector, BotConfig config) {
