@@ -54,8 +54,9 @@ final class Summary {
                 + telegram.record().rateLimited().size() + ")");
         t.row("faults injected (5xx, dropped connections)", telegram.record().faults().size());
         t.row("admin alerts sent", accepted.stream().filter(m -> m.chatId() == DemoScenario.ADMIN_ID).count());
-        t.row("standard lane: rate / peak 1 s / budget", laneRate(accepted, false, budgets.global().permits()));
-        t.row("paid lane: rate / peak 1 s / budget", laneRate(accepted, true, budgets.paidBroadcast().permits()));
+        RateBudgets telegramBudgets = telegram.config().budgets();
+        t.row("standard lane: rate / peak 1 s / Telegram's budget", laneRate(accepted, false, telegramBudgets.global().permits()));
+        t.row("paid lane: rate / peak 1 s / Telegram's budget", laneRate(accepted, true, telegramBudgets.paidBroadcast().permits()));
         t.row("windows over budget", telegram.record().windowOvershoots().size());
         t.row("pack latency p50 / p99 (payment to delivered)", percentiles(shop.deliveries()));
         t.row("broadcast latency p50 / p99", percentiles(broadcastDeliveries));

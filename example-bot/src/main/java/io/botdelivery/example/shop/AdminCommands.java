@@ -23,6 +23,7 @@ final class AdminCommands {
     static final Set<String> COMMANDS = Set.of("/queue", "/failed", "/redeliver", "/cancel");
     static final String REFUSAL = "Sorry, this command is for the shop's admins only.";
     private static final int FAILED_SHOWN = 10;
+    private static final int ORDER_PARTS_SCANNED = 100;
 
     private final DeliveryService deliveries;
     private final Set<Long> admins;
@@ -80,9 +81,21 @@ final class AdminCommands {
         return sb.toString();
     }
 
+    /** Redelivers the delivery and the other FAILED parts of its order (same ordering key), oldest first. */
     private String redeliver(DeliveryId id) {
+        Optional<String> order = deliveries.find(id).map(d -> d.request().orderingKey());
         if (deliveries.redeliver(id)) {
-            return "Delivery " + id + " is queued again.";
+            int more = 0;
+            if (order.isPresent()) {
+                List<Delivery> parts = new java.util.ArrayList<>(deliveries.recentFailures(ORDER_PARTS_SCANNED).stream()
+                        .filter(d -> order.get().equals(d.request().orderingKey()))
+                        .toList());
+                parts.sort(java.util.Comparator.comparing(Delivery::createdAt));
+                for (Delivery part : parts) {
+                    more += deliveries.redeliver(part.id()) ? 1 : 0;
+                }
+            }
+            return "Delivery " + id + " is queued again" + (more == 0 ? "." : ", with " + more + " more part(s) of the same order.");
         }
         return "Delivery " + id + " was not redelivered: " + describe(id) + " (only a FAILED delivery can be redelivered).";
     }

@@ -125,8 +125,11 @@ final class Replies implements AutoCloseable {
                 finished(chatId);
                 return;
             }
-            // Telegram does not say which budget it was; pausing the chat is the narrow, safe choice.
-            limiter.penalize(LimitScope.chat(chatId), Duration.ofSeconds(retryAfter + 1L));
+            // Telegram does not say which budget it was. If it was the bot's global one, every early caller earns a longer
+            // ban (Telegram escalates), so both scopes pause: a short global pause costs little, an escalated ban a lot.
+            Duration pause = Duration.ofSeconds(retryAfter + 1L);
+            limiter.penalize(LimitScope.chat(chatId), pause);
+            limiter.penalize(LimitScope.global(), pause);
             log.warn("reply {} to chat {} got 429 (retry after {} s)", message.getMethod(), chatId, retryAfter);
             reserveThenSend(chatId, message, tries + 1, true);
         } catch (TelegramApiException e) {

@@ -74,8 +74,8 @@ public final class AdapterModules {
         return new AbstractModule() {
             @Provides
             @Singleton
-            Notifier notifier(TelegramClient client) {
-                return new AdminChatNotifier(client, config.admins());
+            Notifier notifier(TelegramClient client, RateLimiter limiter) {
+                return new AdminChatNotifier(client, limiter, config.budgets(), config.admins());
             }
         };
     }
