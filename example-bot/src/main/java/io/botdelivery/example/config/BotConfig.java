@@ -27,10 +27,11 @@ import java.util.Set;
  * @param engine    engine tuning
  * @param httpPort  port of /metrics and /health (0: any free port, -1: off)
  * @param catalog   the shop's products
+ * @param pollUpdates whether this instance takes updates by long polling (one replica only)
  */
 public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, StoreChoice store, RedisSettings redis,
                         PostgresSettings postgres, RateBudgets budgets, EngineSettings engine, int httpPort,
-                        Catalog catalog) {
+                        Catalog catalog, boolean pollUpdates) {
 
     /** Where Redis is, and what to do while it is unreachable. */
     public record RedisSettings(URI url, boolean localShareDuringOutage, int instances) {
@@ -72,6 +73,8 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
 
     private enum OutageChoice { FAIL_CLOSED, LOCAL_SHARE }
 
+    private enum YesNo { TRUE, FALSE }
+
     public boolean isAdmin(long userId) {
         return admins.contains(userId);
     }
@@ -108,6 +111,7 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
                 Duration.ofMillis(r.intIn(ConfigKeys.POLL_INTERVAL.name(), 10, 600_000)));
         int httpPort = r.intIn(ConfigKeys.HTTP_PORT.name(), -1, 65_535);
         Catalog catalog = CatalogReader.read(settings, r);
+        boolean pollUpdates = r.choice(ConfigKeys.POLL_UPDATES.name(), YesNo.class) == YesNo.TRUE;
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
@@ -115,7 +119,7 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
                 Budget.of(perGroup, Duration.ofMinutes(1)), Budget.perSecond(paid));
         return new BotConfig(apiUrl, admins, limiter, store,
                 new RedisSettings(redisUrl, outage == OutageChoice.LOCAL_SHARE, instances), new PostgresSettings(pgUrl, pgUser, pgPassword),
-                budgets, engine, httpPort, catalog);
+                budgets, engine, httpPort, catalog, pollUpdates);
     }
 
     /**

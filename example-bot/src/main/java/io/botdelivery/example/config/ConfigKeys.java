@@ -17,6 +17,8 @@ public final class ConfigKeys {
             "file holding the bot token from @BotFather (or set the BOT_TOKEN environment variable); never a flag value");
     public static final ConfigKey ADMINS = new ConfigKey("bot.admins", "", "ID[,ID...]",
             "Telegram user ids allowed to use /queue, /failed, /redeliver, /cancel; they also get failure alerts");
+    public static final ConfigKey POLL_UPDATES = new ConfigKey("bot.poll-updates", "true", "true|false",
+            "take updates by long polling; exactly one replica may (Telegram refuses a second poller), the others only deliver");
     public static final ConfigKey LIMITER = new ConfigKey("limiter", "local", "local|redis",
             "rate limiter: local (one process) or redis (budgets shared by every replica)");
     public static final ConfigKey STORE = new ConfigKey("store", "memory", "memory|postgres",
@@ -53,7 +55,7 @@ public final class ConfigKeys {
             "port of /metrics (Prometheus) and /health; 0 picks a free port, -1 turns the endpoint off");
 
     /** Keys every subcommand reads. */
-    public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
+    public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, POLL_UPDATES, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
             POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD_FILE, GLOBAL_PER_SECOND, PRIVATE_CHAT_PER_SECOND,
             GROUP_PER_MINUTE, PAID_PER_SECOND, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT);
 

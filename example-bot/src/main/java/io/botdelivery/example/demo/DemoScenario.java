@@ -249,8 +249,8 @@ public final class DemoScenario {
     }
 
     static Product demoProduct() {
-        return new Product(PRODUCT_ID, "Starter pack", "Two wallpapers, a short clip and a printable guide", 50,
-                List.of(MediaSource.bytes("wallpaper-1.jpg", fakeFile(1)), MediaSource.bytes("wallpaper-2.jpg", fakeFile(2))),
+        return new Product(PRODUCT_ID, "Starter pack", "A wallpaper, a short clip and a printable guide", 50,
+                List.of(MediaSource.bytes("wallpaper.jpg", fakeFile(1))),
                 MediaSource.bytes("clip.mp4", fakeFile(3)), MediaSource.bytes("guide.pdf", fakeFile(4)));
     }
 
@@ -260,7 +260,7 @@ public final class DemoScenario {
                 new BotConfig.PostgresSettings("jdbc:postgresql://127.0.0.1:5432/botdelivery", "botdelivery", null),
                 HEADROOM,
                 new BotConfig.EngineSettings(32, 20_000, 1_000, Duration.ofMillis(200)),
-                -1, Catalog.of(List.of(product)));
+                -1, Catalog.of(List.of(product)), true);
     }
 
     private static byte[] fakeFile(int n) {

@@ -28,6 +28,7 @@ public final class ShopApp implements AutoCloseable {
 
     private final BotRuntime runtime;
     private final ShopBot bot;
+    /** Null when this instance does not poll ({@code bot.poll-updates=false}). */
     private final TelegramBotsLongPollingApplication polling;
     private boolean closed;
 
@@ -48,6 +49,10 @@ public final class ShopApp implements AutoCloseable {
         BotRuntime runtime = BotRuntime.start(config, token, overrides);
         ShopBot bot = new ShopBot(config.catalog(), config.admins(), runtime.engine(), runtime.telegramClient(),
                 runtime.limiter(), config.budgets(), Clock.systemUTC(), UPDATE_THREADS);
+        if (!config.pollUpdates()) {
+            log.info("bot.poll-updates=false: this instance only delivers; another replica takes the updates");
+            return new ShopApp(runtime, bot, null);
+        }
         TelegramBotsLongPollingApplication polling = new TelegramBotsLongPollingApplication();
         int timeoutSeconds = (int) Math.max(0, pollTimeout.toSeconds());
         try {
@@ -77,10 +82,12 @@ public final class ShopApp implements AutoCloseable {
         }
         closed = true;
         log.info("stopping: polling, then the updates in hand, then the engine");
-        try {
-            polling.close();
-        } catch (Exception e) {
-            log.warn("stopping long polling failed: {}", e.toString());
+        if (polling != null) {
+            try {
+                polling.close();
+            } catch (Exception e) {
+                log.warn("stopping long polling failed: {}", e.toString());
+            }
         }
         bot.close();
         runtime.close();
