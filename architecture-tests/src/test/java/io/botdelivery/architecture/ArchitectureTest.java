@@ -1,0 +1,65 @@
+package io.botdelivery.architecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The module graph is one-way: api ← core ← adapters ← example-bot. One rule per invariant, named after it.
+ * Production classes only: tests may wire anything.
+ */
+@AnalyzeClasses(packages = "io.botdelivery", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String[] ADAPTERS = {
+            "io.botdelivery.limiter..", "io.botdelivery.store..", "io.botdelivery.sender.."};
+
+    @ArchTest
+    static final ArchRule api_depends_only_on_jdk = classes()
+            .that().resideInAPackage("io.botdelivery.api..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.botdelivery.api..")
+            .because("the public model must be usable with no dependency but the JDK");
+
+    @ArchTest
+    static final ArchRule core_knows_no_adapter_or_vendor_library = classes()
+            .that().resideInAPackage("io.botdelivery.core..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(
+                    "java..", "io.botdelivery.api..", "io.botdelivery.core..", "org.slf4j..", "io.micrometer..")
+            .because("the engine knows no Redis, SQL, MyBatis, Telegram or Guice type; adapters plug in through core.spi");
+
+    @ArchTest
+    static final ArchRule ports_depend_only_on_api_and_jdk = classes()
+            .that().resideInAPackage("io.botdelivery.core.spi..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.botdelivery.api..", "io.botdelivery.core.spi..")
+            .because("an adapter author reads only the ports and the API");
+
+    @ArchTest
+    static final ArchRule adapters_do_not_depend_on_each_other = slices()
+            .matching("io.botdelivery.(limiter|store|sender).(*)..")
+            .should().notDependOnEachOther()
+            .because("any limiter, store and sender combine; only example-bot chooses");
+
+    @ArchTest
+    static final ArchRule adapters_know_only_ports_and_api = noClasses()
+            .that().resideInAnyPackage(ADAPTERS)
+            .should().dependOnClassesThat().resideInAPackage("io.botdelivery.core")
+            .because("adapters implement core.spi ports and must not reach into the engine's internals");
+
+    @ArchTest
+    static final ArchRule production_code_does_not_use_the_testkit = noClasses()
+            .that().resideInAnyPackage("io.botdelivery.api..", "io.botdelivery.core..", "io.botdelivery.limiter..",
+                    "io.botdelivery.store..", "io.botdelivery.sender..")
+            .should().dependOnClassesThat().resideInAPackage("io.botdelivery.testkit..")
+            .because("the testkit is test scope for adapters");
+
+    @ArchTest
+    static final ArchRule nothing_depends_on_the_example_bot = noClasses()
+            .that().resideOutsideOfPackage("io.botdelivery.example..")
+            .should().dependOnClassesThat().resideInAPackage("io.botdelivery.example..")
+            .because("example-bot is the top of the graph: the template users copy");
+}

@@ -1,0 +1,614 @@
+package io.botdelivery.engine;
+
+import io.botdelivery.api.AmbiguousOutcomePolicy;
+import io.botdelivery.api.Delivery;
+import io.botdelivery.api.DeliveryId;
+import io.botdelivery.api.DeliveryRequest;
+import io.botdelivery.api.DeliveryStatus;
+import io.botdelivery.api.FailureClass;
+import io.botdelivery.api.MediaSource;
+import io.botdelivery.api.Payload;
+import io.botdelivery.api.Submission;
+import io.botdelivery.core.DeliveryEngine;
+import io.botdelivery.core.EngineConfig;
+import io.botdelivery.core.RetryPolicy;
+import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.Reservation;
+import io.botdelivery.core.spi.SendOutcome;
+import io.botdelivery.store.memory.InMemoryRetryStore;
+import io.botdelivery.testkit.ManualScheduler;
+import io.botdelivery.testkit.MutableClock;
+import io.botdelivery.testkit.RecordingNotifier;
+import io.botdelivery.testkit.ScriptedSender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The delivery engine")
+class DeliveryEngineTest {
+
+    static final long USER = 1001;
+    static final long OTHER_USER = 1002;
+    static final long GROUP = -2001;
+
+    final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
+    final ManualScheduler scheduler = new ManualScheduler(clock);
+    final InMemoryRetryStore store = new InMemoryRetryStore();
+    final ScriptedSender sender = new ScriptedSender(clock);
+    final RecordingNotifier notifier = new RecordingNotifier();
+    final TestLimiter limiter = new TestLimiter();
+    final List<DeliveryEngine> engines = new ArrayList<>();
+    DeliveryEngine engine;
+    Instant start;
+
+    EngineConfig config(String workerId) {
+        return EngineConfig.defaults().withWorkerId(workerId).withRetryPolicy(RetryPolicy.defaults().withJitter(0));
+    }
+
+    DeliveryEngine newEngine(EngineConfig config) {
+        DeliveryEngine e = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(notifier)
+                .clock(clock).scheduler(scheduler).config(config).build().start();
+        engines.add(e);
+        return e;
+    }
+
+    @BeforeEach
+    void startEngine() {
+        engine = newEngine(config("engine-1"));
+        start = clock.instant();
+        scheduler.runDue();
+    }
+
+    @AfterEach
+    void stopEngines() {
+        engines.forEach(DeliveryEngine::close);
+    }
+
+    Submission submitText(long chatId, String text) {
+        Submission s = engine.submit(DeliveryRequest.builder(chatId, Payload.text(text)).build());
+        scheduler.runDue();
+        return s;
+    }
+
+    Delivery stored(DeliveryId id) {
+        return store.find(id).orElseThrow();
+    }
+
+    List<Long> secondsOfCallsTo(long chatId) {
+        return sender.callsTo(chatId).stream().map(c -> Duration.between(start, c.at()).toSeconds()).toList();
+    }
+
+    List<String> textsSentTo(long chatId) {
+        return sender.callsTo(chatId).stream().map(c -> ((Payload.Text) c.request().payload()).text()).toList();
+    }
+
+    @Nested
+    @DisplayName("accepting deliveries")
+    class Accepting {
+        @Test
+        @DisplayName("a submitted delivery is stored, sent at once and completed with Telegram's message ids")
+        void deliversAtOnce() {
+            Submission s = submitText(USER, "thanks for your order");
+
+            Delivery d = stored(s.id());
+            assertThat(s.created()).isTrue();
+            assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(d.messageIds()).hasSize(1);
+            assertThat(d.attempts()).isZero();
+            assertThat(sender.callCount()).isEqualTo(1);
+            assertThat(s.outcome().toCompletableFuture()).isCompletedWithValueMatching(x -> x.status() == DeliveryStatus.DELIVERED);
+        }
+
+        @Test
+        @DisplayName("submitting the same idempotency key twice creates one delivery and sends once")
+        void idempotentSubmit() {
+            DeliveryRequest request = DeliveryRequest.builder(USER, Payload.text("your pack")).idempotencyKey("charge-42").build();
+            Submission first = engine.submit(request);
+            Submission second = engine.submit(request);
+            scheduler.runDue();
+            Submission third = engine.submit(request);
+
+            assertThat(second.created()).isFalse();
+            assertThat(second.id()).isEqualTo(first.id());
+            assertThat(third.id()).isEqualTo(first.id());
+            assertThat(third.outcome().toCompletableFuture()).isCompleted();
+            assertThat(sender.callCount()).isEqualTo(1);
+            assertThat(store.summary().total()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("an album reserves its item count from the limiter")
+        void albumWeight() {
+            engine.submit(DeliveryRequest.builder(USER, Payload.album("pack", Payload.photo(MediaSource.fileId("a")),
+                    Payload.photo(MediaSource.fileId("b")), Payload.video(MediaSource.fileId("c")))).build());
+            scheduler.runDue();
+
+            assertThat(limiter.reservations).singleElement().satisfies(r -> {
+                assertThat(r.weight()).isEqualTo(3);
+                assertThat(r.chatId()).isEqualTo(USER);
+            });
+        }
+
+        @Test
+        @DisplayName("beyond maxBuffered, deliveries wait in the store and the poller brings them in")
+        void bufferOverflowGoesThroughTheStore() {
+            engine.close();
+            engine = newEngine(config("engine-small").withMaxBuffered(2).withMaxConcurrentSends(1));
+            scheduler.runDue();
+            List<Submission> subs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                subs.add(engine.submit(DeliveryRequest.builder(3000 + i, Payload.text("n" + i)).build()));
+            }
+            scheduler.advanceUntil(() -> store.count(DeliveryStatus.DELIVERED) == 5, Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+            assertThat(sender.callCount()).isEqualTo(5);
+        }
+    }
+
+    @Nested
+    @DisplayName("per-chat order")
+    class Order {
+        @Test
+        @DisplayName("deliveries to one chat are sent in submission order")
+        void fifoPerChat() {
+            for (int i = 1; i <= 4; i++) {
+                engine.submit(DeliveryRequest.builder(USER, Payload.text("m" + i)).build());
+            }
+            scheduler.runDue();
+
+            assertThat(textsSentTo(USER)).containsExactly("m1", "m2", "m3", "m4");
+        }
+
+        @Test
+        @DisplayName("a delivery waiting for a retry does not hold back later ones to the same chat")
+        void retryDoesNotBlockChat() {
+            sender.script(USER, new SendOutcome.Transient("502 Bad Gateway"));
+            engine.submit(DeliveryRequest.builder(USER, Payload.text("m1")).build());
+            engine.submit(DeliveryRequest.builder(USER, Payload.text("m2")).build());
+            scheduler.runDue();
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(textsSentTo(USER)).containsExactly("m1", "m2", "m1");
+        }
+
+        @Test
+        @DisplayName("except deliveries sharing its ordering key, which wait for it")
+        void orderingKeyKeepsOrder() {
+            sender.script(USER, new SendOutcome.Transient("502 Bad Gateway"));
+            engine.submit(DeliveryRequest.builder(USER, Payload.text("album")).orderingKey("order-7").build());
+            engine.submit(DeliveryRequest.builder(USER, Payload.text("receipt")).orderingKey("order-7").build());
+            engine.submit(DeliveryRequest.builder(USER, Payload.text("newsletter")).build());
+            scheduler.runDue();
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(textsSentTo(USER)).containsExactly("album", "newsletter", "album", "receipt");
+        }
+    }
+
+    @Nested
+    @DisplayName("outcomes")
+    class Outcomes {
+        @Test
+        @DisplayName("429 pauses the scope, waits retry_after plus the margin, and does not count an attempt")
+        void retryAfter() {
+            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(5), LimitScope.chat(USER)));
+            Submission s = submitText(USER, "hi");
+
+            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.chat(USER), Duration.ofSeconds(5)));
+            scheduler.advance(Duration.ofMillis(5999));
+            assertThat(sender.callCount()).isEqualTo(1);
+            scheduler.advance(Duration.ofMillis(1));
+            assertThat(secondsOfCallsTo(USER)).containsExactly(0L, 6L);
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(stored(s.id()).attempts()).isZero();
+        }
+
+        @Test
+        @DisplayName("a global 429 holds back every chat, not only the one that got it")
+        void globalRetryAfter() {
+            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(3), LimitScope.global()));
+            submitText(USER, "first");
+            submitText(OTHER_USER, "second");
+
+            assertThat(sender.callsTo(OTHER_USER)).isEmpty();
+            scheduler.advance(Duration.ofSeconds(4));
+            assertThat(secondsOfCallsTo(OTHER_USER)).containsExactly(4L);
+        }
+
+        @Test
+        @DisplayName("a 429 longer than maxInlineWait hands the delivery back to the store")
+        void longRetryAfterGoesToStore() {
+            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(120), LimitScope.chat(USER)));
+            Submission s = submitText(USER, "hi");
+
+            Delivery waiting = stored(s.id());
+            assertThat(waiting.status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(waiting.nextAttemptAt()).isEqualTo(start.plusSeconds(121));
+            assertThat(waiting.lastErrorClass()).isEqualTo(FailureClass.RATE_LIMITED);
+            assertThat(engine.heldCount()).isZero();
+            scheduler.advance(Duration.ofSeconds(122));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
+        @DisplayName("transient errors are retried quickly after 1, 2, 4, 8 and 16 s")
+        void quickRetries() {
+            SendOutcome.Transient t = new SendOutcome.Transient("500 Internal Server Error");
+            sender.script(USER, t, t, t, t, t);
+            Submission s = submitText(USER, "hi");
+            scheduler.advance(Duration.ofSeconds(40));
+
+            assertThat(secondsOfCallsTo(USER)).containsExactly(0L, 1L, 3L, 7L, 15L, 31L);
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(stored(s.id()).attempts()).isEqualTo(5);
+        }
+
+        @Test
+        @DisplayName("after the quick retries, the slow schedule (5, 10 min…) goes through the store")
+        void slowSchedule() {
+            SendOutcome.Transient t = new SendOutcome.Transient("connection refused");
+            sender.script(USER, t, t, t, t, t, t, t);
+            Submission s = submitText(USER, "hi");
+            scheduler.advance(Duration.ofSeconds(32));
+
+            Delivery parked = stored(s.id());
+            assertThat(parked.status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(parked.attempts()).isEqualTo(6);
+            assertThat(parked.nextAttemptAt()).isEqualTo(start.plusSeconds(31 + 300));
+            assertThat(engine.heldCount()).isZero();
+
+            scheduler.advance(Duration.ofMinutes(20));
+            assertThat(secondsOfCallsTo(USER)).containsExactly(0L, 1L, 3L, 7L, 15L, 31L, 331L, 931L);
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
+        @DisplayName("after maxAttempts failed attempts the delivery FAILED, and the admin is told once")
+        void maxAttempts() {
+            sender.otherwise(r -> new SendOutcome.Transient("503 Service Unavailable"));
+            Submission s = submitText(USER, "hi");
+            scheduler.advanceUntil(() -> stored(s.id()).status() == DeliveryStatus.FAILED, Duration.ofMinutes(1), Duration.ofHours(3));
+            scheduler.advance(Duration.ofHours(2));
+
+            Delivery failed = stored(s.id());
+            assertThat(sender.callCount()).isEqualTo(10);
+            assertThat(failed.attempts()).isEqualTo(10);
+            assertThat(failed.lastErrorClass()).isEqualTo(FailureClass.ATTEMPTS_EXHAUSTED);
+            assertThat(failed.lastError()).contains("503 Service Unavailable");
+            assertThat(notifier.alertsFor(s.id())).isEqualTo(1);
+            assertThat(failed.notifiedAt()).isNotNull();
+            assertThat(s.outcome().toCompletableFuture()).isCompletedWithValueMatching(d -> d.status() == DeliveryStatus.FAILED);
+        }
+
+        @Test
+        @DisplayName("an ambiguous outcome is retried under policy RETRY")
+        void ambiguousRetry() {
+            sender.script(USER, new SendOutcome.Ambiguous("read timed out after the request was written"));
+            Submission s = submitText(USER, "hi");
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(sender.callCount()).isEqualTo(2);
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
+        @DisplayName("an ambiguous outcome under policy GIVE_UP is FAILED as ambiguous, never resent")
+        void ambiguousGiveUp() {
+            sender.script(USER, new SendOutcome.Ambiguous("connection reset after the request was written"));
+            Submission s = engine.submit(DeliveryRequest.builder(USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.runDue();
+            scheduler.advance(Duration.ofMinutes(30));
+
+            assertThat(sender.callCount()).isEqualTo(1);
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.FAILED);
+            assertThat(stored(s.id()).lastErrorClass()).isEqualTo(FailureClass.AMBIGUOUS);
+            assertThat(notifier.alertsFor(s.id())).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a permanent error fails at once with its reason and one admin alert")
+        void permanent() {
+            sender.script(USER, new SendOutcome.Permanent("Forbidden: bot was blocked by the user", FailureClass.PERMANENT_RECIPIENT));
+            Submission s = engine.submit(DeliveryRequest.builder(USER, Payload.text("pack")).businessReference("order-77").build());
+            scheduler.runDue();
+            scheduler.advance(Duration.ofMinutes(10));
+
+            Delivery failed = stored(s.id());
+            assertThat(failed.status()).isEqualTo(DeliveryStatus.FAILED);
+            assertThat(failed.lastError()).isEqualTo("Forbidden: bot was blocked by the user");
+            assertThat(failed.lastErrorClass()).isEqualTo(FailureClass.PERMANENT_RECIPIENT);
+            assertThat(sender.callCount()).isEqualTo(1);
+            assertThat(notifier.alerts()).singleElement().satisfies(a -> {
+                assertThat(a.id()).isEqualTo(s.id());
+                assertThat(a.request().businessReference()).isEqualTo("order-77");
+            });
+        }
+
+        @Test
+        @DisplayName("a migrated group is followed: the delivery is resent to the new chat id at once")
+        void redirect() {
+            long supergroup = -1001234567890L;
+            sender.script(GROUP, new SendOutcome.Redirect(supergroup));
+            Submission s = submitText(GROUP, "hello group");
+
+            assertThat(sender.calls()).extracting(c -> c.request().chatId()).containsExactly(GROUP, supergroup);
+            Delivery d = stored(s.id());
+            assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(d.chatId()).isEqualTo(supergroup);
+            assertThat(d.attempts()).isZero();
+        }
+
+        @Test
+        @DisplayName("a partial album resends only the items that did not arrive")
+        void partialAlbum() {
+            Payload.Album album = Payload.album("pack", Payload.photo(MediaSource.fileId("p1")), Payload.photo(MediaSource.fileId("p2")),
+                    Payload.photo(MediaSource.fileId("p3")), Payload.video(MediaSource.fileId("v4")));
+            sender.script(USER, new SendOutcome.PartialAlbum(2, List.of(501L, 502L), new SendOutcome.Transient("500")));
+            Submission s = engine.submit(DeliveryRequest.builder(USER, album).build());
+            scheduler.runDue();
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(sender.calls()).hasSize(2);
+            Payload resent = sender.calls().get(1).request().payload();
+            assertThat(resent).isEqualTo(new Payload.Album(album.items().subList(2, 4)));
+            Delivery d = stored(s.id());
+            assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(d.deliveredItems()).isEqualTo(2);
+            assertThat(d.messageIds()).hasSize(4).startsWith(501L, 502L);
+        }
+
+        @Test
+        @DisplayName("a partial album with one item left resends that item alone")
+        void partialAlbumLastItem() {
+            Payload.Album album = Payload.album(null, Payload.document(MediaSource.fileId("d1")), Payload.document(MediaSource.fileId("d2")));
+            sender.script(USER, new SendOutcome.PartialAlbum(1, List.of(9L),
+                    new SendOutcome.RetryAfter(Duration.ofSeconds(2), LimitScope.chat(USER))));
+            engine.submit(DeliveryRequest.builder(USER, album).build());
+            scheduler.runDue();
+            scheduler.advance(Duration.ofSeconds(3));
+
+            assertThat(sender.calls().get(1).request().payload()).isEqualTo(album.items().get(1));
+        }
+
+        @Test
+        @DisplayName("a bad token halts sending, keeps the delivery queued and tells the admin once")
+        void fatalConfig() {
+            sender.script(USER, new SendOutcome.Permanent("Unauthorized", FailureClass.FATAL_CONFIG));
+            Submission s = submitText(USER, "hi");
+            submitText(OTHER_USER, "other");
+
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(notifier.halts()).containsExactly("Unauthorized");
+            assertThat(notifier.alerts()).isEmpty();
+            assertThat(sender.callsTo(OTHER_USER)).as("nothing is sent during the pause").isEmpty();
+            scheduler.advance(Duration.ofSeconds(62));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(sender.callsTo(OTHER_USER)).hasSize(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("waiting for the limiter")
+    class Waiting {
+        @Test
+        @DisplayName("a granted slot in the future is waited for on a timer, then sent")
+        void waitsForSlot() {
+            limiter.script(Reservation.granted(Duration.ofMillis(700)));
+            submitText(USER, "hi");
+            assertThat(sender.callCount()).isZero();
+
+            scheduler.advance(Duration.ofMillis(700));
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(700)));
+        }
+
+        @Test
+        @DisplayName("cancelling a delivery that waits for its slot frees its place for the next one")
+        void cancelWhileWaitingForSlot() {
+            engine.close();
+            engine = newEngine(config("engine-one-at-a-time").withMaxConcurrentSends(1));
+            scheduler.runDue();
+            limiter.script(Reservation.granted(Duration.ofSeconds(10)));
+            Submission waiting = submitText(USER, "slow");
+            Submission next = submitText(OTHER_USER, "next");
+            assertThat(sender.callCount()).isZero();
+
+            assertThat(engine.cancel(waiting.id())).isTrue();
+            scheduler.runDue();
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.request().chatId()).isEqualTo(OTHER_USER));
+            assertThat(stored(next.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
+        @DisplayName("a chat denial within maxInlineWait is retried from memory when the chat's slot comes")
+        void chatDenialInMemory() {
+            limiter.script(Reservation.denied(Duration.ofSeconds(3), LimitScope.chat(GROUP)));
+            submitText(GROUP, "hi");
+            scheduler.advance(Duration.ofSeconds(3));
+
+            assertThat(secondsOfCallsTo(GROUP)).containsExactly(3L);
+        }
+
+        @Test
+        @DisplayName("a wait longer than maxInlineWait hands the delivery back to the store instead of holding it")
+        void inlineWaitCap() {
+            limiter.script(Reservation.denied(Duration.ofSeconds(45), LimitScope.chat(GROUP)));
+            Submission s = submitText(GROUP, "hi");
+
+            Delivery parked = stored(s.id());
+            assertThat(parked.status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(parked.nextAttemptAt()).isEqualTo(start.plusSeconds(45));
+            assertThat(engine.heldCount()).isZero();
+            scheduler.advance(Duration.ofSeconds(46));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
+        @DisplayName("a limiter that cannot decide sends nothing; deliveries wait and go once it answers")
+        void limiterDown() {
+            TestLimiter failing = new TestLimiter() {
+                int calls;
+
+                @Override
+                public synchronized Reservation reserve(io.botdelivery.core.spi.RateRequest request, Duration horizon) {
+                    if (++calls <= 3) {
+                        throw new io.botdelivery.core.spi.RateLimiterUnavailableException("redis down", null);
+                    }
+                    return super.reserve(request, horizon);
+                }
+            };
+            engine.close();
+            engine = DeliveryEngine.builder().store(store).limiter(failing).sender(sender).notifier(notifier).clock(clock)
+                    .scheduler(scheduler).config(config("engine-2")).build().start();
+            engines.add(engine);
+            Submission s = submitText(USER, "hi");
+            assertThat(sender.callCount()).isZero();
+
+            scheduler.advance(Duration.ofSeconds(5));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+    }
+
+    @Nested
+    @DisplayName("notifications, restarts and admin actions")
+    class Lifecycle {
+        @Test
+        @DisplayName("an alert that could not be sent is retried later, and sent exactly once")
+        void alertRetried() {
+            notifier.failNext(2);
+            sender.script(USER, new SendOutcome.Permanent("Bad Request: chat not found", FailureClass.PERMANENT_RECIPIENT));
+            Submission s = submitText(USER, "hi");
+            scheduler.advance(Duration.ofMinutes(5));
+
+            assertThat(notifier.alertsFor(s.id())).isEqualTo(1);
+            assertThat(stored(s.id()).notifiedAt()).isNotNull();
+        }
+
+        @Test
+        @DisplayName("after a restart, an owed alert is sent once by the new engine, and a sent one is not repeated")
+        void notifyOnceAcrossRestart() {
+            notifier.failNext(1);
+            sender.script(USER, new SendOutcome.Permanent("Forbidden: user is deactivated", FailureClass.PERMANENT_RECIPIENT));
+            sender.script(OTHER_USER, new SendOutcome.Permanent("Bad Request: chat not found", FailureClass.PERMANENT_RECIPIENT));
+            Submission owed = submitText(USER, "a");
+            Submission notified = submitText(OTHER_USER, "b");
+            assertThat(notifier.alertsFor(owed.id())).isZero();
+            assertThat(notifier.alertsFor(notified.id())).isEqualTo(1);
+            engine.close();
+
+            DeliveryEngine restarted = newEngine(config("engine-after-restart"));
+            scheduler.advance(Duration.ofMinutes(3));
+
+            assertThat(notifier.alertsFor(owed.id())).isEqualTo(1);
+            assertThat(notifier.alertsFor(notified.id())).isEqualTo(1);
+            assertThat(restarted.find(owed.id()).orElseThrow().notifiedAt()).isNotNull();
+        }
+
+        @Test
+        @DisplayName("a waiting delivery can be cancelled and is never sent; a delivered one cannot")
+        void cancel() {
+            sender.script(USER, new SendOutcome.Transient("500"));
+            Submission waiting = submitText(USER, "hi");
+            Submission done = submitText(OTHER_USER, "done");
+
+            assertThat(engine.cancel(waiting.id())).isTrue();
+            assertThat(engine.cancel(done.id())).isFalse();
+            scheduler.advance(Duration.ofMinutes(30));
+
+            assertThat(stored(waiting.id()).status()).isEqualTo(DeliveryStatus.CANCELLED);
+            assertThat(sender.callsTo(USER)).hasSize(1);
+            assertThat(waiting.outcome().toCompletableFuture()).isCompletedWithValueMatching(d -> d.status() == DeliveryStatus.CANCELLED);
+        }
+
+        @Test
+        @DisplayName("a FAILED delivery can be redelivered with a fresh attempt budget")
+        void redeliver() {
+            sender.script(USER, new SendOutcome.Permanent("Forbidden: bot was blocked by the user", FailureClass.PERMANENT_RECIPIENT));
+            Submission s = submitText(USER, "pack");
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.FAILED);
+
+            assertThat(engine.redeliver(s.id())).isTrue();
+            scheduler.runDue();
+
+            Delivery d = stored(s.id());
+            assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(d.attempts()).isZero();
+            assertThat(engine.redeliver(s.id())).as("only FAILED ones").isFalse();
+        }
+
+        @Test
+        @DisplayName("shutdown hands held deliveries back to the store, due when they would have gone; a new engine sends them")
+        void shutdownReleases() {
+            sender.script(USER, new SendOutcome.Transient("500"));
+            Submission s = submitText(USER, "hi");
+            engine.close();
+
+            Delivery released = stored(s.id());
+            assertThat(released.status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(released.nextAttemptAt()).isEqualTo(start.plusSeconds(1));
+            assertThatThrownBy(() -> engine.submit(DeliveryRequest.builder(USER, Payload.text("late")).build()))
+                    .isInstanceOf(IllegalStateException.class);
+
+            newEngine(config("engine-next"));
+            scheduler.advance(Duration.ofSeconds(2));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(sender.callsTo(USER)).hasSize(2);
+        }
+
+        @Test
+        @DisplayName("when the store is down at completion, the engine keeps retrying the write and never resends")
+        void storeOutageAtCompletion() {
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(3);
+            io.botdelivery.core.spi.RetryStore flaky = (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("complete") && failures.getAndDecrement() > 0) {
+                            throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            engine.close();
+            engine = DeliveryEngine.builder().store(flaky).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
+                    .scheduler(scheduler).config(config("engine-flaky")).build().start();
+            engines.add(engine);
+            Submission s = submitText(USER, "paid pack");
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.IN_FLIGHT);
+
+            scheduler.advance(Duration.ofSeconds(10));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(sender.callCount()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a crashed engine's leased deliveries are taken over by another after the lease")
+        void crashedEngineLeaseExpires() {
+            limiter.script(Reservation.denied(Duration.ofSeconds(20), LimitScope.chat(USER)));
+            Submission s = submitText(USER, "hi");
+            // engine-1 "crashes": it never runs again, nothing is released
+            engines.remove(engine);
+            ManualScheduler otherScheduler = new ManualScheduler(clock);
+            DeliveryEngine other = DeliveryEngine.builder().store(store).limiter(new TestLimiter()).sender(sender).notifier(notifier)
+                    .clock(clock).scheduler(otherScheduler).config(config("engine-2")).build().start();
+            engines.add(other);
+            otherScheduler.runDue();
+            assertThat(sender.callCount()).isZero();
+
+            clock.advance(Duration.ofSeconds(61));
+            otherScheduler.advance(Duration.ofSeconds(1));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.botdelivery.engine;
+
+import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/** Grants everything at once unless a denial is scripted; records reservations and penalties. */
+class TestLimiter implements RateLimiter {
+    record Penalty(LimitScope scope, Duration duration) {
+    }
+
+    final List<RateRequest> reservations = new ArrayList<>();
+    final List<Penalty> penalties = new ArrayList<>();
+    private final Deque<Reservation> scripted = new ArrayDeque<>();
+
+    synchronized TestLimiter script(Reservation... answers) {
+        scripted.addAll(List.of(answers));
+        return this;
+    }
+
+    @Override
+    public synchronized Reservation reserve(RateRequest request, Duration horizon) {
+        reservations.add(request);
+        Reservation next = scripted.pollFirst();
+        return next != null ? next : Reservation.granted(Duration.ZERO);
+    }
+
+    @Override
+    public synchronized void penalize(LimitScope scope, Duration duration) {
+        penalties.add(new Penalty(scope, duration));
+    }
+}
