@@ -8,6 +8,7 @@ import io.botdelivery.api.QueueSummary;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.ThreadPoolTaskScheduler;
+import io.botdelivery.core.spi.SendOutcome;
 import io.botdelivery.testkit.RecordingNotifier;
 import io.botdelivery.testkit.ScriptedSender;
 import io.botdelivery.testkit.postgres.PostgresServerExtension;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -71,8 +73,20 @@ class EngineRestartTest {
         final ScriptedSender sender = new ScriptedSender(clock);
         final DeliveryEngine engine;
 
+        /** Opened once every delivery is submitted, so the run cannot finish before the test interrupts it. */
+        final CountDownLatch submitted = new CountDownLatch(1);
+
         Instance(String name, PostgresRetryStore store, EngineConfig config) {
             this.store = store;
+            sender.otherwise(request -> {
+                try {
+                    submitted.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new SendOutcome.Transient("interrupted");
+                }
+                return sender.deliverAll(request);
+            });
             this.engine = DeliveryEngine.builder().store(store).limiter(new PacedLimiter(SENDS_PER_SECOND)).sender(sender)
                     .notifier(notifier).clock(clock).scheduler(scheduler).config(config.withWorkerId(name)).build().start();
             store.onNewWork(engine::wakeUp);
@@ -92,12 +106,13 @@ class EngineRestartTest {
                 .withPollInterval(Duration.ofMillis(200)).withMaxBuffered(200).withShutdownGrace(Duration.ofSeconds(5));
     }
 
-    private List<DeliveryId> submitAll(DeliveryEngine engine) {
+    private List<DeliveryId> submitAll(Instance instance) {
         List<DeliveryId> ids = new ArrayList<>();
         for (int i = 0; i < DELIVERIES; i++) {
-            ids.add(engine.submit(DeliveryRequest.builder(1 + (i % 60), Payload.text("pack " + i))
+            ids.add(instance.engine.submit(DeliveryRequest.builder(1 + (i % 60), Payload.text("pack " + i))
                     .idempotencyKey("order-" + i).build()).id());
         }
+        instance.submitted.countDown();
         return ids;
     }
 
@@ -129,13 +144,14 @@ class EngineRestartTest {
     @DisplayName("closed and replaced by a new instance: every delivery is sent exactly once")
     void gracefulRestart() {
         Instance first = new Instance("first", TestStores.emptyStore(PG.database()), config());
-        List<DeliveryId> submitted = submitAll(first.engine);
+        List<DeliveryId> submitted = submitAll(first);
         await().atMost(Duration.ofSeconds(60)).until(() -> delivered(first.store) >= DELIVERIES / 4);
 
         first.engine.close();
         long deliveredByFirst = delivered(first.store);
         first.store.close();
         Instance second = new Instance("second", TestStores.anotherStore(PG.database()), config());
+        second.submitted.countDown();
         await().atMost(Duration.ofSeconds(60)).until(() -> delivered(second.store) == DELIVERIES);
 
         assertEverythingDeliveredOnce(second.store, submitted);
@@ -151,7 +167,7 @@ class EngineRestartTest {
     @DisplayName("killed without closing: a new instance finishes the work, loses nothing and never resends a completed delivery")
     void crashAndRestart() throws Exception {
         Instance first = new Instance("crashing", TestStores.emptyStore(PG.database()), config());
-        List<DeliveryId> submitted = submitAll(first.engine);
+        List<DeliveryId> submitted = submitAll(first);
         await().atMost(Duration.ofSeconds(60)).until(() -> delivered(first.store) >= DELIVERIES / 4);
 
         // the process dies: its threads stop and its connections go, with leases held and sends possibly on the wire
@@ -160,6 +176,7 @@ class EngineRestartTest {
         Set<DeliveryId> completedBeforeCrash = idsWithStatus("DELIVERED");
         Set<DeliveryId> inFlightAtCrash = idsWithStatus("IN_FLIGHT");
         Instance second = new Instance("restarted", TestStores.anotherStore(PG.database()), config());
+        second.submitted.countDown();
         await().atMost(Duration.ofSeconds(60)).until(() -> delivered(second.store) == DELIVERIES);
 
         assertEverythingDeliveredOnce(second.store, submitted);
