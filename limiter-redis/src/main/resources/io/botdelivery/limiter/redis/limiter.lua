@@ -104,7 +104,9 @@ local function weightOf(member)
     return tonumber(string.match(member, ':(%d+)$'))
 end
 
+local folded = false
 if L.n > 0 and L.f <= now then
+    folded = true
     local past = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'WITHSCORES')
     for i = 1, #past, 2 do
         L.b = math.max(L.b, tonumber(past[i + 1])) + weightOf(past[i]) * lane.I
@@ -214,6 +216,10 @@ if slot > limit then
     local scope = 0
     if chatEarliest > limit and laneEarliest(now, weight) <= chatEarliest then
         scope = 1
+    end
+    if folded then
+        -- the grants just folded are gone from the sorted set: their sum must be kept (it changes no decision)
+        redis.call('HSET', KEYS[1], 'b', fmt(L.b), 'n', L.n, 'l', fmt(L.l), 'm', fmt(L.m), 'f', fmt(L.f))
     end
     return {0, slot - limit, scope, now}
 end
