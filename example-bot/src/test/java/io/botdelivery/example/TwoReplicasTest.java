@@ -25,12 +25,12 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two example-bot JVMs (limiter=redis, store=postgres, embedded servers) run the same broadcast at once against one
- * simulator. Each alone would send at the whole budget, so without the shared limiter together they would send at
- * twice Telegram's limit and earn 429s; without the shared store and idempotency keys every chat would get two copies.
+ * Two example-bot JVMs (limiter=redis, store=postgres, embedded servers) each run a broadcast at once against one
+ * simulator, to the same chats. Each alone would send at the whole budget, so without the shared limiter together they
+ * would send at almost twice the simulated limit and earn 429s (with {@code --limiter local} this test fails).
  */
 class TwoReplicasTest {
-    private static final int CHATS = 300;
+    private static final int CHATS = 150;
     private static final long FIRST_CHAT = 7_000_001;
     /**
      * A bot budget low enough that one replica alone can use all of it (so two replicas that do not share would exceed
@@ -57,8 +57,8 @@ class TwoReplicasTest {
         }
         Path chats = Files.write(dir.resolve("chats.txt"), lines);
         try (TelegramSimulator telegram = TelegramSimulator.start(SimulatorConfig.builder().budgets(SIMULATED).build())) {
-            Process first = replica(telegram, chats, "replica-1");
-            Process second = replica(telegram, chats, "replica-2");
+            Process first = replica(telegram, chats, "replica-1", "news-a");
+            Process second = replica(telegram, chats, "replica-2", "news-b");
 
             assertThat(first.waitFor(150, TimeUnit.SECONDS)).as("replica 1 finished").isTrue();
             assertThat(second.waitFor(150, TimeUnit.SECONDS)).as("replica 2 finished").isTrue();
@@ -67,8 +67,9 @@ class TwoReplicasTest {
 
             String logs = log("replica-1") + log("replica-2");
             List<AcceptedMessage> accepted = telegram.record().accepted();
-            Map<Long, Long> perChat = accepted.stream().collect(Collectors.groupingBy(AcceptedMessage::chatId, Collectors.counting()));
-            assertThat(perChat).as(logs).hasSize(CHATS).allSatisfy((chat, n) -> assertThat(n).as("copies in chat " + chat).isEqualTo(1));
+            Map<String, Long> perChatAndText = accepted.stream()
+                    .collect(Collectors.groupingBy(m -> m.chatId() + " " + m.text(), Collectors.counting()));
+            assertThat(perChatAndText).as(logs).hasSize(2 * CHATS).allSatisfy((chat, n) -> assertThat(n).as("copies in " + chat).isEqualTo(1));
             assertThat(telegram.record().rateLimited()).as(logs).isEmpty();
             assertThat(Files.readString(dir.resolve("replica-1.out")) + Files.readString(dir.resolve("replica-2.out")))
                     .contains("still queued");
@@ -79,11 +80,11 @@ class TwoReplicasTest {
         return Files.readString(dir.resolve(name + ".out")) + Files.readString(dir.resolve(name + ".err"));
     }
 
-    private Process replica(TelegramSimulator telegram, Path chats, String name) throws java.io.IOException {
+    private Process replica(TelegramSimulator telegram, Path chats, String name, String broadcast) throws java.io.IOException {
         TestDatabase db = PG.database();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "broadcast", "--name", "twins", "--chats", chats.toString(), "--text", "Hello from two replicas",
+                Main.class.getName(), "broadcast", "--name", broadcast, "--chats", chats.toString(), "--text", "News " + broadcast,
                 "--api-url", telegram.baseUrl().toString(), "--http-port", "-1",
                 "--limiter", "redis", "--redis-url", REDIS.address(),
                 "--store", "postgres", "--postgres-url", db.jdbcUrl(), "--postgres-user", db.user(),
