@@ -28,7 +28,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fault-share", defaultValue = "0.01", description = "Share of sends hit by a 5xx or a dropped connection (default: ${DEFAULT-VALUE}).")
     double faultShare;
 
-    @Option(names = "--arrivals-per-second", defaultValue = "3", description = "How fast buyers show up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arrivals-per-second", defaultValue = "4", description = "How fast buyers show up (default: ${DEFAULT-VALUE}).")
     int arrivalsPerSecond;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed, for a repeatable run (default: ${DEFAULT-VALUE}).")
