@@ -84,13 +84,13 @@ final class BroadcastCommand extends BotCommand {
         return 0;
     }
 
-    private Broadcast broadcast() throws IOException {
+    private Broadcast broadcast() {
         Payload payload;
         try {
             if (message.text != null) {
                 payload = Payload.text(message.text);
             } else if (message.textFile != null) {
-                payload = Payload.text(Files.readString(message.textFile));
+                payload = Payload.text(readText(message.textFile));
             } else if (message.photo != null) {
                 payload = Payload.photo(MediaReference.parse(message.photo, Path.of("")), caption);
             } else if (message.video != null) {
@@ -105,6 +105,14 @@ final class BroadcastCommand extends BotCommand {
             return new Broadcast(name, payload, paid);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--name: " + e.getMessage());
+        }
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("--text-file: expected a readable text file, got '" + file + "' (" + e.getClass().getSimpleName() + ")");
         }
     }
 

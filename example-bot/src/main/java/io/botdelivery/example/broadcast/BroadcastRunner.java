@@ -74,8 +74,9 @@ public final class BroadcastRunner {
         AtomicInteger failedBefore = new AtomicInteger();
         List<Watched> running = Collections.synchronizedList(new ArrayList<>());
         int toSend = list.chatIds().size();
-        try (ProgressBar bar = new ProgressBar("broadcast " + broadcast.name(), toSend,
-                () -> deliveredNow.get() + finishedBefore.get(), failedCount::get, out, terminal)) {
+        ProgressBar bar = new ProgressBar("broadcast " + broadcast.name(), toSend,
+                () -> deliveredNow.get() + finishedBefore.get(), failedCount::get, out, terminal);
+        try {
             // Submitting is one store write per chat: a few threads keep a durable store's round trips from pacing the run.
             ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
             List<Future<?>> submitted = new ArrayList<>();
@@ -108,6 +109,8 @@ public final class BroadcastRunner {
                 }
             }
             watch(running, maxWait, start, deliveredNow, failedCount, failedByReason);
+        } finally {
+            bar.close();
         }
         int stillQueued;
         synchronized (running) {

@@ -169,13 +169,16 @@ public final class DemoScenario {
         shoppers.shutdown();
         StatusCounts counts = new StatusCounts(engine, keys);
         boolean finished;
-        try (ProgressBar bar = new ProgressBar("shop      ", keys.size(), counts::delivered, counts::failed, out, terminal)) {
+        ProgressBar bar = new ProgressBar("shop      ", keys.size(), counts::delivered, counts::failed, out, terminal);
+        try {
             long deadline = System.nanoTime() + SHOP_DEADLINE.toNanos();
             do {
                 Thread.sleep(200);
                 counts.refresh();
             } while (!counts.allFinal() && System.nanoTime() < deadline);
             finished = counts.allFinal();
+        } finally {
+            bar.close();
         }
         shoppers.awaitTermination(5, TimeUnit.SECONDS);
         return new ShopPhase(buyers, finals(engine, keys), finished, Duration.ofNanos(System.nanoTime() - start));
