@@ -71,8 +71,11 @@ class TwoReplicasTest {
                     .collect(Collectors.groupingBy(m -> m.chatId() + " " + m.text(), Collectors.counting()));
             assertThat(perChatAndText).as(logs).hasSize(2 * CHATS).allSatisfy((chat, n) -> assertThat(n).as("copies in " + chat).isEqualTo(1));
             assertThat(telegram.record().rateLimited()).as(logs).isEmpty();
-            assertThat(Files.readString(dir.resolve("replica-1.out")) + Files.readString(dir.resolve("replica-2.out")))
-                    .contains("still queued");
+            for (String replica : List.of("replica-1", "replica-2")) {
+                assertThat(Files.readString(dir.resolve(replica + ".out"))).as(replica)
+                        .containsPattern("\\| still queued +\\| +0 \\|")
+                        .containsPattern("\\| delivered now +\\| +" + CHATS + " \\|");
+            }
         }
     }
 
