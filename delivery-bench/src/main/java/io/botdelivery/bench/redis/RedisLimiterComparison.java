@@ -34,7 +34,7 @@ import org.redisson.api.RedissonClient;
 public final class RedisLimiterComparison {
     private static final int MAX_PACED_IN_FLIGHT = 2_048;
 
-    private record Result(double perSecond, long[] sortedNanos, int errors) {
+    private record Result(double perSecond, long[] sortedNanos, int errors, double redisCpuMicrosPerCall) {
     }
 
     private record Paced(double offered, double achieved, long[] sortedNanos, int shed, int errors) {
@@ -70,6 +70,11 @@ public final class RedisLimiterComparison {
                             + " %.1f s per case and mode, interleaved%n", redis.url(),
                     Runtime.getRuntime().availableProcessors(), nettyThreads, callers, rounds, seconds);
 
+            String only = options.get("only");
+            if (only != null) {
+                candidates.removeIf(c -> !c.name().toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT))
+                        && !c.name().startsWith("ceiling"));
+            }
             for (Candidate candidate : candidates) { // warm-up: JIT, connections, scripts
                 runSync(candidate, callers, 1.0);
                 runAsync(candidate, callers, 1.0);
@@ -78,19 +83,23 @@ public final class RedisLimiterComparison {
             Map<String, List<Result>> async = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
                 for (Candidate candidate : candidates) {
+                    double cpu = redisCpuSeconds(redis);
+                    Result result = runSync(candidate, callers, seconds);
                     sync.computeIfAbsent(candidate.name(), k -> new ArrayList<>())
-                            .add(runSync(candidate, callers, seconds));
+                            .add(withRedisCpu(result, redisCpuSeconds(redis) - cpu));
                 }
                 for (Candidate candidate : candidates) {
+                    double cpu = redisCpuSeconds(redis);
+                    Result result = runAsync(candidate, callers, seconds);
                     async.computeIfAbsent(candidate.name(), k -> new ArrayList<>())
-                            .add(runAsync(candidate, callers, seconds));
+                            .add(withRedisCpu(result, redisCpuSeconds(redis) - cpu));
                 }
             }
             Map<String, Paced> paced = new LinkedHashMap<>();
             for (Candidate candidate : candidates) {
                 paced.put(candidate.name(), runPaced(candidate, pacedRate, pacedSeconds));
             }
-            String ceiling = candidates.get(3).name();
+            String ceiling = candidates.get(candidates.size() - 1).name();
             printThroughput("sync: " + callers + " threads calling in a loop", sync, ceiling);
             printThroughput("async: " + callers + " calls in flight", async, ceiling);
             printPaced(pacedRate, paced);
@@ -137,7 +146,23 @@ public final class RedisLimiterComparison {
         }
         long elapsed = System.nanoTime() - began;
         long[] sorted = Latencies.sortedUnion(latencies);
-        return new Result(sorted.length * 1e9 / elapsed, sorted, errors.get());
+        return new Result(sorted.length * 1e9 / elapsed, sorted, errors.get(), Double.NaN);
+    }
+
+    private static Result withRedisCpu(Result result, double cpuSeconds) {
+        double calls = result.sortedNanos().length;
+        return new Result(result.perSecond(), result.sortedNanos(), result.errors(), cpuSeconds * 1e6 / calls);
+    }
+
+    /** The Redis server's CPU time so far (user + system), from INFO cpu. */
+    private static double redisCpuSeconds(RedisServerExtension redis) {
+        double total = 0;
+        for (String line : ((String) redis.command("INFO", "cpu")).split("\r\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1));
+            }
+        }
+        return total;
     }
 
     private static Result runAsync(Candidate candidate, int inFlight, double seconds) throws Exception {
@@ -158,7 +183,7 @@ public final class RedisLimiterComparison {
         }
         long elapsed = System.nanoTime() - began;
         long[] sorted = Latencies.sortedUnion(latencies);
-        return new Result(sorted.length * 1e9 / elapsed, sorted, errors.get());
+        return new Result(sorted.length * 1e9 / elapsed, sorted, errors.get(), Double.NaN);
     }
 
     /** One chain of calls: each completion (on a Redisson thread) records its latency and issues the next call. */
@@ -231,17 +256,18 @@ public final class RedisLimiterComparison {
         double ceilingP99 = Latencies.percentileMicros(ceilingNanos, 0.99);
         System.out.println();
         System.out.println(title);
-        System.out.printf(Locale.ROOT, "| %-32s | %12s | %9s | %8s | %8s | %9s | %6s |%n", "case", "decisions/s",
-                "x ceiling", "p50 µs", "p99 µs", "p99/ceil", "errors");
+        System.out.printf(Locale.ROOT, "| %-32s | %12s | %9s | %8s | %8s | %9s | %14s | %6s |%n", "case",
+                "decisions/s", "x ceiling", "p50 µs", "p99 µs", "p99/ceil", "Redis CPU µs/op", "errors");
         System.out.println("|" + "-".repeat(34) + "|" + "-".repeat(14) + "|" + "-".repeat(11) + "|" + "-".repeat(10)
-                + "|" + "-".repeat(10) + "|" + "-".repeat(11) + "|" + "-".repeat(8) + "|");
+                + "|" + "-".repeat(10) + "|" + "-".repeat(11) + "|" + "-".repeat(16) + "|" + "-".repeat(8) + "|");
         results.forEach((name, runs) -> {
             long[] nanos = merged(runs);
             double perSecond = median(runs);
             double p99 = Latencies.percentileMicros(nanos, 0.99);
-            System.out.printf(Locale.ROOT, "| %-32s | %12.0f | %9.2f | %8.0f | %8.0f | %9.2f | %6d |%n", name,
-                    perSecond, perSecond / ceiling, Latencies.percentileMicros(nanos, 0.50), p99, p99 / ceilingP99,
-                    runs.stream().mapToInt(Result::errors).sum());
+            double cpu = runs.stream().mapToDouble(Result::redisCpuMicrosPerCall).sorted().toArray()[runs.size() / 2];
+            System.out.printf(Locale.ROOT, "| %-32s | %12.0f | %9.2f | %8.0f | %8.0f | %9.2f | %14.1f | %6d |%n",
+                    name, perSecond, perSecond / ceiling, Latencies.percentileMicros(nanos, 0.50), p99,
+                    p99 / ceilingP99, cpu, runs.stream().mapToInt(Result::errors).sum());
         });
         System.out.println("(decisions/s: median of the rounds; percentiles: every call of every round)");
     }

@@ -73,7 +73,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final ScriptRate privateChatRate;
     private final ScriptRate groupChatRate;
     /** The script's rate argument, by [paid broadcast ? 1 : 0][group chat ? 1 : 0]. */
-    private final String[][] rateArguments = new String[2][2];
+    private final String[][][] rateArguments = new String[2][2][];
     private final String extraTtl;
     private final LocalGcra local;
     /** What this instance holds from Redis; kept only under LOCAL_SHARE, where the local schedule must follow it. */
@@ -91,9 +91,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                     Integer.toString(rate.permits()));
         }
 
-        /** 'laneI laneB laneP chatI chatB chatP', the script's ARGV[4]: one string for each lane and kind of chat. */
-        static String pair(ScriptRate lane, ScriptRate chat) {
-            return String.join(" ", lane.interval, lane.burst, lane.permits, chat.interval, chat.burst, chat.permits);
+        /** The script's ARGV[4..9] (lane I, B, P, chat I, B, P): one array for each lane and kind of chat. */
+        static String[] pair(ScriptRate lane, ScriptRate chat) {
+            return new String[] {lane.interval, lane.burst, lane.permits, chat.interval, chat.burst, chat.permits};
         }
     }
 
@@ -223,9 +223,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         long clientNow = Micros.now(clock);
         List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
                 keys.chat(request.chatId()));
-        String rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
-        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(request.weight()), rates,
-                        Long.toString(horizonMicros), Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
+        String[] rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
+        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(request.weight()), rates[0], rates[1],
+                        rates[2], rates[3], rates[4], rates[5], Long.toString(horizonMicros),
+                        Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
                 .toCompletableFuture()
                 .handle((reply, error) -> error == null
                         ? onReply(reply, request, clientNow)

@@ -21,8 +21,8 @@
 --
 -- ARGV[1] 'r' reserve, 'c' penalize a chat, 'g' penalize every lane, 't' time (a probe that proves the script is loaded)
 -- ARGV[2] now in microseconds, or '' for the Redis server's TIME (one clock for every instance)
--- reserve   KEYS lane, lane's sorted set, chat; ARGV[3] weight, [4] rates 'laneI laneB laneP chatI chatB chatP',
---           [5] horizon, [6] not-before offset from now, [7] extra TTL in ms
+-- reserve   KEYS lane, lane's sorted set, chat; ARGV[3] weight, [4..6] lane I, B, P, [7..9] chat I, B, P,
+--           [10] horizon, [11] not-before offset from now, [12] extra TTL in ms
 --           -> {1, delay, 0, now} granted; {0, retry-in, scope (0 lane, 1 chat), now} denied
 -- penalize a chat   KEYS chat; ARGV[3] duration, [4] chat I, [5] chat B, [6] extra TTL -> {1, 0, 0, now}
 -- penalize globally KEYS standard lane, paid lane; ARGV[3] duration, [4] extra TTL -> {1, 0, 0, now}
@@ -77,12 +77,11 @@ if op ~= 'r' then
 end
 
 local weight = tonumber(ARGV[3])
-local laneI, laneB, laneP, chatI, chatB, chatP = string.match(ARGV[4], '(%d+) (%d+) (%d+) (%d+) (%d+) (%d+)')
-laneI, laneB, laneP = tonumber(laneI), tonumber(laneB), tonumber(laneP)
-chatI, chatB, chatP = tonumber(chatI), tonumber(chatB), tonumber(chatP)
-local limit = now + tonumber(ARGV[5])
-local notBefore = now + tonumber(ARGV[6])
-local extraTtl = tonumber(ARGV[7])
+local laneI, laneB, laneP = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local chatI, chatB, chatP = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local limit = now + tonumber(ARGV[10])
+local notBefore = now + tonumber(ARGV[11])
+local extraTtl = tonumber(ARGV[12])
 
 local state = redis.call('MGET', KEYS[1], KEYS[3])
 local b, t, n, l, m, f, p, q = 0, 0, 0, 0, 0, 0, 0, 0
