@@ -123,6 +123,38 @@ final class Candidates {
         };
     }
 
+    /**
+     * The ceiling's script called the way {@code RedisRateLimiter} calls its own: 3 keys, 12 arguments, a 4-number reply.
+     * Tells the cost of the call's shape from the cost of the decision itself.
+     */
+    static Candidate trivialScriptLimiterShaped(RedissonClient client) {
+        RScript script = client.getScript(StringCodec.INSTANCE);
+        String sha = script.scriptLoad("return {1, 0, 0, 1}");
+        AtomicLong chats = new AtomicLong();
+        return new Candidate() {
+            @Override
+            public String name() {
+                return "ceiling, limiter-shaped call";
+            }
+
+            private List<Object> keys() {
+                return List.of("{bot:bench}:global", "{bot:bench}:global:s", "{bot:bench}:chat:" + chats.incrementAndGet());
+            }
+
+            @Override
+            public void decide() {
+                script.evalSha(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys(), ARGS);
+            }
+
+            @Override
+            public CompletionStage<?> decideAsync() {
+                return script.evalShaAsync(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys(), ARGS);
+            }
+        };
+    }
+
+    private static final Object[] ARGS = {"r", "", "1", "1", "1", "1000000", "1000000", "1", "1", "0", "0", "0"};
+
     /** The ceiling: the cheapest possible script call, {@code return 1} by its SHA, on the same kind of key. */
     static Candidate trivialScript(RedissonClient client) {
         RScript script = client.getScript(StringCodec.INSTANCE);
