@@ -1,5 +1,6 @@
 package io.botdelivery.bench.postgres;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,9 @@ public final class PostgresStoreBench {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        System.out.printf(Locale.ROOT, "store-postgres benchmark: embedded PostgreSQL 17.6, %d cores, Java %s; %d s per cell after 1 s warm-up%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), o.seconds);
+        System.out.printf(Locale.ROOT, "store-postgres benchmark: embedded PostgreSQL 17.6, %d cores, Java %s; %d s per cell after 1 s warm-up; "
+                        + "load average at start %.1f%n%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), o.seconds,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (String sync : o.syncCommit) {
             try (BenchDatabase db = new BenchDatabase(sync)) {
                 throughput(db, o);
@@ -68,10 +70,13 @@ public final class PostgresStoreBench {
 
     private static void print(String title, List<ClaimThroughput.Result> results) {
         System.out.println("### " + title);
-        System.out.println("| method | workers | batch | completed | claim+complete/s |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.println("| method | workers | batch | completed | claim+complete/s | CPU µs per op (JVM + PostgreSQL) | ≈ ops/s on 2 idle cores |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (ClaimThroughput.Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %,d | %,.0f |%n", r.method(), r.workers(), r.batch(), r.completed(), r.perSecond());
+            double cpu = r.cpuMicrosPerOp();
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %,d | %,.0f | %s | %s |%n", r.method(), r.workers(), r.batch(), r.completed(),
+                    r.perSecond(), cpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", cpu),
+                    cpu <= 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f", 2_000_000 / cpu));
         }
         System.out.println();
     }
