@@ -127,6 +127,7 @@ final class ClaimThroughput {
         AtomicBoolean stop = new AtomicBoolean();
         List<Throwable> failures = new ArrayList<>();
         CountDownLatch finished = new CountDownLatch(workers.size());
+        List<Thread> threads = new ArrayList<>();
         for (Worker worker : workers) {
             Thread t = new Thread(() -> {
                 try {
@@ -150,13 +151,14 @@ final class ClaimThroughput {
             });
             t.setDaemon(true);
             t.start();
+            threads.add(t);
         }
         Thread.sleep(warmup.toMillis());
-        long cpuBefore = cpu.cpuNanos();
+        long cpuBefore = cpu.cpuNanos(threads);
         counting.set(true);
         Thread.sleep(measure.toMillis());
         counting.set(false);
-        long cpuAfter = cpu.cpuNanos();
+        long cpuAfter = cpu.cpuNanos(threads);
         stop.set(true);
         finished.await();
         if (!failures.isEmpty()) {

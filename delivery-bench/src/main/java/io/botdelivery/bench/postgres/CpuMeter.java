@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * CPU time used by this JVM and by the embedded PostgreSQL (its postmaster and every backend), read from
- * {@code /proc} on Linux. On a machine shared with other work, wall-clock throughput says little; CPU per operation
- * says what a claim + complete costs, and so what idle cores could do.
+ * CPU time used by given client threads and by the embedded PostgreSQL (its postmaster and every backend, read from
+ * {@code /proc} on Linux). On a machine shared with other work, wall-clock throughput says little; CPU per operation
+ * says what a claim + complete costs, and so what idle cores could do. The JVM's compiler and GC threads are left out:
+ * in a short run the JIT's warm-up would dominate, and it is not a cost per operation.
  */
 final class CpuMeter {
     private static final double TICK_NANOS = 1e9 / 100; // USER_HZ is 100 on Linux
@@ -20,11 +21,19 @@ final class CpuMeter {
         this.postgresPort = postgresPort;
     }
 
-    /** CPU nanoseconds so far (JVM + PostgreSQL), or -1 where {@code /proc} cannot be read. */
-    long cpuNanos() {
-        long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    /** CPU nanoseconds so far of {@code threads} plus PostgreSQL, or -1 where it cannot be read. */
+    long cpuNanos(java.util.Collection<Thread> threads) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long client = 0;
+        for (Thread t : threads) {
+            long ns = mx.getThreadCpuTime(t.getId());
+            if (ns < 0) {
+                return -1;
+            }
+            client += ns;
+        }
         long postgres = postgresCpuNanos();
-        return jvm < 0 || postgres < 0 ? -1 : jvm + postgres;
+        return postgres < 0 ? -1 : client + postgres;
     }
 
     private long postgresCpuNanos() {

@@ -39,9 +39,13 @@ public final class PostgresStoreBench {
     }
 
     private static void throughput(BenchDatabase db, Options o) throws Exception {
-        // one discarded run first: JIT, connection set-up and PostgreSQL's prepared plans
+        // discarded runs first: JIT, connection set-up and PostgreSQL's prepared plans
         db.ensurePending(PENDING_PER_CELL);
-        new ClaimThroughput(db, Duration.ofSeconds(1), Duration.ofSeconds(4)).store(2, 10);
+        ClaimThroughput warmUp = new ClaimThroughput(db, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        warmUp.store(2, 10);
+        db.ensurePending(PENDING_PER_CELL);
+        warmUp.store(1, 1);
+        warmUp.skipLockedBaseline(1);
         ClaimThroughput bench = new ClaimThroughput(db, Duration.ofSeconds(1), Duration.ofSeconds(o.seconds));
         List<ClaimThroughput.Result> results = new ArrayList<>();
         for (int workers : new int[] {1, 2, 4}) {
@@ -70,7 +74,7 @@ public final class PostgresStoreBench {
 
     private static void print(String title, List<ClaimThroughput.Result> results) {
         System.out.println("### " + title);
-        System.out.println("| method | workers | batch | completed | claim+complete/s | CPU µs per op (JVM + PostgreSQL) | ≈ ops/s on 2 idle cores |");
+        System.out.println("| method | workers | batch | completed | claim+complete/s | CPU µs per op (worker threads + PostgreSQL) | ≈ ops/s on 2 idle cores |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (ClaimThroughput.Result r : results) {
             double cpu = r.cpuMicrosPerOp();
