@@ -26,11 +26,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each decision is one {@code EVALSHA} of one Lua script ({@code limiter.lua}) that reads the Redis server's clock
  * and decides the lane (global or paid broadcast) and the chat together, all or nothing, with GCRA (virtual scheduling):
- * no compare-and-swap loop, no second round trip. Keys are {@code {bot:<botId>}:global}, {@code …:paid},
- * {@code …:chat:<chatId>}, {@code …:pause:global} and {@code …:pause:chat:<chatId>}: one hash tag, so the script runs
- * on Redis Cluster too, and each key expires as soon as it means nothing any more (a chat's key one interval after its
- * last slot). {@link #penalize} stores the pause in Redis, so a 429 seen by one instance holds for all of them; a
- * global pause holds for the paid-broadcast lane too.
+ * no compare-and-swap loop, no second round trip. A chat that must wait books its lane slot in the future without
+ * blocking other chats: they are fitted into the gaps before it. Keys are {@code {bot:<botId>}:global} and
+ * {@code …:paid} (a lane's state), {@code …:global:s} and {@code …:paid:s} (a lane's future grants) and
+ * {@code …:chat:<chatId>}: one hash tag, so the script runs on Redis Cluster too, and each key expires as soon as it
+ * means nothing any more (a chat's key one interval after its last slot). {@link #penalize} stores the pause in Redis
+ * (in the chat's state, or in both lanes' for a global pause), so a 429 seen by one instance holds for all of them.
  *
  * <p><b>Outages.</b> The first call that cannot reach Redis switches the limiter, at once, to its
  * {@link OutagePolicy}: {@code FAIL_CLOSED} throws {@link RateLimiterUnavailableException} from then on;
