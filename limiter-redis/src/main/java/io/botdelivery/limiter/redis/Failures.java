@@ -27,9 +27,17 @@ final class Failures {
      * fallback would fix.
      */
     static boolean isOutage(Throwable error) {
-        Throwable cause = unwrap(error);
-        return (cause instanceof RedisException && cause.getClass() != RedisException.class)
-                || cause instanceof IOException
-                || cause instanceof TimeoutException;
+        // Redisson sometimes wraps a refused connection in a plain RedisException: look through the causes
+        for (Throwable cause = unwrap(error); cause != null; cause = cause.getCause()) {
+            if ((cause instanceof RedisException && cause.getClass() != RedisException.class)
+                    || cause instanceof IOException
+                    || cause instanceof TimeoutException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 }

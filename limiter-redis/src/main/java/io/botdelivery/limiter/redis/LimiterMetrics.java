@@ -47,6 +47,8 @@ final class LimiterMetrics {
             Gauge.builder(MODE, mode, current -> current.get() == each ? 1 : 0)
                     .tags(bot.and("mode", name))
                     .description("1 while the limiter decides in this mode")
+                    // the supplier is a method reference nothing else holds: a weak reference would read NaN
+                    .strongReference(true)
                     .register(registry);
         }
     }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisNoScriptException;
@@ -30,6 +31,8 @@ final class LimiterScript {
     private final String source;
     private final String sha;
     private final Runnable onReload;
+    /** The load in flight after a NOSCRIPT, shared by every call that hit it at the same time. */
+    private final AtomicReference<CompletableFuture<String>> loading = new AtomicReference<>();
 
     LimiterScript(RedissonClient client, Runnable onReload) {
         this.script = client.getScript(StringCodec.INSTANCE);
@@ -50,14 +53,32 @@ final class LimiterScript {
             if (!(Failures.unwrap(error) instanceof RedisNoScriptException)) {
                 return CompletableFuture.failedFuture(error);
             }
-            return script.scriptLoadAsync(source).thenCompose(loaded -> {
-                onReload.run();
-                log.info("Redis did not know the rate limiter script (the server restarted or its scripts were"
-                        + " flushed); loaded it again as {}", loaded);
-                return script.<List<Long>>evalShaAsync(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys,
-                        args);
-            });
+            return load().thenCompose(loaded -> script.<List<Long>>evalShaAsync(RScript.Mode.READ_WRITE, sha,
+                    RScript.ReturnType.LIST, keys, args));
         });
+    }
+
+    private CompletableFuture<String> load() {
+        while (true) {
+            CompletableFuture<String> current = loading.get();
+            if (current != null && !current.isDone()) {
+                return current;
+            }
+            CompletableFuture<String> mine = new CompletableFuture<>();
+            if (loading.compareAndSet(current, mine)) {
+                script.scriptLoadAsync(source).whenComplete((loaded, error) -> {
+                    if (error != null) {
+                        mine.completeExceptionally(error);
+                        return;
+                    }
+                    onReload.run();
+                    log.info("Redis did not know the rate limiter script (a new or restarted server, or its scripts"
+                            + " were flushed); loaded it as {}", loaded);
+                    mine.complete(loaded);
+                });
+                return mine;
+            }
+        }
     }
 
     private static String loadSource() {

@@ -9,8 +9,9 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The in-process stand-in used while Redis is out ({@link OutagePolicy#LOCAL_SHARE}): the same GCRA as
- * {@code limiter.lua}, on this instance's share of the budgets and the injected clock. It also remembers 429 pauses,
+ * The in-process stand-in used while Redis is out ({@link OutagePolicy#LOCAL_SHARE}): the GCRA arithmetic of
+ * {@code limiter.lua} ({@link GcraRate}), on this instance's share of the budgets and the injected clock. Its lanes are
+ * plain GCRA without gap filling: simpler, and it only errs on the slow side, which suits a degraded mode. It also remembers 429 pauses,
  * so they hold through an outage and can be handed back to Redis afterwards. State of idle chats is dropped, so
  * memory stays bounded. Thread-safe (one lock: it only serves while Redis is out).
  */
