@@ -34,7 +34,7 @@ class TwoReplicasTest {
     private static final long FIRST_CHAT = 7_000_001;
     /**
      * A bot budget low enough that one replica alone can use all of it (so two replicas that do not share would exceed
-     * it): 20 msg/s, 10 msg/s per chat. Each replica is configured with 18 msg/s, 10 % headroom for arrival jitter.
+     * it): 20 msg/s, 10 msg/s per chat. Each replica is configured with 15 msg/s: 25 % headroom, so a replica starved of CPU for a moment on a busy machine does not bunch its sends past the limit.
      */
     private static final RateBudgets SIMULATED = new RateBudgets(Budget.perSecond(20), Budget.perSecond(10),
             Budget.of(20, Duration.ofSeconds(6)), Budget.perSecond(1000));
@@ -65,10 +65,11 @@ class TwoReplicasTest {
             assertThat(first.exitValue()).as(log("replica-1")).isZero();
             assertThat(second.exitValue()).as(log("replica-2")).isZero();
 
+            String logs = log("replica-1") + log("replica-2");
             List<AcceptedMessage> accepted = telegram.record().accepted();
             Map<Long, Long> perChat = accepted.stream().collect(Collectors.groupingBy(AcceptedMessage::chatId, Collectors.counting()));
-            assertThat(perChat).hasSize(CHATS).allSatisfy((chat, n) -> assertThat(n).as("copies in chat " + chat).isEqualTo(1));
-            assertThat(telegram.record().rateLimited()).isEmpty();
+            assertThat(perChat).as(logs).hasSize(CHATS).allSatisfy((chat, n) -> assertThat(n).as("copies in chat " + chat).isEqualTo(1));
+            assertThat(telegram.record().rateLimited()).as(logs).isEmpty();
             assertThat(Files.readString(dir.resolve("replica-1.out")) + Files.readString(dir.resolve("replica-2.out")))
                     .contains("still queued");
         }
@@ -86,7 +87,7 @@ class TwoReplicasTest {
                 "--api-url", telegram.baseUrl().toString(), "--http-port", "-1",
                 "--limiter", "redis", "--redis-url", REDIS.address(),
                 "--store", "postgres", "--postgres-url", db.jdbcUrl(), "--postgres-user", db.user(),
-                "--limits-global-per-second", "18", "--limits-private-chat-per-second", "9",
+                "--limits-global-per-second", "15", "--limits-private-chat-per-second", "9",
                 "--engine-poll-interval-ms", "200", "--max-wait", "120");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve(name + ".out").toFile())

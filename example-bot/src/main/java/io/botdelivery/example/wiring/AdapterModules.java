@@ -1,12 +1,8 @@
 package io.botdelivery.example.wiring;
 
-import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import io.botdelivery.core.spi.Notifier;
 import io.botdelivery.core.spi.RateLimiter;
-import io.botdelivery.core.spi.Sender;
 import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.ops.HealthCheck;
@@ -16,14 +12,16 @@ import io.botdelivery.limiter.redis.OutagePolicy;
 import io.botdelivery.limiter.redis.RedisRateLimiter;
 import io.botdelivery.limiter.redis.RedisRateLimiterConfig;
 import io.botdelivery.limiter.redis.RedisRateLimiterModule;
-import io.botdelivery.sender.telegram.TelegramSender;
+import io.botdelivery.sender.telegram.TelegramNotifierConfig;
+import io.botdelivery.sender.telegram.TelegramNotifierModule;
 import io.botdelivery.sender.telegram.TelegramSenderConfig;
+import io.botdelivery.sender.telegram.TelegramSenderModule;
 import io.botdelivery.store.memory.InMemoryRetryStoreModule;
 import io.botdelivery.store.postgres.PostgresRetryStoreConfig;
 import io.botdelivery.store.postgres.PostgresRetryStoreModule;
-import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,7 +35,7 @@ public final class AdapterModules {
     }
 
     public static List<Module> forConfig(BotConfig config, Secret token) {
-        return List.of(limiter(config, token), store(config), sender(config, token), notifier(config));
+        return List.of(limiter(config, token), store(config), sender(config, token), notifier(config, token));
     }
 
     static Module limiter(BotConfig config, Secret token) {
@@ -58,26 +56,22 @@ public final class AdapterModules {
     }
 
     static Module sender(BotConfig config, Secret token) {
-        TelegramSenderConfig senderConfig = TelegramSenderConfig.defaults(token.value())
-                .withApiUrl(config.apiUrl())
-                .withMaxConcurrentRequests(Math.max(64, config.engine().maxConcurrentSends()));
-        return new AbstractModule() {
-            @Provides
-            @Singleton
-            Sender sender() {
-                return new TelegramSender(senderConfig);
-            }
-        };
+        return new TelegramSenderModule(senderConfig(config, token));
     }
 
-    static Module notifier(BotConfig config) {
-        return new AbstractModule() {
-            @Provides
-            @Singleton
-            Notifier notifier(TelegramClient client, RateLimiter limiter) {
-                return new AdminChatNotifier(client, limiter, config.budgets(), config.admins());
-            }
-        };
+    /** Alerts go to the admins' chats; a bot without admins has nobody to tell, and says so at start-up. */
+    static Module notifier(BotConfig config, Secret token) {
+        if (config.admins().isEmpty()) {
+            return binder -> binder.bind(Notifier.class).toInstance(Notifier.none());
+        }
+        return new TelegramNotifierModule(new TelegramNotifierConfig(senderConfig(config, token),
+                List.copyOf(config.admins()), Duration.ofSeconds(30)));
+    }
+
+    static TelegramSenderConfig senderConfig(BotConfig config, Secret token) {
+        return TelegramSenderConfig.defaults(token.value())
+                .withApiUrl(config.apiUrl())
+                .withMaxConcurrentRequests(Math.max(64, config.engine().maxConcurrentSends()));
     }
 
     /** How /health checks the limiter: the local one cannot fail; the Redis one reports where it decides. */

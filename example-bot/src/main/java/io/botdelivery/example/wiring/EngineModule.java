@@ -55,7 +55,7 @@ public final class EngineModule extends AbstractModule {
         return DeliveryEngine.builder()
                 .store(store)
                 .limiter(limiter)
-                .sender(sender)
+                .sender(new CautiousSender(sender))
                 .notifier(new IncidentNotifier(notifier))
                 .clock(clock)
                 .config(engineConfig)

@@ -134,7 +134,7 @@ class ShopBotTest {
             // the alert is owed once per failed delivery; the bot folds the order's three into one
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
                     .until(() -> textsIn(SimulatedTelegram.ADMIN).size() == 1);
-            assertThat(textsIn(SimulatedTelegram.ADMIN).get(0)).contains("Delivery failed", pack.id().toString(), "blocked");
+            assertThat(textsIn(SimulatedTelegram.ADMIN).get(0)).contains("Delivery FAILED", pack.id().toString(), "blocked");
         }
 
         @Test
