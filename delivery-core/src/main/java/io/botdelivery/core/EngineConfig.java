@@ -78,48 +78,164 @@ public record EngineConfig(
     }
 
     public EngineConfig withWorkerId(String v) {
-        return new EngineConfig(v, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered,
-                maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+        return toBuilder().workerId(v).build();
     }
 
     public EngineConfig withRetryPolicy(RetryPolicy v) {
-        return new EngineConfig(workerId, v, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered,
-                maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+        return toBuilder().retryPolicy(v).build();
     }
 
     public EngineConfig withMaxInlineWait(Duration v) {
-        return new EngineConfig(workerId, retryPolicy, v, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered,
-                maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+        return toBuilder().maxInlineWait(v).build();
     }
 
     public EngineConfig withLeaseLength(Duration v) {
-        return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, v, maxConcurrentSends, maxBuffered,
-                maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+        return toBuilder().leaseLength(v).build();
     }
 
     public EngineConfig withMaxConcurrentSends(int v) {
-        return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, v, maxBuffered,
-                maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+        return toBuilder().maxConcurrentSends(v).build();
     }
 
     public EngineConfig withMaxBuffered(int v) {
-        return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, v,
-                maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+        return toBuilder().maxBuffered(v).build();
     }
 
     public EngineConfig withPollInterval(Duration v) {
-        return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered,
-                maxQueuedPerChat, v, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+        return toBuilder().pollInterval(v).build();
     }
 
     public EngineConfig withShutdownGrace(Duration v) {
-        return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered,
-                maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, v, weightAlbumsByItems, maxRedirects);
+        return toBuilder().shutdownGrace(v).build();
     }
 
     public EngineConfig withWeightAlbumsByItems(boolean v) {
-        return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered,
-                maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, v, maxRedirects);
+        return toBuilder().weightAlbumsByItems(v).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    /** Changes some settings of a config; {@link #build()} validates them together. */
+    public static final class Builder {
+        private String workerId;
+        private RetryPolicy retryPolicy;
+        private Duration maxInlineWait;
+        private Duration reserveHorizon;
+        private Duration leaseLength;
+        private int maxConcurrentSends;
+        private int maxBuffered;
+        private int maxQueuedPerChat;
+        private Duration pollInterval;
+        private int claimBatch;
+        private Duration retryAfterMargin;
+        private Duration fatalPause;
+        private Duration shutdownGrace;
+        private boolean weightAlbumsByItems;
+        private int maxRedirects;
+
+        private Builder(EngineConfig c) {
+            workerId = c.workerId;
+            retryPolicy = c.retryPolicy;
+            maxInlineWait = c.maxInlineWait;
+            reserveHorizon = c.reserveHorizon;
+            leaseLength = c.leaseLength;
+            maxConcurrentSends = c.maxConcurrentSends;
+            maxBuffered = c.maxBuffered;
+            maxQueuedPerChat = c.maxQueuedPerChat;
+            pollInterval = c.pollInterval;
+            claimBatch = c.claimBatch;
+            retryAfterMargin = c.retryAfterMargin;
+            fatalPause = c.fatalPause;
+            shutdownGrace = c.shutdownGrace;
+            weightAlbumsByItems = c.weightAlbumsByItems;
+            maxRedirects = c.maxRedirects;
+        }
+
+        public Builder workerId(String v) {
+            workerId = v;
+            return this;
+        }
+
+        public Builder retryPolicy(RetryPolicy v) {
+            retryPolicy = v;
+            return this;
+        }
+
+        public Builder maxInlineWait(Duration v) {
+            maxInlineWait = v;
+            return this;
+        }
+
+        public Builder reserveHorizon(Duration v) {
+            reserveHorizon = v;
+            return this;
+        }
+
+        public Builder leaseLength(Duration v) {
+            leaseLength = v;
+            return this;
+        }
+
+        public Builder maxConcurrentSends(int v) {
+            maxConcurrentSends = v;
+            return this;
+        }
+
+        public Builder maxBuffered(int v) {
+            maxBuffered = v;
+            return this;
+        }
+
+        public Builder maxQueuedPerChat(int v) {
+            maxQueuedPerChat = v;
+            return this;
+        }
+
+        public Builder pollInterval(Duration v) {
+            pollInterval = v;
+            return this;
+        }
+
+        public Builder claimBatch(int v) {
+            claimBatch = v;
+            return this;
+        }
+
+        public Builder retryAfterMargin(Duration v) {
+            retryAfterMargin = v;
+            return this;
+        }
+
+        public Builder fatalPause(Duration v) {
+            fatalPause = v;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration v) {
+            shutdownGrace = v;
+            return this;
+        }
+
+        public Builder weightAlbumsByItems(boolean v) {
+            weightAlbumsByItems = v;
+            return this;
+        }
+
+        public Builder maxRedirects(int v) {
+            maxRedirects = v;
+            return this;
+        }
+
+        public EngineConfig build() {
+            return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered, maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+        }
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -19,8 +19,9 @@ import java.util.Set;
  * <p><b>Contract.</b> Thread-safe, and safe for many workers in many processes. One delivery per idempotency key. A
  * leased delivery is never handed to a second worker until its lease ends; every write by a worker ({@code owner})
  * checks that it still holds the lease and returns {@code false}, changing nothing, when it does not (a slow worker
- * that lost its lease cannot overwrite a newer result). Every write is idempotent in effect: repeating it returns
- * {@code false} and changes nothing. Deliveries with an {@code orderingKey} are never claimed or leased while an
+ * that lost its lease cannot overwrite a newer result). Every state transition is idempotent in effect: repeating it
+ * returns {@code false} and changes nothing ({@link #recordAttempt} and {@link #renewLeases} answer whether the lease is
+ * still held, so repeating them answers the same). Deliveries with an {@code orderingKey} are never claimed or leased while an
  * earlier-created delivery with the same key is PENDING or IN_FLIGHT. Null arguments throw
  * {@link NullPointerException}; a store that cannot reach its storage throws {@link RetryStoreException}.
  */
