@@ -65,10 +65,12 @@ public final class EngineModule extends AbstractModule {
 
     /** The engine's defaults (DESIGN.md) with the configured concurrency, buffering and polling. */
     static EngineConfig engineConfig(BotConfig config) {
-        EngineConfig d = EngineConfig.defaults();
         BotConfig.EngineSettings e = config.engine();
-        return new EngineConfig(d.workerId(), d.retryPolicy(), d.maxInlineWait(), d.reserveHorizon(), d.leaseLength(),
-                e.maxConcurrentSends(), e.maxBuffered(), d.maxQueuedPerChat(), e.pollInterval(), e.claimBatch(),
-                d.retryAfterMargin(), d.fatalPause(), d.shutdownGrace(), d.weightAlbumsByItems(), d.maxRedirects());
+        return EngineConfig.builder()
+                .maxConcurrentSends(e.maxConcurrentSends())
+                .maxBuffered(e.maxBuffered())
+                .claimBatch(e.claimBatch())
+                .pollInterval(e.pollInterval())
+                .build();
     }
 }
