@@ -100,6 +100,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         boolean cancelled;
         /** Counts against maxConcurrentSends: from dispatch until its outcome (or denial). */
         boolean holdsSlot;
+        /** When its reserved slot begins, while it holds one. */
+        Instant slotAt;
         /** Due time while waiting on a timer (for release at shutdown). */
         Instant waitingUntil;
         TaskScheduler.Cancellable timer;
@@ -399,6 +401,9 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         }
         if (reservation instanceof Reservation.Granted granted) {
             metrics.waited(granted.delay());
+            synchronized (lock) {
+                h.slotAt = clock.instant().plus(granted.delay());
+            }
             if (granted.delay().isZero()) {
                 send(h);
             } else {
@@ -446,6 +451,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     }
 
     private void send(Held h) {
+        boolean lateSlot = false;
         synchronized (lock) {
             h.timer = null;
             h.waitingUntil = null;
@@ -454,8 +460,21 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                 releaseSlot(h);
                 return;
             }
-            h.sendingNow = true;
-            sending++;
+            Duration late = h.slotAt == null ? Duration.ZERO : Duration.between(h.slotAt, clock.instant());
+            h.slotAt = null;
+            if (late.compareTo(config.lateSendTolerance()) > 0) {
+                // the slot has passed: sent now it would arrive bunched with the next slots' sends
+                metrics.lateSlots.increment();
+                log.debug("delivery {} missed its slot by {}; reserving again", h.id(), late);
+                lateSlot = true;
+            } else {
+                h.sendingNow = true;
+                sending++;
+            }
+        }
+        if (lateSlot) {
+            reserveAndSend(h);
+            return;
         }
         Delivery d = h.delivery;
         SendOutcome outcome;
@@ -504,12 +523,16 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             });
         } else if (outcome instanceof SendOutcome.RetryAfter retryAfter) {
             metrics.rateLimited.increment();
-            limiter.penalize(retryAfter.scope(), retryAfter.retryAfter());
+            LimitScope scope = retryAfter.scope();
+            if (config.privateChat429IsGlobal() && !scope.isGlobal() && scope.chatId() > 0) {
+                scope = LimitScope.global();
+            }
+            limiter.penalize(scope, retryAfter.retryAfter());
             Duration wait = retryAfter.retryAfter().plus(config.retryAfterMargin());
-            log.warn("429 for delivery {} in scope {}: waiting {}", d.id(), retryAfter.scope(), wait);
+            log.warn("429 for delivery {} in scope {}: waiting {}", d.id(), scope, wait);
             AttemptState state = new AttemptState(d.attempts(), d.chatId(), d.deliveredItems(), d.messageIds(),
                     "429 Too Many Requests: retry after " + retryAfter.retryAfter().toSeconds() + " s", FailureClass.RATE_LIMITED);
-            if (retryAfter.scope().isGlobal()) {
+            if (scope.isGlobal()) {
                 synchronized (lock) {
                     Instant until = now.plus(wait);
                     if (until.isAfter(globalPauseUntil)) {

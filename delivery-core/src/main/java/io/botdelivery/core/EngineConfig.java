@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param shutdownGrace      how long close() waits for sends on the wire (10 s)
  * @param weightAlbumsByItems an album counts its item count against the budgets (true, as Telegram does)
  * @param maxRedirects       chat migrations followed per delivery before it fails (3)
+ * @param lateSendTolerance  a send that would leave later than its reserved slot by more than this reserves again
+ *                           (20 ms): Telegram counts arrivals, so a late send would bunch with the next ones
+ * @param privateChat429IsGlobal a 429 for a private chat pauses every send, not only that chat (true): the limiter
+ *                           keeps each private chat at 1 msg/s, so such a 429 almost surely means the bot-wide budget
+ *                           (Telegram does not say), and ignoring it earns escalating bans
  */
 public record EngineConfig(
         String workerId,
@@ -39,7 +44,9 @@ public record EngineConfig(
         Duration fatalPause,
         Duration shutdownGrace,
         boolean weightAlbumsByItems,
-        int maxRedirects) {
+        int maxRedirects,
+        Duration lateSendTolerance,
+        boolean privateChat429IsGlobal) {
 
     public EngineConfig {
         Objects.requireNonNull(workerId, "workerId");
@@ -51,6 +58,7 @@ public record EngineConfig(
         Objects.requireNonNull(retryAfterMargin, "retryAfterMargin");
         requirePositive(fatalPause, "fatalPause");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(lateSendTolerance, "lateSendTolerance");
         if (leaseLength.compareTo(maxInlineWait) <= 0) {
             throw new IllegalArgumentException("leaseLength (" + leaseLength + ") must be longer than maxInlineWait ("
                     + maxInlineWait + "), or held deliveries would be claimed by other instances while they wait");
@@ -63,7 +71,7 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(defaultWorkerId(), RetryPolicy.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(1),
                 Duration.ofSeconds(60), 16, 1000, 20, Duration.ofSeconds(1), 100, Duration.ofSeconds(1),
-                Duration.ofSeconds(60), Duration.ofSeconds(10), true, 3);
+                Duration.ofSeconds(60), Duration.ofSeconds(10), true, 3, Duration.ofMillis(20), true);
     }
 
     /** {@code host-pid-random}: unique per process start. */
@@ -139,6 +147,8 @@ public record EngineConfig(
         private Duration shutdownGrace;
         private boolean weightAlbumsByItems;
         private int maxRedirects;
+        private Duration lateSendTolerance;
+        private boolean privateChat429IsGlobal;
 
         private Builder(EngineConfig c) {
             workerId = c.workerId;
@@ -156,6 +166,8 @@ public record EngineConfig(
             shutdownGrace = c.shutdownGrace;
             weightAlbumsByItems = c.weightAlbumsByItems;
             maxRedirects = c.maxRedirects;
+            lateSendTolerance = c.lateSendTolerance;
+            privateChat429IsGlobal = c.privateChat429IsGlobal;
         }
 
         public Builder workerId(String v) {
@@ -233,8 +245,18 @@ public record EngineConfig(
             return this;
         }
 
+        public Builder lateSendTolerance(Duration v) {
+            lateSendTolerance = v;
+            return this;
+        }
+
+        public Builder privateChat429IsGlobal(boolean v) {
+            privateChat429IsGlobal = v;
+            return this;
+        }
+
         public EngineConfig build() {
-            return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered, maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects);
+            return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered, maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects, lateSendTolerance, privateChat429IsGlobal);
         }
     }
 

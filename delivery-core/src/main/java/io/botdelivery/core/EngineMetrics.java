@@ -17,6 +17,7 @@ final class EngineMetrics {
     final Counter delivered;
     final Counter rateLimited;
     final Counter redirects;
+    final Counter lateSlots;
     private final Map<FailureClass, Counter> failed = new EnumMap<>(FailureClass.class);
     private final Map<FailureClass, Counter> retries = new EnumMap<>(FailureClass.class);
     final Timer limiterWait;
@@ -28,6 +29,7 @@ final class EngineMetrics {
         delivered = Counter.builder("delivery.delivered").description("deliveries Telegram accepted in full").register(registry);
         rateLimited = Counter.builder("delivery.rate_limited").description("429 answers received from Telegram").register(registry);
         redirects = Counter.builder("delivery.redirects").description("chat migrations followed").register(registry);
+        lateSlots = Counter.builder("delivery.late_slots").description("reserved slots missed by more than lateSendTolerance and reserved again").register(registry);
         for (FailureClass c : FailureClass.values()) {
             failed.put(c, Counter.builder("delivery.failed").tag("class", c.name()).description("deliveries ended FAILED").register(registry));
             retries.put(c, Counter.builder("delivery.retries").tag("class", c.name()).description("attempts that will be retried").register(registry));

@@ -201,16 +201,31 @@ class DeliveryEngineTest {
         @Test
         @DisplayName("429 pauses the scope, waits retry_after plus the margin, and does not count an attempt")
         void retryAfter() {
-            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(5), LimitScope.chat(USER)));
-            Submission s = submitText(USER, "hi");
+            sender.script(GROUP, new SendOutcome.RetryAfter(Duration.ofSeconds(5), LimitScope.chat(GROUP)));
+            Submission s = submitText(GROUP, "hi");
+            submitText(OTHER_USER, "other chats go on");
 
-            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.chat(USER), Duration.ofSeconds(5)));
+            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.chat(GROUP), Duration.ofSeconds(5)));
+            assertThat(sender.callsTo(OTHER_USER)).hasSize(1);
             scheduler.advance(Duration.ofMillis(5999));
-            assertThat(sender.callCount()).isEqualTo(1);
+            assertThat(sender.callsTo(GROUP)).hasSize(1);
             scheduler.advance(Duration.ofMillis(1));
-            assertThat(secondsOfCallsTo(USER)).containsExactly(0L, 6L);
+            assertThat(secondsOfCallsTo(GROUP)).containsExactly(0L, 6L);
             assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
             assertThat(stored(s.id()).attempts()).isZero();
+        }
+
+        @Test
+        @DisplayName("a 429 for a private chat pauses every send: within 1 msg/s per chat it can only be the bot-wide budget")
+        void privateChat429IsGlobal() {
+            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(2), LimitScope.chat(USER)));
+            submitText(USER, "first");
+            submitText(OTHER_USER, "second");
+
+            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.global(), Duration.ofSeconds(2)));
+            assertThat(sender.callsTo(OTHER_USER)).isEmpty();
+            scheduler.advance(Duration.ofSeconds(3));
+            assertThat(secondsOfCallsTo(OTHER_USER)).containsExactly(3L);
         }
 
         @Test
@@ -427,6 +442,18 @@ class DeliveryEngineTest {
             scheduler.runDue();
             assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.request().chatId()).isEqualTo(OTHER_USER));
             assertThat(stored(next.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
+        @DisplayName("a slot missed by more than lateSendTolerance (a stalled machine) is reserved again, not sent late")
+        void lateSlotIsReservedAgain() {
+            limiter.script(Reservation.granted(Duration.ofMillis(100)));
+            submitText(USER, "hi");
+            clock.advance(Duration.ofMillis(300));
+            scheduler.runDue();
+
+            assertThat(limiter.reservations).hasSize(2);
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(300)));
         }
 
         @Test
