@@ -61,6 +61,10 @@ public final class BotRuntime implements AutoCloseable {
         Injector injector = Guice.createInjector(Stage.PRODUCTION, Modules.override(modules).with(overrides));
         verifyTelegram(injector.getInstance(TelegramClient.class), config);
         DeliveryEngine engine = injector.getInstance(DeliveryEngine.class).start();
+        if (injector.getInstance(RetryStore.class) instanceof io.botdelivery.store.postgres.PostgresRetryStore postgres) {
+            // another replica's submit (LISTEN/NOTIFY) is picked up at once instead of at the next poll
+            postgres.onNewWork(engine::wakeUp);
+        }
         OpsServer ops = null;
         if (config.httpPort() >= 0) {
             try {
