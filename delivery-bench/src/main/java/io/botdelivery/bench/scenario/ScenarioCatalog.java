@@ -1,0 +1,101 @@
+package io.botdelivery.bench.scenario;
+
+import io.botdelivery.bench.chaos.ChaosAction;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The named scenarios, in two sizes: the full suite (about 20 minutes) and the smoke suite that CI runs so the
+ * harness cannot rot (under 3 minutes). The same scenarios, only shorter, with a shorter lease so a killed instance's
+ * work comes back within the run.
+ */
+public final class ScenarioCatalog {
+    /** Telegram's budget for the standard lane. */
+    static final double BUDGET = 30;
+    private static final double PAID_RATE = 10;
+    private static final long SEED = 20261128;
+
+    private ScenarioCatalog() {
+    }
+
+    public static List<Scenario> suite(String name) {
+        return switch (name) {
+            case "full" -> full();
+            case "smoke" -> smoke();
+            default -> throw new IllegalArgumentException("unknown suite " + name + " (full or smoke)");
+        };
+    }
+
+    public static Optional<Scenario> find(String suite, String scenario) {
+        return suite(suite).stream().filter(s -> s.name().equals(scenario)).findFirst();
+    }
+
+    /**
+     * The full suite: lease 25 s (with maxInlineWait 20 s) so a killed instance's leased deliveries come back within
+     * the 30 s target; the engine's default lease is 60 s.
+     */
+    public static List<Scenario> full() {
+        Duration lease = Duration.ofSeconds(25);
+        Duration inline = Duration.ofSeconds(20);
+        return List.of(
+                shared("steady", "3 instances, 0.8 × the budget offered: latency when Telegram's budget is not the brake",
+                        mixed(120, 0.8), null, 60, lease, inline),
+                shared("saturate", "3 instances, 1.5 × the budget offered: the budget is the only brake",
+                        mixed(120, 1.5), null, 150, lease, inline),
+                local("saturate-local", "1 instance, limiter-local + store-memory, 1.5 × the budget (issue #3's benchmark)",
+                        mixed(120, 1.5), 150),
+                shared("kill-9", "kill -9 one instance every 10 s for 2 minutes, each restarted at once",
+                        mixed(180, 1.2), new ChaosAction.KillInstances(secs(20), secs(10), secs(140)), 180, lease, inline),
+                shared("redis-outage", "Redis stopped for 20 s, started again empty",
+                        mixed(90, 1.2), new ChaosAction.RedisOutage(secs(30), secs(20)), 150, lease, inline),
+                shared("postgres-restart", "PostgreSQL stopped and started again mid-run",
+                        mixed(90, 1.2), new ChaosAction.PostgresRestart(secs(30), secs(5)), 120, lease, inline),
+                shared("pg-terminate", "pg_terminate_backend on every store session every 5 s for 50 s",
+                        mixed(90, 1.2), new ChaosAction.TerminateSessions(secs(20), secs(5), secs(70)), 120, lease, inline),
+                shared("drop-after-accept", "the simulator drops 5 % of send connections after accepting",
+                        mixed(90, 1.2), new ChaosAction.DropAfterAccept(secs(20), 0.05, secs(70)), 120, lease, inline));
+    }
+
+    /**
+     * The smoke suite: every scenario of the full suite, 20 to 30 s each, lease 10 s (maxInlineWait 5 s). It checks
+     * that the harness runs and that nothing is lost; its throughput figures are too short to quote.
+     */
+    public static List<Scenario> smoke() {
+        Duration lease = Duration.ofSeconds(10);
+        Duration inline = Duration.ofSeconds(5);
+        return List.of(
+                shared("steady", "3 instances, 0.8 × the budget (smoke)", mixed(15, 0.8), null, 30, lease, inline),
+                shared("saturate", "3 instances, 1.5 × the budget (smoke)", mixed(15, 1.5), null, 40, lease, inline),
+                local("saturate-local", "1 instance, limiter-local + store-memory, 1.5 × the budget (smoke)", mixed(15, 1.5), 40),
+                shared("kill-9", "kill -9 one instance at 6 s and 12 s (smoke)", mixed(25, 1.2),
+                        new ChaosAction.KillInstances(secs(6), secs(6), secs(13)), 60, lease, inline),
+                shared("redis-outage", "Redis down 5 s (smoke)", mixed(20, 1.2),
+                        new ChaosAction.RedisOutage(secs(6), secs(5)), 60, lease, inline),
+                shared("postgres-restart", "PostgreSQL restarted (smoke)", mixed(20, 1.2),
+                        new ChaosAction.PostgresRestart(secs(6), secs(2)), 60, lease, inline),
+                shared("pg-terminate", "store sessions terminated every 3 s (smoke)", mixed(20, 1.2),
+                        new ChaosAction.TerminateSessions(secs(5), secs(3), secs(14)), 60, lease, inline),
+                shared("drop-after-accept", "5 % of sends dropped after accepting (smoke)", mixed(20, 1.2),
+                        new ChaosAction.DropAfterAccept(secs(5), 0.05, secs(15)), 60, lease, inline));
+    }
+
+    private static Scenario shared(String name, String title, WorkloadSpec workload, ChaosAction chaos, int drainSeconds,
+                                   Duration lease, Duration inline) {
+        return new Scenario(name, title, Wiring.REDIS_POSTGRES, 3, workload, chaos, secs(drainSeconds), lease, inline);
+    }
+
+    private static Scenario local(String name, String title, WorkloadSpec workload, int drainSeconds) {
+        return new Scenario(name, title, Wiring.LOCAL_MEMORY, 1, workload, null, secs(drainSeconds),
+                Duration.ofSeconds(60), Duration.ofSeconds(30));
+    }
+
+    private static WorkloadSpec mixed(int seconds, double overBudget) {
+        return WorkloadSpec.mixed(SEED, secs(seconds), BUDGET * overBudget, PAID_RATE);
+    }
+
+    private static Duration secs(long s) {
+        return Duration.ofSeconds(s);
+    }
+}
