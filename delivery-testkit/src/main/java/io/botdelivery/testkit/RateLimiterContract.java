@@ -1,0 +1,948 @@
+package io.botdelivery.testkit;
+
+import io.botdelivery.core.spi.Budget;
+import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.RateBudgets;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
+import io.botdelivery.testkit.limiter.MonotonicClock;
+import io.botdelivery.testkit.limiter.RecordingRateLimiter;
+import io.botdelivery.testkit.limiter.SlidingWindowRecorder;
+import io.botdelivery.testkit.limiter.WindowKey;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The contract every {@link RateLimiter} must pass. An adapter's test extends this class and implements
+ * {@link #createLimiter(RateBudgets, Clock)}; that is all.
+ *
+ * <p>Two families of groups:
+ * <ul>
+ *   <li><b>clock-driven</b> groups move a {@link MutableClock} by hand and check exact behaviour. They run only if
+ *       {@link #followsInjectedClock()}; otherwise they show as skipped (a Redis limiter takes time from the server).</li>
+ *   <li><b>real-time</b> groups use small budgets (20 per 200 ms and the like), several concurrent callers that wait for
+ *       their slots like a sender would, and a {@link SlidingWindowRecorder} that counts only grants certainly inside a
+ *       window, so call latency never fakes a violation. They always run.</li>
+ * </ul>
+ *
+ * <p>What is checked, for every scope (standard lane, paid-broadcast lane, each private chat, each group): never more
+ * than the budget in any sliding window, also with concurrent callers; a denial consumes nothing anywhere
+ * (all-or-nothing); the paid-broadcast lane is separate from the standard budget; weights count fully, and a weight above
+ * the burst is granted (never split or refused) once the whole weight fits; a penalty blocks exactly its scope, and a
+ * shorter penalty never shortens a longer one; a denial names the scope that denied; a granted delay never exceeds the
+ * horizon; and a reservation that waits for its chat does not hold back other chats (the bot-wide budget is used around
+ * it, not blocked until it).
+ *
+ * <p>Notes for implementers:
+ * <ul>
+ *   <li>Space sends by {@code ceil(window / (permits - burst + 1))}, not by {@link Budget#emissionIntervalNanos()}:
+ *       that one rounds down (30 sends spaced by 33 333 333 ns fit 31 in one second), and with a burst above 1 the
+ *       window total holds only if the rest is spaced by {@code window / (permits - burst + 1)}.</li>
+ *   <li>A global penalty pauses every send of the bot, the paid-broadcast lane included; a chat penalty pauses that
+ *       chat in both lanes. A denial by the paid-broadcast lane names {@link LimitScope#global()}.</li>
+ *   <li>When both the chat and the bot-wide scope alone would push the slot past the horizon, the denial names the one
+ *       whose own earliest slot is later.</li>
+ *   <li>Each call of {@link #createLimiter} must return a limiter with fresh state, sharing nothing with earlier ones.</li>
+ * </ul>
+ */
+public abstract class RateLimiterContract {
+
+    /** Telegram's defaults: 30/s, private chat 1/s, group 20/min, paid lane 1000/s. */
+    protected static final RateBudgets TELEGRAM = RateBudgets.telegramDefaults();
+
+    /** A bot-wide budget that never binds, for groups about chat budgets. */
+    private static final Budget ROOMY_GLOBAL = new Budget(1000, Duration.ofSeconds(1), 100);
+
+    /** Real-time budgets: Telegram's shape, scaled down so a test lasts well under a second. */
+    protected static final RateBudgets REAL_TIME = new RateBudgets(
+            Budget.of(20, Duration.ofMillis(200)),
+            Budget.of(1, Duration.ofMillis(50)),
+            Budget.of(4, Duration.ofMillis(400)),
+            Budget.of(100, Duration.ofMillis(200)));
+
+    private static final Duration LONG_HORIZON = Duration.ofMinutes(10);
+    private static final Duration NO_WAIT = Duration.ZERO;
+    /** The standard lane's spacing under {@link #TELEGRAM}: ceil(1 s / 30), plus a little for rounding. */
+    private static final Duration GLOBAL_STEP = Duration.ofNanos(33_333_334 + 1_000);
+
+    protected final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    private final SlidingWindowRecorder recorder = new SlidingWindowRecorder();
+
+    /**
+     * A new limiter with fresh state enforcing {@code budgets}, taking time from {@code clock} (if it follows an injected
+     * clock at all, see {@link #followsInjectedClock()}).
+     */
+    protected abstract RateLimiter createLimiter(RateBudgets budgets, Clock clock);
+
+    /**
+     * Whether the limiter reads time from the clock given to {@link #createLimiter}. A limiter that takes time from
+     * elsewhere (a Redis server's {@code TIME}) returns false: the clock-driven groups are then skipped, not passed.
+     */
+    protected boolean followsInjectedClock() {
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // clock-driven groups
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** Base of the groups that move the {@link MutableClock}: skipped unless the limiter follows it. */
+    abstract class ClockDriven {
+        @BeforeEach
+        void requireInjectedClock() {
+            assumeTrue(followsInjectedClock(), "this limiter does not take time from the injected clock");
+        }
+
+        RateLimiter limiter(RateBudgets budgets) {
+            return new RecordingRateLimiter(createLimiter(budgets, clock), recorder, clock::nanos);
+        }
+    }
+
+    @Nested
+    @DisplayName("The bot-wide budget")
+    class GlobalBudget extends ClockDriven {
+
+        @Test
+        @DisplayName("grants the first send of a fresh limiter at once")
+        void firstSendAtOnce() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(1), NO_WAIT))).isZero();
+        }
+
+        @Test
+        @DisplayName("spaces sends to many chats so that no second holds more than 30, and wastes no slot")
+        void spacesSendsToManyChats() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            Duration last = Duration.ZERO;
+            for (int chat = 1; chat <= 100; chat++) {
+                last = delayOf(limiter.reserve(RateRequest.of(chat), LONG_HORIZON));
+            }
+
+            recorder.assertWithin(TELEGRAM);
+            // 100 sends at 30/s need 99 intervals of ceil(1 s / 30): the last slot is no later than that
+            assertThat(last).isLessThanOrEqualTo(GLOBAL_STEP.multipliedBy(99));
+        }
+
+        @Test
+        @DisplayName("lets a burst go back to back, then spaces the rest so the window total still holds")
+        void burstThenSpaced() {
+            RateBudgets budgets = TELEGRAM.withGlobal(new Budget(10, Duration.ofSeconds(1), 5));
+            RateLimiter limiter = limiter(budgets);
+
+            for (int chat = 1; chat <= 5; chat++) {
+                assertThat(delayOf(limiter.reserve(RateRequest.of(chat), NO_WAIT))).as("send %d of the burst", chat).isZero();
+            }
+            assertThat(limiter.reserve(RateRequest.of(6), NO_WAIT)).isInstanceOf(Reservation.Denied.class);
+            for (int chat = 6; chat <= 40; chat++) {
+                delayOf(limiter.reserve(RateRequest.of(chat), LONG_HORIZON));
+            }
+
+            recorder.assertWithin(budgets);
+        }
+
+        @Test
+        @DisplayName("keeps every budget through a long random workload, and never grants past the horizon")
+        void randomWorkload() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            Random random = new Random(20261128);
+            Duration[] horizons = {NO_WAIT, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(1)};
+            long[] chats = {1, 2, 3, 4, 5, 6, 7, 8, -1001, -1002, -1003};
+            int granted = 0;
+            int denied = 0;
+
+            for (int i = 0; i < 3000; i++) {
+                clock.advanceMillis(random.nextInt(60));
+                int weight = random.nextInt(10) == 0 ? 2 + random.nextInt(9) : 1;
+                RateRequest request = new RateRequest(chats[random.nextInt(chats.length)], weight, random.nextInt(8) == 0);
+                Duration horizon = horizons[random.nextInt(horizons.length)];
+                Reservation reservation = limiter.reserve(request, horizon);
+                if (reservation instanceof Reservation.Granted g) {
+                    assertThat(g.delay()).as("delay of %s within horizon %s", request, horizon).isLessThanOrEqualTo(horizon);
+                    granted++;
+                } else {
+                    denied++;
+                }
+            }
+
+            recorder.assertWithin(TELEGRAM);
+            assertThat(granted).as("grants").isGreaterThan(500);
+            assertThat(denied).as("denials").isGreaterThan(100);
+        }
+    }
+
+    @Nested
+    @DisplayName("Chat budgets")
+    class ChatBudgets extends ClockDriven {
+
+        @Test
+        @DisplayName("give a private chat one send per second")
+        void privateChatOnePerSecond() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(7), LONG_HORIZON))).isZero();
+            assertThat(delayOf(limiter.reserve(RateRequest.of(7), LONG_HORIZON)))
+                    .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1050));
+        }
+
+        @Test
+        @DisplayName("give a group or channel twenty sends per minute")
+        void groupTwentyPerMinute() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            Duration last = Duration.ZERO;
+            for (int i = 0; i < 40; i++) {
+                last = delayOf(limiter.reserve(RateRequest.of(-100_123), LONG_HORIZON));
+            }
+
+            recorder.assertWithin(TELEGRAM);
+            assertThat(last).as("the 40th send, 39 intervals of 3 s later").isLessThanOrEqualTo(Duration.ofSeconds(120));
+        }
+
+        @Test
+        @DisplayName("are not shared between chats")
+        void chatsAreIndependent() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            delayOf(limiter.reserve(RateRequest.of(7), LONG_HORIZON));
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(8), LONG_HORIZON))).isLessThanOrEqualTo(GLOBAL_STEP);
+            assertThat(delayOf(limiter.reserve(RateRequest.of(-8), LONG_HORIZON))).isLessThanOrEqualTo(GLOBAL_STEP.multipliedBy(2));
+        }
+
+        @Test
+        @DisplayName("let a configured burst go back to back, then keep the chat's window total")
+        void configuredChatBurst() {
+            RateBudgets budgets = TELEGRAM.withGlobal(ROOMY_GLOBAL).withPrivateChat(new Budget(3, Duration.ofSeconds(3), 3));
+            RateLimiter limiter = limiter(budgets);
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(delayOf(limiter.reserve(RateRequest.of(7), NO_WAIT))).isZero();
+            }
+            assertThat(denialOf(limiter.reserve(RateRequest.of(7), NO_WAIT)).scope()).isEqualTo(LimitScope.chat(7));
+            for (int i = 0; i < 12; i++) {
+                delayOf(limiter.reserve(RateRequest.of(7), LONG_HORIZON));
+            }
+
+            recorder.assertWithin(budgets);
+        }
+    }
+
+    @Nested
+    @DisplayName("A denial consumes nothing")
+    class AllOrNothing extends ClockDriven {
+
+        @Test
+        @DisplayName("a denial by the chat leaves the bot-wide budget untouched")
+        void chatDenialKeepsGlobal() {
+            RateBudgets budgets = TELEGRAM.withGlobal(new Budget(3, Duration.ofSeconds(1), 3));
+            RateLimiter limiter = limiter(budgets);
+            delayOf(limiter.reserve(RateRequest.of(1), NO_WAIT));
+
+            for (int i = 0; i < 50; i++) {
+                assertThat(denialOf(limiter.reserve(RateRequest.of(1), NO_WAIT)).scope()).isEqualTo(LimitScope.chat(1));
+            }
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(2), NO_WAIT))).isZero();
+            assertThat(delayOf(limiter.reserve(RateRequest.of(3), NO_WAIT))).isZero();
+        }
+
+        @Test
+        @DisplayName("a denial by the bot-wide budget leaves the chat's budget untouched")
+        void globalDenialKeepsChat() {
+            RateBudgets budgets = TELEGRAM.withGlobal(Budget.of(1, Duration.ofSeconds(1)));
+            RateLimiter limiter = limiter(budgets);
+            delayOf(limiter.reserve(RateRequest.of(1), NO_WAIT));
+
+            for (int i = 0; i < 50; i++) {
+                assertThat(denialOf(limiter.reserve(RateRequest.of(2), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
+            }
+            clock.advance(Duration.ofSeconds(1));
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(2), NO_WAIT))).isZero();
+            assertThat(delayOf(limiter.reserve(RateRequest.of(2), LONG_HORIZON)))
+                    .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1050));
+        }
+
+        @Test
+        @DisplayName("a request that does not fit its horizon takes nothing from the chat")
+        void tooShortHorizonTakesNothing() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            delayOf(limiter.reserve(RateRequest.of(5), NO_WAIT));
+
+            for (int i = 0; i < 10; i++) {
+                denialOf(limiter.reserve(RateRequest.of(5), Duration.ofMillis(500)));
+            }
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(5), Duration.ofSeconds(2))))
+                    .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1050));
+        }
+    }
+
+    @Nested
+    @DisplayName("The paid-broadcast lane")
+    class PaidBroadcastLane extends ClockDriven {
+
+        @Test
+        @DisplayName("does not use the standard bot-wide budget")
+        void paidDoesNotUseGlobal() {
+            RateLimiter limiter = limiter(TELEGRAM.withGlobal(Budget.of(2, Duration.ofSeconds(1))));
+
+            for (int chat = 1; chat <= 50; chat++) {
+                assertThat(delayOf(limiter.reserve(new RateRequest(chat, 1, true), Duration.ofSeconds(1))))
+                        .isLessThan(Duration.ofMillis(100));
+            }
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(51), NO_WAIT))).isZero();
+        }
+
+        @Test
+        @DisplayName("still sends when the standard budget is used up")
+        void paidGoesPastStandard() {
+            RateLimiter limiter = limiter(TELEGRAM.withGlobal(Budget.of(1, Duration.ofSeconds(1))));
+            delayOf(limiter.reserve(RateRequest.of(1), NO_WAIT));
+            assertThat(denialOf(limiter.reserve(RateRequest.of(2), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
+
+            assertThat(delayOf(limiter.reserve(new RateRequest(3, 1, true), NO_WAIT))).isZero();
+        }
+
+        @Test
+        @DisplayName("keeps its own budget")
+        void paidLaneHasItsOwnBudget() {
+            RateBudgets budgets = TELEGRAM.withPaidBroadcast(Budget.of(5, Duration.ofSeconds(1)));
+            RateLimiter limiter = limiter(budgets);
+
+            Duration last = Duration.ZERO;
+            for (int chat = 1; chat <= 20; chat++) {
+                last = delayOf(limiter.reserve(new RateRequest(chat, 1, true), LONG_HORIZON));
+            }
+
+            recorder.assertWithin(budgets);
+            assertThat(last).isLessThanOrEqualTo(Duration.ofMillis(3_900));
+        }
+
+        @Test
+        @DisplayName("still respects the chat's budget")
+        void paidRespectsChat() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            delayOf(limiter.reserve(RateRequest.of(4), NO_WAIT));
+
+            assertThat(denialOf(limiter.reserve(new RateRequest(4, 1, true), NO_WAIT)).scope()).isEqualTo(LimitScope.chat(4));
+        }
+    }
+
+    @Nested
+    @DisplayName("Weights")
+    class Weights extends ClockDriven {
+
+        @Test
+        @DisplayName("count every album item in the bot-wide budget")
+        void albumItemsCountGlobally() {
+            RateBudgets budgets = TELEGRAM.withGlobal(Budget.of(10, Duration.ofSeconds(1)));
+            RateLimiter limiter = limiter(budgets);
+
+            Duration last = Duration.ZERO;
+            for (int chat = 1; chat <= 20; chat++) {
+                last = delayOf(limiter.reserve(new RateRequest(chat, 3, false), LONG_HORIZON));
+            }
+
+            recorder.assertWithin(budgets);
+            // 60 messages at 10/s need 6 s; twice that is generous for any sound scheduling
+            assertThat(last).isLessThanOrEqualTo(Duration.ofSeconds(12));
+        }
+
+        @Test
+        @DisplayName("count every album item in a group's budget")
+        void albumItemsCountInGroup() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            for (int i = 0; i < 8; i++) {
+                delayOf(limiter.reserve(new RateRequest(-100_777, 5, false), LONG_HORIZON));
+            }
+
+            recorder.assertWithin(TELEGRAM);
+        }
+
+        @Test
+        @DisplayName("grant a weight above the burst at once when the chat is idle")
+        void bigWeightOnIdleChat() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            assertThat(delayOf(limiter.reserve(new RateRequest(9, 4, false), NO_WAIT))).isZero();
+        }
+
+        @Test
+        @DisplayName("grant a weight above the burst when the chat's whole budget is back")
+        void bigWeightWaitsForWholeBudget() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            delayOf(limiter.reserve(RateRequest.of(9), NO_WAIT));
+
+            assertThat(delayOf(limiter.reserve(new RateRequest(9, 4, false), LONG_HORIZON)))
+                    .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1050));
+        }
+
+        @Test
+        @DisplayName("make the chat wait for every item of an album before its next send")
+        void albumCountsFullyInChat() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            delayOf(limiter.reserve(new RateRequest(9, 4, false), NO_WAIT));
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(9), LONG_HORIZON)))
+                    .isBetween(Duration.ofSeconds(4), Duration.ofMillis(4050));
+        }
+
+        @Test
+        @DisplayName("grant a weight above the whole bot-wide budget alone in its window")
+        void weightAboveWholeBudget() {
+            RateBudgets budgets = TELEGRAM.withGlobal(Budget.of(5, Duration.ofSeconds(1)));
+            RateLimiter limiter = limiter(budgets);
+
+            assertThat(delayOf(limiter.reserve(new RateRequest(1, 10, false), NO_WAIT))).isZero();
+            delayOf(limiter.reserve(RateRequest.of(2), LONG_HORIZON));
+            delayOf(limiter.reserve(new RateRequest(3, 10, false), LONG_HORIZON));
+            delayOf(limiter.reserve(RateRequest.of(4), LONG_HORIZON));
+
+            recorder.assertWithin(budgets);
+        }
+
+        @Test
+        @DisplayName("deny a weight above the burst, whole and consuming nothing, when its budget cannot return in time")
+        void bigWeightDeniedWhole() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            delayOf(limiter.reserve(RateRequest.of(9), NO_WAIT));
+
+            assertThat(denialOf(limiter.reserve(new RateRequest(9, 4, false), Duration.ofMillis(500))).scope())
+                    .isEqualTo(LimitScope.chat(9));
+
+            assertThat(delayOf(limiter.reserve(new RateRequest(9, 4, false), Duration.ofSeconds(2))))
+                    .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1050));
+        }
+    }
+
+    @Nested
+    @DisplayName("Penalties")
+    class Penalties extends ClockDriven {
+
+        @Test
+        @DisplayName("a chat penalty blocks that chat for its whole duration")
+        void chatPenaltyBlocksChat() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.chat(3), Duration.ofSeconds(5));
+
+            Reservation.Denied denied = denialOf(limiter.reserve(RateRequest.of(3), NO_WAIT));
+            assertThat(denied.scope()).isEqualTo(LimitScope.chat(3));
+            assertThat(denied.retryIn()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+            assertThat(delayOf(limiter.reserve(RateRequest.of(3), LONG_HORIZON)))
+                    .isBetween(Duration.ofSeconds(5), Duration.ofMillis(5050));
+        }
+
+        @Test
+        @DisplayName("a chat penalty slows neither other chats nor the bot-wide budget")
+        void chatPenaltyIsLocal() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.chat(3), Duration.ofSeconds(5));
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(4), NO_WAIT))).isZero();
+            Duration last = Duration.ZERO;
+            for (int chat = 5; chat < 15; chat++) {
+                last = delayOf(limiter.reserve(RateRequest.of(chat), LONG_HORIZON));
+            }
+            assertThat(last).isLessThanOrEqualTo(GLOBAL_STEP.multipliedBy(10));
+        }
+
+        @Test
+        @DisplayName("a chat penalty holds that chat in the paid-broadcast lane too")
+        void chatPenaltyHoldsPaidSends() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.chat(3), Duration.ofSeconds(5));
+
+            assertThat(denialOf(limiter.reserve(new RateRequest(3, 1, true), NO_WAIT)).scope()).isEqualTo(LimitScope.chat(3));
+        }
+
+        @Test
+        @DisplayName("a global penalty blocks every chat and names the global scope")
+        void globalPenaltyBlocksAll() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(5));
+
+            Reservation.Denied denied = denialOf(limiter.reserve(RateRequest.of(21), NO_WAIT));
+            assertThat(denied.scope()).isEqualTo(LimitScope.global());
+            assertThat(denied.retryIn()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+            assertThat(denialOf(limiter.reserve(RateRequest.of(-21), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
+            assertThat(delayOf(limiter.reserve(RateRequest.of(22), LONG_HORIZON)))
+                    .isBetween(Duration.ofSeconds(5), Duration.ofMillis(5050));
+        }
+
+        @Test
+        @DisplayName("a global penalty holds the paid-broadcast lane too")
+        void globalPenaltyHoldsPaidLane() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(5));
+
+            assertThat(denialOf(limiter.reserve(new RateRequest(21, 1, true), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
+        }
+
+        @Test
+        @DisplayName("when a global penalty ends, chats send at once: their own budgets were not touched")
+        void globalPenaltyLeavesChatsIntact() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(5));
+            for (int i = 0; i < 10; i++) {
+                denialOf(limiter.reserve(RateRequest.of(31), NO_WAIT));
+            }
+
+            clock.advance(Duration.ofSeconds(5));
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(31), NO_WAIT))).isZero();
+        }
+
+        @Test
+        @DisplayName("a shorter chat penalty never shortens a longer one")
+        void shorterChatPenaltyKeepsLonger() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.chat(3), Duration.ofSeconds(10));
+            limiter.penalize(LimitScope.chat(3), Duration.ofSeconds(2));
+            clock.advance(Duration.ofSeconds(5));
+
+            assertThat(denialOf(limiter.reserve(RateRequest.of(3), Duration.ofSeconds(4))).scope()).isEqualTo(LimitScope.chat(3));
+            assertThat(delayOf(limiter.reserve(RateRequest.of(3), LONG_HORIZON))).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        }
+
+        @Test
+        @DisplayName("a shorter global penalty never shortens a longer one")
+        void shorterGlobalPenaltyKeepsLonger() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(10));
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(2));
+            clock.advance(Duration.ofSeconds(5));
+
+            assertThat(denialOf(limiter.reserve(RateRequest.of(3), Duration.ofSeconds(4))).scope()).isEqualTo(LimitScope.global());
+            assertThat(delayOf(limiter.reserve(RateRequest.of(3), LONG_HORIZON))).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        }
+
+        @Test
+        @DisplayName("penalizing twice with the same duration is the same as once")
+        void penaltyIsIdempotent() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.chat(3), Duration.ofSeconds(5));
+            limiter.penalize(LimitScope.chat(3), Duration.ofSeconds(5));
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(2));
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(2));
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(3), LONG_HORIZON)))
+                    .isBetween(Duration.ofSeconds(5), Duration.ofMillis(5050));
+            assertThat(delayOf(limiter.reserve(RateRequest.of(4), LONG_HORIZON)))
+                    .isBetween(Duration.ofSeconds(2), Duration.ofMillis(2050));
+        }
+    }
+
+    @Nested
+    @DisplayName("Denials and the horizon")
+    class Denials extends ClockDriven {
+
+        @Test
+        @DisplayName("name the chat when only the chat is busy")
+        void namesChat() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            delayOf(limiter.reserve(RateRequest.of(12), NO_WAIT));
+
+            Reservation.Denied denied = denialOf(limiter.reserve(RateRequest.of(12), NO_WAIT));
+
+            assertThat(denied.scope()).isEqualTo(LimitScope.chat(12));
+            assertThat(denied.retryIn()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1));
+        }
+
+        @Test
+        @DisplayName("name the global scope when only the bot-wide budget is busy")
+        void namesGlobal() {
+            RateLimiter limiter = limiter(TELEGRAM.withGlobal(Budget.of(1, Duration.ofSeconds(1))));
+            delayOf(limiter.reserve(RateRequest.of(12), NO_WAIT));
+
+            Reservation.Denied denied = denialOf(limiter.reserve(RateRequest.of(13), NO_WAIT));
+
+            assertThat(denied.scope()).isEqualTo(LimitScope.global());
+            assertThat(denied.retryIn()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1));
+        }
+
+        @Test
+        @DisplayName("name the global scope when both are paused and the global pause is longer")
+        void namesLongerGlobalPause() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(20));
+            limiter.penalize(LimitScope.chat(12), Duration.ofSeconds(10));
+
+            assertThat(denialOf(limiter.reserve(RateRequest.of(12), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
+        }
+
+        @Test
+        @DisplayName("name the chat when both are paused and the chat's pause is longer")
+        void namesLongerChatPause() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(10));
+            limiter.penalize(LimitScope.chat(12), Duration.ofSeconds(20));
+
+            assertThat(denialOf(limiter.reserve(RateRequest.of(12), NO_WAIT)).scope()).isEqualTo(LimitScope.chat(12));
+        }
+
+        @Test
+        @DisplayName("a caller that comes back after the chat's retryIn is granted within its horizon")
+        void chatRetryInIsHonest() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            delayOf(limiter.reserve(RateRequest.of(12), NO_WAIT));
+            Duration horizon = Duration.ofMillis(300);
+
+            Reservation.Denied denied = denialOf(limiter.reserve(RateRequest.of(12), horizon));
+            clock.advance(denied.retryIn());
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(12), horizon))).isLessThanOrEqualTo(horizon);
+        }
+
+        @Test
+        @DisplayName("a caller that comes back after the bot-wide retryIn is granted within its horizon")
+        void globalRetryInIsHonest() {
+            RateLimiter limiter = limiter(TELEGRAM.withGlobal(Budget.of(2, Duration.ofSeconds(1))));
+            delayOf(limiter.reserve(RateRequest.of(12), NO_WAIT));
+
+            Reservation.Denied denied = denialOf(limiter.reserve(RateRequest.of(13), NO_WAIT));
+            assertThat(denied.scope()).isEqualTo(LimitScope.global());
+            clock.advance(denied.retryIn());
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(13), NO_WAIT))).isZero();
+        }
+
+        @Test
+        @DisplayName("grant a slot exactly at the horizon, which is inclusive")
+        void horizonIsInclusive() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            delayOf(limiter.reserve(RateRequest.of(12), NO_WAIT));
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(12), Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(1));
+        }
+    }
+
+    @Nested
+    @DisplayName("A chat that must wait")
+    class WaitingChats extends ClockDriven {
+
+        @Test
+        @DisplayName("does not hold back other chats: the bot-wide budget is used around its slot")
+        void doesNotHoldBackOthers() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            for (int i = 0; i < 5; i++) {
+                assertThat(delayOf(limiter.reserve(RateRequest.of(1), LONG_HORIZON))).isEqualTo(Duration.ofSeconds(i));
+            }
+            delayOf(limiter.reserve(RateRequest.of(-1), LONG_HORIZON));
+            delayOf(limiter.reserve(RateRequest.of(-1), LONG_HORIZON));
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(2), LONG_HORIZON))).isLessThanOrEqualTo(GLOBAL_STEP.multipliedBy(3));
+        }
+
+        @Test
+        @DisplayName("leaves gaps the other chats fill, still within the bot-wide budget")
+        void othersFillTheGaps() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            for (int i = 0; i < 10; i++) {
+                delayOf(limiter.reserve(RateRequest.of(1), LONG_HORIZON));
+            }
+
+            Duration last = Duration.ZERO;
+            for (int chat = 2; chat < 62; chat++) {
+                last = delayOf(limiter.reserve(RateRequest.of(chat), Duration.ofSeconds(5)));
+            }
+
+            recorder.assertWithin(TELEGRAM);
+            // 70 sends at 30/s fit in about 2.3 s; 60 of them must not wait for the 10 s the first chat needs
+            assertThat(last).isLessThan(Duration.ofMillis(2_500));
+        }
+    }
+
+    @Nested
+    @DisplayName("Concurrent callers on a test clock")
+    class ConcurrentCallersOnTheClock extends ClockDriven {
+
+        @Test
+        @DisplayName("never get more than any budget, whatever the interleaving")
+        void concurrentCallersKeepBudgets() throws Exception {
+            RateLimiter limiter = limiter(TELEGRAM);
+            long[] chats = {1, 2, 3, 4, 5, -1, -2};
+            AtomicInteger grants = new AtomicInteger();
+
+            for (int round = 0; round < 4; round++) {
+                int seed = round;
+                runConcurrently(4, caller -> {
+                    Random random = new Random(seed * 31L + caller);
+                    for (int i = 0; i < 250; i++) {
+                        RateRequest request = new RateRequest(chats[random.nextInt(chats.length)],
+                                1 + random.nextInt(2), random.nextInt(5) == 0);
+                        if (limiter.reserve(request, Duration.ofMinutes(1)) instanceof Reservation.Granted) {
+                            grants.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+                clock.advance(Duration.ofSeconds(1));
+            }
+
+            recorder.assertWithin(TELEGRAM);
+            assertThat(grants.get()).isGreaterThan(100);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // real-time groups: always run
+    // ---------------------------------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("In real time, with concurrent callers")
+    class InRealTime {
+        private final MonotonicClock realClock = MonotonicClock.start();
+
+        RateLimiter limiter() {
+            return new RecordingRateLimiter(createLimiter(REAL_TIME, realClock), recorder, realClock::epochNanos);
+        }
+
+        @Test
+        @DisplayName("many callers to many chats never exceed the bot-wide budget, albums included")
+        void manyChatsKeepGlobal() throws Exception {
+            RateLimiter limiter = limiter();
+            AtomicLong nextChat = new AtomicLong(1);
+
+            callInRealTime(4, Duration.ofMillis(800), Duration.ofMillis(100), limiter,
+                    (caller, random) -> new RateRequest(nextChat.getAndIncrement(), 1 + random.nextInt(3), false));
+
+            recorder.assertWithin(REAL_TIME);
+            assertThat(recorder.units(WindowKey.standardLane())).as("messages granted in 800 ms at 20 per 200 ms")
+                    .isGreaterThanOrEqualTo(20);
+        }
+
+        @Test
+        @DisplayName("many callers to one private chat never exceed its budget")
+        void oneChatKeepsItsBudget() throws Exception {
+            RateLimiter limiter = limiter();
+
+            callInRealTime(4, Duration.ofMillis(600), Duration.ofMillis(100), limiter, (caller, random) -> RateRequest.of(42));
+
+            recorder.assertWithin(REAL_TIME);
+            assertThat(recorder.units(WindowKey.chat(42))).isGreaterThanOrEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("many callers to one group never exceed its budget")
+        void oneGroupKeepsItsBudget() throws Exception {
+            RateLimiter limiter = limiter();
+
+            callInRealTime(4, Duration.ofMillis(1000), Duration.ofMillis(200), limiter, (caller, random) -> RateRequest.of(-42));
+
+            recorder.assertWithin(REAL_TIME);
+            assertThat(recorder.units(WindowKey.chat(-42))).isGreaterThanOrEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("the paid-broadcast lane runs past the standard budget while the standard lane keeps its own")
+        void paidLaneIsSeparate() throws Exception {
+            RateLimiter limiter = limiter();
+            AtomicLong nextChat = new AtomicLong(1);
+
+            // callers 0 and 1 send paid broadcasts, callers 2 and 3 standard sends
+            callInRealTime(4, Duration.ofMillis(600), Duration.ofMillis(100), limiter,
+                    (caller, random) -> new RateRequest(nextChat.getAndIncrement(), 1, caller < 2));
+
+            recorder.assertWithin(REAL_TIME);
+            Duration window = REAL_TIME.global().window();
+            assertThat(recorder.busiestWindow(WindowKey.paidLane(), window).units())
+                    .as("paid messages in the busiest 200 ms").isGreaterThan(REAL_TIME.global().permits());
+            assertThat(recorder.units(WindowKey.standardLane())).isGreaterThanOrEqualTo(15);
+        }
+
+        @Test
+        @DisplayName("a storm of denials for one chat takes nothing from the other chats' bot-wide budget")
+        void denialsConsumeNothingUnderContention() throws Exception {
+            RateLimiter limiter = limiter();
+            AtomicLong nextChat = new AtomicLong(1);
+            long deadline = System.nanoTime() + Duration.ofMillis(600).toNanos();
+            AtomicInteger denials = new AtomicInteger();
+
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> storm = pool.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        if (limiter.reserve(RateRequest.of(7), NO_WAIT) instanceof Reservation.Denied) {
+                            denials.incrementAndGet();
+                        }
+                        LockSupport.parkNanos(100_000);
+                    }
+                    return null;
+                });
+                Future<?> sender = pool.submit(() -> {
+                    Random random = new Random(7);
+                    callerLoop(limiter, deadline, Duration.ofMillis(100), (caller, r) -> RateRequest.of(100 + nextChat.getAndIncrement()), 0, random);
+                    return null;
+                });
+                storm.get(10, TimeUnit.SECONDS);
+                sender.get(10, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+
+            recorder.assertWithin(REAL_TIME);
+            assertThat(denials.get()).as("denials of the storming chat").isGreaterThan(100);
+            int othersUnits = recorder.units(WindowKey.standardLane()) - recorder.units(WindowKey.chat(7));
+            assertThat(othersUnits).as("messages granted to the other chats in 600 ms at 20 per 200 ms").isGreaterThanOrEqualTo(15);
+        }
+
+        @Test
+        @DisplayName("a chat penalty blocks only that chat, for its whole duration")
+        void chatPenaltyInRealTime() {
+            RateLimiter limiter = limiter();
+            Duration penalty = Duration.ofMillis(300);
+            long before = realClock.epochNanos();
+
+            limiter.penalize(LimitScope.chat(9), penalty);
+
+            assertThat(denialOf(limiter.reserve(RateRequest.of(9), NO_WAIT)).scope()).isEqualTo(LimitScope.chat(9));
+            assertThat(delayOf(limiter.reserve(RateRequest.of(10), NO_WAIT))).isZero();
+            Duration delay = delayOf(limiter.reserve(RateRequest.of(9), Duration.ofSeconds(2)));
+            long latestSend = realClock.epochNanos() + delay.toNanos();
+            assertThat(latestSend - before).as("nanoseconds from the penalty to chat 9's slot").isGreaterThanOrEqualTo(penalty.toNanos());
+        }
+
+        @Test
+        @DisplayName("a global penalty blocks every chat and the paid-broadcast lane for its whole duration")
+        void globalPenaltyInRealTime() {
+            RateLimiter limiter = limiter();
+            Duration penalty = Duration.ofMillis(300);
+            long before = realClock.epochNanos();
+
+            limiter.penalize(LimitScope.global(), penalty);
+
+            assertThat(denialOf(limiter.reserve(RateRequest.of(11), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
+            assertThat(denialOf(limiter.reserve(new RateRequest(12, 1, true), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
+            Duration delay = delayOf(limiter.reserve(RateRequest.of(13), Duration.ofSeconds(2)));
+            long latestSend = realClock.epochNanos() + delay.toNanos();
+            assertThat(latestSend - before).as("nanoseconds from the penalty to the next slot").isGreaterThanOrEqualTo(penalty.toNanos());
+        }
+
+        @Test
+        @DisplayName("a chat that must wait does not hold back the next chat")
+        void waitingChatDoesNotBlock() {
+            RateLimiter limiter = limiter();
+            for (int i = 0; i < 5; i++) {
+                delayOf(limiter.reserve(RateRequest.of(5), Duration.ofSeconds(1)));
+            }
+
+            // chat 5's last slot is about 200 ms away; chat 6 needs only the bot-wide spacing of 10 ms
+            assertThat(delayOf(limiter.reserve(RateRequest.of(6), Duration.ofMillis(60)))).isLessThanOrEqualTo(Duration.ofMillis(60));
+            recorder.assertWithin(REAL_TIME);
+        }
+    }
+
+    @Nested
+    @DisplayName("Arguments")
+    class Arguments {
+
+        @Test
+        @DisplayName("null arguments are refused with NullPointerException")
+        void nullsRefused() {
+            RateLimiter limiter = createLimiter(REAL_TIME, MonotonicClock.start());
+
+            assertThatThrownBy(() -> limiter.reserve(null, NO_WAIT)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> limiter.reserve(RateRequest.of(1), null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> limiter.penalize(null, NO_WAIT)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> limiter.penalize(LimitScope.global(), null)).isInstanceOf(NullPointerException.class);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // helpers
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** The delay of a reservation that must be a grant. */
+    protected static Duration delayOf(Reservation reservation) {
+        assertThat(reservation).as("reservation").isInstanceOf(Reservation.Granted.class);
+        return ((Reservation.Granted) reservation).delay();
+    }
+
+    /** A reservation that must be a denial. */
+    protected static Reservation.Denied denialOf(Reservation reservation) {
+        assertThat(reservation).as("reservation").isInstanceOf(Reservation.Denied.class);
+        return (Reservation.Denied) reservation;
+    }
+
+    interface Caller {
+        Void call(int caller) throws Exception;
+    }
+
+    private static void runConcurrently(int callers, Caller body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                int caller = i;
+                futures.add(pool.submit((Callable<Void>) () -> body.call(caller)));
+            }
+            for (Future<Void> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    interface RequestSource {
+        RateRequest next(int caller, Random random);
+    }
+
+    /** {@code callers} threads, each reserving and then waiting for its slot (or for retryIn) like a sender, until {@code duration} is over. */
+    private static void callInRealTime(int callers, Duration duration, Duration horizon, RateLimiter limiter,
+                                       RequestSource requests) throws Exception {
+        long deadline = System.nanoTime() + duration.toNanos();
+        runConcurrently(callers, caller -> {
+            callerLoop(limiter, deadline, horizon, requests, caller, new Random(caller));
+            return null;
+        });
+    }
+
+    private static void callerLoop(RateLimiter limiter, long deadline, Duration horizon, RequestSource requests,
+                                   int caller, Random random) {
+        while (System.nanoTime() < deadline) {
+            Reservation reservation = limiter.reserve(requests.next(caller, random), horizon);
+            long waitNanos = reservation instanceof Reservation.Granted g ? g.delay().toNanos()
+                    : ((Reservation.Denied) reservation).retryIn().toNanos();
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(waitNanos, remaining));
+        }
+    }
+}

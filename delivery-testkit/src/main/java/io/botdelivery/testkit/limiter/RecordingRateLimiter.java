@@ -1,0 +1,52 @@
+package io.botdelivery.testkit.limiter;
+
+import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Decorates a {@link RateLimiter} so that every grant lands in a {@link SlidingWindowRecorder}, stamped with the
+ * send time it allows: {@code [time before the call, time after the call] + delay}. Several decorated limiters (several
+ * instances sharing one Redis) may record into one recorder. Thread-safe if the limiter is.
+ */
+public final class RecordingRateLimiter implements RateLimiter {
+    private final RateLimiter limiter;
+    private final SlidingWindowRecorder recorder;
+    private final LongSupplier nanoTime;
+
+    /**
+     * @param nanoTime the time in nanoseconds on the limiter's time line: {@code mutableClock::nanos} with a test clock,
+     *                 {@code System::nanoTime} (or {@link MonotonicClock#epochNanos()}) in real time
+     */
+    public RecordingRateLimiter(RateLimiter limiter, SlidingWindowRecorder recorder, LongSupplier nanoTime) {
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    public SlidingWindowRecorder recorder() {
+        return recorder;
+    }
+
+    @Override
+    public Reservation reserve(RateRequest request, Duration horizon) {
+        long before = nanoTime.getAsLong();
+        Reservation reservation = limiter.reserve(request, horizon);
+        long after = nanoTime.getAsLong();
+        if (reservation instanceof Reservation.Granted granted) {
+            long delay = granted.delay().toNanos();
+            recorder.recordGrant(request, before + delay, after + delay);
+        }
+        return reservation;
+    }
+
+    @Override
+    public void penalize(LimitScope scope, Duration duration) {
+        limiter.penalize(scope, duration);
+    }
+}

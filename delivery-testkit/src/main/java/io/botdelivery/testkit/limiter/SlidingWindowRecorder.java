@@ -1,0 +1,138 @@
+package io.botdelivery.testkit.limiter;
+
+import io.botdelivery.core.spi.Budget;
+import io.botdelivery.core.spi.RateBudgets;
+import io.botdelivery.core.spi.RateRequest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Records the slots a rate limiter granted and finds the busiest sliding window of each budget. Thread-safe: many
+ * callers (and many limiter instances sharing one budget) may record into one recorder.
+ *
+ * <p>A grant's send time may be known only within bounds: in real time the limiter reads its own clock (or a Redis
+ * server's) somewhere between the moment the call started and the moment it returned. Each grant is therefore
+ * recorded as {@code [earliest, latest]}, and a window counts only the grants <em>certainly</em> inside it. A violation
+ * reported here is real, never an artefact of call latency; with an exact clock ({@code earliest == latest}) nothing is
+ * missed either.
+ *
+ * <p>Windows are half-open, {@code [x, x + window)}. A window holding a single grant never violates: a weight larger than
+ * the whole budget (an album of 10 to a chat allowed 1 per second) is granted alone, it is not split.
+ */
+public final class SlidingWindowRecorder {
+
+    /** One granted slot: {@code weight} messages sent at a time within {@code [earliestNanos, latestNanos]}. */
+    public record Grant(WindowKey key, long earliestNanos, long latestNanos, int weight) {
+        public Grant {
+            Objects.requireNonNull(key, "key");
+            if (latestNanos < earliestNanos) {
+                throw new IllegalArgumentException("latest before earliest");
+            }
+            if (weight < 1) {
+                throw new IllegalArgumentException("weight must be at least 1, was " + weight);
+            }
+        }
+    }
+
+    /** The busiest window found: {@code units} messages in {@code grants} grants, the window starting at {@code startNanos}. */
+    public record Peak(int units, int grants, long startNanos) {
+        static final Peak NONE = new Peak(0, 0, 0);
+    }
+
+    private final Map<WindowKey, List<Grant>> grants = new ConcurrentHashMap<>();
+
+    /** Records a granted request: its weight counts in its lane and in its chat. */
+    public void recordGrant(RateRequest request, long earliestSendNanos, long latestSendNanos) {
+        record(WindowKey.lane(request.paidBroadcast()), earliestSendNanos, latestSendNanos, request.weight());
+        record(WindowKey.chat(request.chatId()), earliestSendNanos, latestSendNanos, request.weight());
+    }
+
+    public void record(WindowKey key, long earliestNanos, long latestNanos, int weight) {
+        Grant grant = new Grant(key, earliestNanos, latestNanos, weight);
+        List<Grant> list = grants.computeIfAbsent(key, k -> new ArrayList<>());
+        synchronized (list) {
+            list.add(grant);
+        }
+    }
+
+    public Set<WindowKey> keys() {
+        return Set.copyOf(grants.keySet());
+    }
+
+    /** Every grant recorded for {@code key}, in send-time order. */
+    public List<Grant> grants(WindowKey key) {
+        List<Grant> list = grants.getOrDefault(key, List.of());
+        List<Grant> copy;
+        synchronized (list) {
+            copy = new ArrayList<>(list);
+        }
+        copy.sort(Comparator.comparingLong(Grant::earliestNanos));
+        return copy;
+    }
+
+    /** Total messages granted to {@code key}. */
+    public int units(WindowKey key) {
+        return grants(key).stream().mapToInt(Grant::weight).sum();
+    }
+
+    /** The window of length {@code window} holding the most messages (single grants included). */
+    public Peak busiestWindow(WindowKey key, Duration window) {
+        return busiest(grants(key), window.toNanos(), 1);
+    }
+
+    /**
+     * Fails if some window of {@code budget.window()} certainly holds more than {@code budget.permits()} messages in two
+     * or more grants, naming the grants of that window.
+     */
+    public void assertWithin(WindowKey key, Budget budget) {
+        List<Grant> sorted = grants(key);
+        long window = budget.window().toNanos();
+        Peak peak = busiest(sorted, window, 2);
+        if (peak.units() > budget.permits()) {
+            long start = peak.startNanos();
+            String detail = sorted.stream()
+                    .filter(g -> g.earliestNanos() >= start && g.latestNanos() < start + window)
+                    .map(g -> String.format("+%.3f ms x%d", (g.earliestNanos() - start) / 1e6, g.weight()))
+                    .collect(Collectors.joining(", "));
+            throw new AssertionError(String.format(
+                    "%s: %d messages in %d grants within one window of %s, budget is %d per window: [%s]",
+                    key, peak.units(), peak.grants(), budget.window(), budget.permits(), detail));
+        }
+    }
+
+    /** {@link #assertWithin(WindowKey, Budget)} for every key recorded, each against its budget in {@code budgets}. */
+    public void assertWithin(RateBudgets budgets) {
+        for (WindowKey key : keys()) {
+            assertWithin(key, key.budgetIn(budgets));
+        }
+    }
+
+    private static Peak busiest(List<Grant> sorted, long window, int minGrants) {
+        Peak best = Peak.NONE;
+        for (int i = 0; i < sorted.size(); i++) {
+            long start = sorted.get(i).earliestNanos();
+            long end = start + window;
+            int units = 0;
+            int count = 0;
+            for (int j = i; j < sorted.size() && sorted.get(j).earliestNanos() < end; j++) {
+                Grant g = sorted.get(j);
+                if (g.latestNanos() < end) {
+                    units += g.weight();
+                    count++;
+                }
+            }
+            if (count >= minGrants && units > best.units()) {
+                best = new Peak(units, count, start);
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,133 @@
+package io.botdelivery.testkit.limiter;
+
+import io.botdelivery.testkit.limiter.ReferenceRateLimiter.Flaw;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.platform.engine.FilterResult;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.PostDiscoveryFilter;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+@DisplayName("The rate limiter kit")
+class RateLimiterContractCatchesBrokenLimitersTest {
+
+    @AfterEach
+    void soundAgain() {
+        ReferenceLimiterKitRun.flaw = Flaw.NONE;
+    }
+
+    @Nested
+    @DisplayName("on a sound limiter")
+    class OnASoundLimiter {
+
+        @Test
+        @DisplayName("passes every group, the real-time ones included, and skips none")
+        void soundLimiterPasses() {
+            TestExecutionSummary summary = runKit(Flaw.NONE, Set.of());
+
+            assertThat(failuresOf(summary)).isEmpty();
+            assertThat(summary.getTestsSkippedCount() + summary.getTestsAbortedCount()).isZero();
+            assertThat(summary.getTestsSucceededCount()).isGreaterThanOrEqualTo(45);
+        }
+    }
+
+    @Nested
+    @DisplayName("on a broken limiter")
+    class OnABrokenLimiter {
+
+        static Stream<Arguments> flaws() {
+            return Stream.of(
+                    flaw(Flaw.FORGETS_CHAT_BUDGET, Set.of("ChatBudgets", "InRealTime#oneChatKeepsItsBudget"),
+                            "give a private chat one send per second",
+                            "many callers to one private chat never exceed its budget"),
+                    flaw(Flaw.CONSUMES_ON_DENIAL, Set.of("AllOrNothing", "InRealTime#denialsConsumeNothingUnderContention"),
+                            "a denial by the chat leaves the bot-wide budget untouched",
+                            "a storm of denials for one chat takes nothing from the other chats' bot-wide budget"),
+                    flaw(Flaw.CHAT_PENALTY_PAUSES_EVERYTHING, Set.of("Penalties"),
+                            "a chat penalty slows neither other chats nor the bot-wide budget"),
+                    flaw(Flaw.SHORTER_PENALTY_SHORTENS, Set.of("Penalties"),
+                            "a shorter chat penalty never shortens a longer one",
+                            "a shorter global penalty never shortens a longer one"),
+                    flaw(Flaw.BLOCKS_OTHERS_WHILE_A_CHAT_WAITS, Set.of("WaitingChats", "InRealTime#waitingChatDoesNotBlock"),
+                            "does not hold back other chats: the bot-wide budget is used around its slot",
+                            "a chat that must wait does not hold back the next chat"),
+                    flaw(Flaw.ALBUM_COUNTS_AS_ONE, Set.of("Weights"),
+                            "count every album item in the bot-wide budget",
+                            "make the chat wait for every item of an album before its next send"),
+                    flaw(Flaw.PAID_SHARES_STANDARD_LANE, Set.of("PaidBroadcastLane", "InRealTime#paidLaneIsSeparate"),
+                            "does not use the standard bot-wide budget",
+                            "the paid-broadcast lane runs past the standard budget while the standard lane keeps its own"),
+                    flaw(Flaw.NAMES_CHAT_FOR_EVERY_DENIAL, Set.of("Denials"),
+                            "name the global scope when only the bot-wide budget is busy"),
+                    flaw(Flaw.GRANTS_PAST_HORIZON, Set.of("GlobalBudget"),
+                            "keeps every budget through a long random workload, and never grants past the horizon"),
+                    flaw(Flaw.TRUNCATES_INTERVAL, Set.of("GlobalBudget"),
+                            "spaces sends to many chats so that no second holds more than 30, and wastes no slot"));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("flaws")
+        @DisplayName("is caught by the tests written for that mistake")
+        void brokenLimiterIsCaught(Flaw flaw, Set<String> groups, List<String> mustFail) {
+            TestExecutionSummary summary = runKit(flaw, groups);
+
+            assertThat(summary.getTestsStartedCount()).as("tests run").isPositive();
+            assertThat(failuresOf(summary)).as("tests that failed on %s", flaw).containsAll(mustFail);
+        }
+
+        private static Arguments flaw(Flaw flaw, Set<String> groups, String... mustFail) {
+            return Arguments.of(flaw, groups, List.of(mustFail));
+        }
+    }
+
+    /**
+     * Runs the kit against the reference limiter with {@code flaw}, limited to {@code groups} ("Group" or
+     * "Group#method"; empty = everything).
+     */
+    private static TestExecutionSummary runKit(Flaw flaw, Set<String> groups) {
+        ReferenceLimiterKitRun.flaw = flaw;
+        LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(ReferenceLimiterKitRun.class));
+        if (!groups.isEmpty()) {
+            builder.filters(onlyGroups(groups));
+        }
+        LauncherDiscoveryRequest request = builder.build();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        LauncherFactory.create().execute(request, listener);
+        return listener.getSummary();
+    }
+
+    private static PostDiscoveryFilter onlyGroups(Set<String> groups) {
+        return (TestDescriptor descriptor) -> {
+            if (descriptor.getSource().orElse(null) instanceof org.junit.platform.engine.support.descriptor.MethodSource method) {
+                String className = method.getClassName();
+                String group = className.substring(className.lastIndexOf('$') + 1);
+                return FilterResult.includedIf(groups.contains(group) || groups.contains(group + "#" + method.getMethodName()));
+            }
+            return FilterResult.included("a container");
+        };
+    }
+
+    private static List<String> failuresOf(TestExecutionSummary summary) {
+        return summary.getFailures().stream()
+                .map(f -> f.getTestIdentifier().getDisplayName())
+                .collect(Collectors.toList());
+    }
+}
