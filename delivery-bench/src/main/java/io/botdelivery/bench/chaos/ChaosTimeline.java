@@ -7,12 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Plays one {@link ChaosAction} against a {@link ChaosTarget} on its own thread, at times counted from the scenario's
- * start, and records what it did as {@link ChaosEvent}s.
+ * Plays {@link ChaosAction}s against a {@link ChaosTarget} on its own thread, at times counted from the scenario's
+ * start (several actions interleave by time), and records what it did as {@link ChaosEvent}s.
  */
 public final class ChaosTimeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChaosTimeline.class);
@@ -34,18 +35,23 @@ public final class ChaosTimeline implements AutoCloseable {
     private final List<ChaosEvent> events = new ArrayList<>();
     private Thread thread;
 
-    public ChaosTimeline(ChaosAction action, ChaosTarget target, Instant start, Clock clock, Waiter waiter) {
+    public ChaosTimeline(List<ChaosAction> actions, ChaosTarget target, Instant start, Clock clock, Waiter waiter) {
         this.target = Objects.requireNonNull(target, "target");
         this.start = Objects.requireNonNull(start, "start");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.waiter = Objects.requireNonNull(waiter, "waiter");
-        this.steps = plan(Objects.requireNonNull(action, "action"));
+        List<Step> all = new ArrayList<>();
+        for (ChaosAction action : actions) {
+            all.addAll(plan(Objects.requireNonNull(action, "action")));
+        }
+        all.sort(Comparator.comparing(Step::at)); // stable: one action's steps keep their order
+        this.steps = List.copyOf(all);
     }
 
     /** A timeline on the system clock that sleeps between steps. */
-    public static ChaosTimeline realTime(ChaosAction action, ChaosTarget target, Instant start) {
+    public static ChaosTimeline realTime(List<ChaosAction> actions, ChaosTarget target, Instant start) {
         Clock clock = Clock.systemUTC();
-        return new ChaosTimeline(action, target, start, clock, moment -> {
+        return new ChaosTimeline(actions, target, start, clock, moment -> {
             long millis = Duration.between(clock.instant(), moment).toMillis();
             if (millis > 0) {
                 Thread.sleep(millis);

@@ -34,13 +34,13 @@ public final class ResultsReport {
 
     TextTable mainTable() {
         TextTable t = new TextTable("scenario", "inst", "offered/budget", "achieved/budget", "paid lane /s (offered→achieved)",
-                "429s", "max global 1 s", "max chat 1 s", "max group 60 s", "delivered", "failed (blocked)", "lost",
+                "429s (bot-wide)", "max global 1 s", "max chat 1 s", "max group 60 s", "delivered", "failed (blocked)", "lost",
                 "duplicated", "submit→delivered p50/p99/max ms", "CPU/inst (cores)", "heap/inst max MB");
         for (ScenarioResult r : results) {
             WindowMaxima w = r.windows();
             DeliveryTally d = r.tally();
             t.row(r.scenario().name(), r.scenario().instances(), f2(r.offeredOverBudget()), f3(r.achievedOverBudget()),
-                    f1(r.offeredPaid()) + "→" + f1(r.achievedPaid()), r.rateLimited(),
+                    f1(r.offeredPaid()) + "→" + f1(r.achievedPaid()), r.rateLimited() + " (" + r.rateLimitedBotWide() + ")",
                     w.globalStrict() + " (" + w.globalTolerant() + ")/" + w.globalPermits(),
                     w.privateStrict() + " (" + w.privateTolerant() + ")/" + w.privatePermits(),
                     w.groupStrict() + "/" + w.groupPermits(),
@@ -166,7 +166,7 @@ public final class ResultsReport {
     /** One CSV row per scenario, every figure in its own column. */
     public String csv() {
         TextTable t = new TextTable("suite", "scenario", "instances", "wiring", "offer_s", "budget_per_s", "offered_std_per_s",
-                "achieved_std_per_s", "achieved_over_budget", "offered_paid_per_s", "achieved_paid_per_s", "rate_limited_429",
+                "achieved_std_per_s", "achieved_over_budget", "offered_paid_per_s", "achieved_paid_per_s", "rate_limited_429", "rate_limited_429_bot_wide",
                 "injected_faults", "max_global_1s", "max_global_1s_tolerant", "max_paid_1s", "max_chat_1s",
                 "max_chat_1s_tolerant", "max_group_60s", "offered", "submitted", "delivered", "delivered_but_failed",
                 "failed", "failed_expected", "failed_unexpected", "lost", "unfinished", "duplicated", "duplicated_retry",
@@ -181,7 +181,7 @@ public final class ResultsReport {
             t.row(suite, r.scenario().name(), r.scenario().instances(), r.scenario().wiring(),
                     r.scenario().workload().offerFor().toSeconds(), f1(r.budgetPerSecond()), f2(r.offeredStandard()),
                     f2(r.achievedStandard()), f3(r.achievedOverBudget()), f2(r.offeredPaid()), f2(r.achievedPaid()),
-                    r.rateLimited(), r.injectedFaults(), w.globalStrict(), w.globalTolerant(), w.paidStrict(),
+                    r.rateLimited(), r.rateLimitedBotWide(), r.injectedFaults(), w.globalStrict(), w.globalTolerant(), w.paidStrict(),
                     w.privateStrict(), w.privateTolerant(), w.groupStrict(), d.offered(), d.submitted(), d.delivered(),
                     d.deliveredButFailed(), d.failed(), d.failedExpected(), d.failedUnexpected(), d.lost(), d.unfinished(),
                     d.duplicated(), d.duplicatedRetry(), d.duplicatedGiveUp(), d.unexplainedDuplicates(),

@@ -18,6 +18,7 @@ import java.util.List;
  *                          until offering stopped
  * @param achievedPaid      the same for the paid lane
  * @param rateLimited       429s the simulator's limits answered (must be 0)
+ * @param rateLimitedBotWide of those, how many the bot-wide budget (global or paid lane) gave, not a chat's
  * @param injectedFaults    faults the simulator injected
  * @param windows           the most sends in any window, per scope
  * @param tally             delivered / failed / lost / duplicated and latency
@@ -32,7 +33,7 @@ import java.util.List;
  */
 public record ScenarioResult(Scenario scenario, Instant startedAt, double budgetPerSecond, double offeredStandard,
                              double offeredPaid, double achievedStandard, double achievedPaid, int rateLimited,
-                             int injectedFaults, WindowMaxima windows, DeliveryTally tally, LeaseFindings leases,
+                             int rateLimitedBotWide, int injectedFaults, WindowMaxima windows, DeliveryTally tally, LeaseFindings leases,
                              List<ChaosEvent> chaosEvents, ChaosFindings chaos, List<InstanceUsage> usage,
                              double machineCpu, double drainSeconds, boolean drained, RateSeries series) {
 

@@ -35,8 +35,8 @@ public final class Targets {
         v.add(all(results, "issue #6", "exactly 1 admin alert per FAILED delivery",
                 r -> r.tally().failedNotAlerted() == 0 && r.tally().failedAlertedMore() == 0,
                 r -> r.tally().failedAlertedOnce() + "/" + r.tally().failed() + " once"));
-        v.add(all(results.stream().filter(r -> !(r.scenario().chaos() instanceof ChaosAction.DropAfterAccept)
-                                && !(r.scenario().chaos() instanceof ChaosAction.KillInstances)).toList(),
+        v.add(all(results.stream().filter(r -> !r.scenario().has(ChaosAction.DropAfterAccept.class)
+                                && !r.scenario().has(ChaosAction.KillInstances.class)).toList(),
                 "issue #6", "0 Telegram duplicates without dropped answers or kills (graceful stops only)",
                 r -> r.tally().duplicated() == 0, r -> Integer.toString(r.tally().duplicated())));
         v.add(all(results.stream().filter(ScenarioResult::saturated).toList(), "issue #3",
@@ -63,7 +63,7 @@ public final class Targets {
         List<ScenarioResult> chaos = results.stream().filter(r -> r.chaos() != null).toList();
         v.add(all(chaos, "issue #6, chaos", "throughput after recovery ≥ " + AFTER_OVER_BEFORE_TARGET + " × before",
                 r -> r.chaos().afterOverBefore() >= AFTER_OVER_BEFORE_TARGET, r -> fmt(r.chaos().afterOverBefore())));
-        results.stream().filter(r -> r.scenario().chaos() == null).forEach(r -> v.add(new Verdict("issue #3 / #6, " + r.scenario().name(),
+        results.stream().filter(r -> !r.scenario().hasChaos()).forEach(r -> v.add(new Verdict("issue #3 / #6, " + r.scenario().name(),
                 "submit → delivered p50 / p99 (reported, no target)",
                 r.tally().latencyMillis().p50() + " / " + r.tally().latencyMillis().p99() + " ms", Verdict.Status.MET)));
         return v;

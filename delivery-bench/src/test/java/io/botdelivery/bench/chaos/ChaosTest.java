@@ -79,7 +79,7 @@ class ChaosTest {
     }
 
     private static List<String> play(ChaosAction action, RecordingTarget target, MutableClock clock) throws InterruptedException {
-        ChaosTimeline timeline = new ChaosTimeline(action, target, T0, clock, moment -> {
+        ChaosTimeline timeline = new ChaosTimeline(List.of(action), target, T0, clock, moment -> {
             if (moment.isAfter(clock.instant())) {
                 clock.advance(Duration.between(clock.instant(), moment));
             }
@@ -129,6 +129,23 @@ class ChaosTest {
             RecordingTarget target3 = new RecordingTarget(clock3);
             play(new ChaosAction.DropAfterAccept(Duration.ofSeconds(5), 0.05, Duration.ofSeconds(15)), target3, clock3);
             assertThat(target3.calls).containsExactly("5s drop 0.05", "15s drop 0.0");
+        }
+
+        @Test
+        @DisplayName("interleaves several actions by time")
+        void interleaves() throws InterruptedException {
+            MutableClock clock = MutableClock.at(T0);
+            RecordingTarget target = new RecordingTarget(clock);
+            ChaosTimeline timeline = new ChaosTimeline(List.of(
+                    new ChaosAction.DropAfterAccept(Duration.ofSeconds(2), 0.05, Duration.ofSeconds(18)),
+                    new ChaosAction.KillInstances(Duration.ofSeconds(4), Duration.ofSeconds(20), Duration.ofSeconds(5)),
+                    new ChaosAction.RedisOutage(Duration.ofSeconds(7), Duration.ofSeconds(2))), target, T0, clock,
+                    moment -> clock.advance(Duration.between(clock.instant(), moment)));
+            timeline.run();
+            assertThat(target.calls).containsExactly("2s drop 0.05", "4s kill 0", "4s restart 0", "7s redis down",
+                    "9s redis up", "18s drop 0.0");
+            assertThat(timeline.events()).extracting(ChaosEvent::kind).containsExactly(ChaosEvent.Kind.DROPS_ON,
+                    ChaosEvent.Kind.KILL, ChaosEvent.Kind.REDIS_DOWN, ChaosEvent.Kind.REDIS_UP, ChaosEvent.Kind.DROPS_OFF);
         }
     }
 

@@ -24,8 +24,8 @@ class ReportTest {
 
     private static ScenarioResult result(String name, ChaosAction chaos, double achieved, int lost, int rateLimited) {
         Scenario scenario = new Scenario(name, "a test scenario", Wiring.REDIS_POSTGRES, 3,
-                WorkloadSpec.mixed(1, Duration.ofSeconds(60), 45, 10), chaos, Duration.ofSeconds(30),
-                Duration.ofSeconds(25), Duration.ofSeconds(20));
+                WorkloadSpec.mixed(1, Duration.ofSeconds(60), 45, 10), chaos == null ? List.of() : List.of(chaos),
+                Duration.ofSeconds(30), Duration.ofSeconds(25), Duration.ofSeconds(20), Duration.ofMillis(20));
         int[] standard = new int[70];
         int[] paid = new int[70];
         for (int i = 0; i < 70; i++) {
@@ -39,7 +39,7 @@ class ReportTest {
                 : List.of(new ChaosEvent(T0.plusSeconds(30), ChaosEvent.Kind.REDIS_DOWN, -1, -1, "down"),
                         new ChaosEvent(T0.plusSeconds(50), ChaosEvent.Kind.REDIS_UP, -1, -1, "up"));
         ChaosFindings findings = chaos == null ? null : new ChaosFindings(30, 29.5, 29.5 / 30, 3.0, "back");
-        return new ScenarioResult(scenario, T0, 30, 45, 10, achieved, 10, rateLimited, 0,
+        return new ScenarioResult(scenario, T0, 30, 45, 10, achieved, 10, rateLimited, rateLimited, 0,
                 new WindowMaxima(30, 30, 30, 12, 1000, 1, 1, 1, 15, 20, 20), tally,
                 new LeaseFindings(0, List.of(), List.of()), events, findings,
                 List.of(new InstanceUsage(0, 1, 0.31, 120, 80)), 0.9, 12, true,
