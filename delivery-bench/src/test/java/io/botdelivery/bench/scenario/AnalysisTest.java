@@ -27,8 +27,14 @@ class AnalysisTest {
         return new WorkItem(seq, seq * 10L, 0, "k-" + seq, chat, kind, items, false, policy, Priority.NORMAL, e);
     }
 
+    private static long sendIds;
+
     private static Arrival at(long chat, String text, long millis) {
-        return new Arrival(chat, text, false, false, T0.plusMillis(millis));
+        return new Arrival(++sendIds, chat, text, false, false, T0.plusMillis(millis));
+    }
+
+    private static long[] send(long millis, long weight) {
+        return new long[]{millis * 1_000, weight};
     }
 
     private static long micros(long millis) {
@@ -126,9 +132,21 @@ class AnalysisTest {
         @Test
         @DisplayName("count half-open windows: sends exactly one window apart are in different windows")
         void halfOpen() {
-            assertThat(WindowStats.maxInWindow(List.of(0L, 1_000_000L, 2_000_000L), 1_000_000)).isEqualTo(1);
-            assertThat(WindowStats.maxInWindow(List.of(0L, 999_999L), 1_000_000)).isEqualTo(2);
-            assertThat(WindowStats.maxInWindow(List.of(), 1_000_000)).isZero();
+            assertThat(WindowStats.maxWeightInWindow(List.of(send(0, 1), send(1_000, 1), send(2_000, 1)), 1_000_000, 1)).isEqualTo(1);
+            assertThat(WindowStats.maxWeightInWindow(List.of(send(0, 1), send(999, 1)), 1_000_000, 1)).isEqualTo(2);
+            assertThat(WindowStats.maxWeightInWindow(List.of(), 1_000_000, 1)).isZero();
+        }
+
+        @Test
+        @DisplayName("let an album heavier than the budget go alone, but count it with anything else in its window")
+        void albums() {
+            assertThat(WindowStats.maxWeightInWindow(List.of(send(0, 3), send(3_000, 1)), 1_000_000, 1)).isEqualTo(1);
+            assertThat(WindowStats.maxWeightInWindow(List.of(send(0, 3), send(500, 1)), 1_000_000, 1)).isEqualTo(4);
+            List<Arrival> album = List.of(new Arrival(77, 101, "k#1", false, false, T0), new Arrival(77, 101, "k#2", false, false, T0),
+                    new Arrival(77, 101, "k#3", false, false, T0), at(101, "n", 3_000));
+            WindowMaxima w = WindowStats.of(album, RateBudgets.telegramDefaults(), Duration.ofMillis(20));
+            assertThat(w.privateStrict()).isEqualTo(1);
+            assertThat(w.globalStrict()).isEqualTo(3);
         }
 
         @Test
