@@ -60,6 +60,14 @@ public final class EventLog implements AutoCloseable {
         line("RELEASE " + nowMicros() + " " + deliveryId + " " + op + " " + (ok ? 1 : 0) + " " + startMicros);
     }
 
+    /**
+     * The limiter granted a slot: the send may go {@code delayMicros} after this line's time; {@code startMicros} is
+     * when the reservation was asked.
+     */
+    public void grant(long chatId, int weight, boolean paid, long delayMicros, long startMicros) {
+        line("GRANT " + nowMicros() + " " + chatId + " " + weight + " " + (paid ? 1 : 0) + " " + delayMicros + " " + startMicros);
+    }
+
     /** A send is about to go on the wire. */
     public void send(String deliveryId, int attempt, long chatId) {
         line("SEND " + nowMicros() + " " + deliveryId + " " + attempt + " " + chatId);

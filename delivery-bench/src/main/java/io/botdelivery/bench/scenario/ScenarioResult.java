@@ -23,6 +23,7 @@ import java.util.List;
  * @param windows           the most sends in any window, per scope
  * @param tally             delivered / failed / lost / duplicated and latency
  * @param leases            claims that overlapped, and what the kills left behind
+ * @param timing            the limiter's slots against when sends left and arrived
  * @param chaosEvents       what the chaos timeline did
  * @param chaos             throughput before and after the faults ({@code null} without chaos)
  * @param usage             CPU and heap per instance
@@ -34,6 +35,7 @@ import java.util.List;
 public record ScenarioResult(Scenario scenario, Instant startedAt, double budgetPerSecond, double offeredStandard,
                              double offeredPaid, double achievedStandard, double achievedPaid, int rateLimited,
                              int rateLimitedBotWide, int injectedFaults, WindowMaxima windows, DeliveryTally tally, LeaseFindings leases,
+                             TimingFindings timing,
                              List<ChaosEvent> chaosEvents, ChaosFindings chaos, List<InstanceUsage> usage,
                              double machineCpu, double drainSeconds, boolean drained, RateSeries series) {
 

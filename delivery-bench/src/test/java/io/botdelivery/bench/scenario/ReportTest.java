@@ -41,7 +41,8 @@ class ReportTest {
         ChaosFindings findings = chaos == null ? null : new ChaosFindings(30, 29.5, 29.5 / 30, 3.0, "back");
         return new ScenarioResult(scenario, T0, 30, 45, 10, achieved, 10, rateLimited, rateLimited, 0,
                 new WindowMaxima(30, 30, 30, 12, 1000, 1, 1, 1, 15, 20, 20), tally,
-                new LeaseFindings(0, List.of(), List.of()), events, findings,
+                new LeaseFindings(0, List.of(), List.of()),
+                new TimingFindings(30, 30, new Percentiles(100, 2, 40, 90), new Percentiles(100, 3, 25, 60)), events, findings,
                 List.of(new InstanceUsage(0, 1, 0.31, 120, 80)), 0.9, 12, true,
                 new RateSeries(EventLog.micros(T0), standard, paid));
     }
