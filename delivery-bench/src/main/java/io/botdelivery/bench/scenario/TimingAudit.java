@@ -24,7 +24,9 @@ final class TimingAudit {
         for (LoggedEvent e : sorted) {
             switch (e.type()) {
                 case "GRANT" -> {
-                    long slot = e.atMicros() + e.longField(3);
+                    // the limiter read its clock just after the call started: start + delay is the slot it meant (a
+                    // shared limiter decides on the server's clock, a round trip's first half later)
+                    long slot = e.longField(4) + e.longField(3);
                     if (e.longField(2) == 0) {
                         standardSlots.add(new long[]{slot, e.longField(1)});
                     }

@@ -37,7 +37,7 @@ class TimingAuditTest {
             // slots 1/30 s apart, asked at 0 ms; every send leaves 5 ms late, the last one 500 ms late
             long slot = i * 1000L / 30;
             events.add(new LoggedEvent(0, 0, "GRANT", t(1), List.of(Long.toString(chat), "1", "0",
-                    Long.toString((slot - 1) * 1_000), Long.toString(t(0)))));
+                    Long.toString(slot * 1_000), Long.toString(t(0)))));
             long left = slot + (i == 30 ? 500 : 5);
             events.add(new LoggedEvent(0, 0, "SEND", t(left), List.of(id, "1", Long.toString(chat))));
             arrivals.add(new Arrival(i, chat, key + " text", false, false, T0.plusMillis(left + 2)));
