@@ -781,7 +781,7 @@ public abstract class RateLimiterContract {
             Duration window = REAL_TIME.global().window();
             assertThat(recorder.busiestWindow(WindowKey.paidLane(), window).units())
                     .as("paid messages in the busiest 200 ms").isGreaterThan(REAL_TIME.global().permits());
-            assertThat(recorder.units(WindowKey.standardLane())).isGreaterThanOrEqualTo(15);
+            assertThat(recorder.units(WindowKey.standardLane())).as("standard sends go on beside the paid lane").isGreaterThanOrEqualTo(5);
         }
 
         @Test

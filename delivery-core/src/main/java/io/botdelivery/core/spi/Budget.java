@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * At most {@code permits} messages in any sliding {@code window}, of which up to {@code burst} may go back to back.
- * With {@code burst = 1} sends are spaced evenly ({@code window / permits} apart), which never exceeds the budget in
- * any window; a larger burst lets short bursts through and then spaces the rest so the window total still holds.
+ * At most {@code permits} messages in any sliding {@code window}. With {@code burst = 1} sends are spaced evenly,
+ * {@link #emissionIntervalNanos()} apart (rounded up, so the window total holds exactly). A larger burst lets up to
+ * {@code burst} go back to back; to keep the window total, limiters then space the sustained rate by
+ * {@code window / (permits - burst + 1)}, so a burst trades sustained rate for latency.
  */
 public record Budget(int permits, Duration window, int burst) {
     public Budget {
@@ -34,14 +35,25 @@ public record Budget(int permits, Duration window, int burst) {
         return new Budget(permits, window, newBurst);
     }
 
-    /** Average spacing between sends: window / permits, in nanoseconds. */
+    /** Spacing between evenly spaced sends: window / permits in nanoseconds, rounded up (never one too many per window). */
     public long emissionIntervalNanos() {
-        return window.toNanos() / permits;
+        long w = window.toNanos();
+        return (w + permits - 1) / permits;
     }
 
-    /** This budget scaled by {@code 1/n} (for one of n instances sharing a budget without coordination); at least 1 permit. */
+    /**
+     * This budget scaled by {@code 1/n}, for one of n instances sharing it without coordination: fewer permits per
+     * window, or, when fewer than n permits exist, the same permits over an n/permits times longer window.
+     */
     public Budget share(int n) {
-        int p = Math.max(1, permits / n);
-        return new Budget(p, window, Math.min(burst, p));
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1");
+        }
+        if (permits >= n) {
+            int p = permits / n;
+            return new Budget(p, window, Math.min(burst, p));
+        }
+        long stretch = (n + permits - 1) / permits;
+        return new Budget(permits, window.multipliedBy(stretch), Math.min(burst, permits));
     }
 }

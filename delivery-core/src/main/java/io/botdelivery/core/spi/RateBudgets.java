@@ -56,6 +56,6 @@ public record RateBudgets(Budget global, Budget privateChat, Budget groupChat, B
 
     /** Every budget scaled to 1/n: what one of n instances may use alone when they cannot coordinate. */
     public RateBudgets share(int n) {
-        return new RateBudgets(global.share(n), privateChat, groupChat.share(n), paidBroadcast.share(n));
+        return new RateBudgets(global.share(n), privateChat.share(n), groupChat.share(n), paidBroadcast.share(n));
     }
 }

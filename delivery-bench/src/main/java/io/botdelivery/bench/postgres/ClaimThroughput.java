@@ -1,0 +1,152 @@
+package io.botdelivery.bench.postgres;
+
+import io.botdelivery.api.Delivery;
+import io.botdelivery.core.spi.Lease;
+import io.botdelivery.store.postgres.PostgresRetryStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Claim + complete throughput: {@code workers} threads, each with its own store (its own pool, as separate processes
+ * would have), loop {@code claimDue(batch)} then {@code complete} each claimed delivery. The baseline is the classic
+ * queue loop without leases: one transaction per delivery, {@code SELECT … FOR UPDATE SKIP LOCKED LIMIT 1}, update,
+ * commit.
+ */
+final class ClaimThroughput {
+
+    /** One measured cell. */
+    record Result(String method, int workers, int batch, long completed, double seconds) {
+        double perSecond() {
+            return completed / seconds;
+        }
+    }
+
+    private interface Worker {
+        /** Claims and completes some deliveries; returns how many were completed (0 = nothing due). */
+        int step() throws Exception;
+    }
+
+    private final BenchDatabase db;
+    private final Duration warmup;
+    private final Duration measure;
+
+    ClaimThroughput(BenchDatabase db, Duration warmup, Duration measure) {
+        this.db = db;
+        this.warmup = warmup;
+        this.measure = measure;
+    }
+
+    Result store(int workers, int batch) throws Exception {
+        List<PostgresRetryStore> stores = new ArrayList<>();
+        List<Worker> steps = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            PostgresRetryStore store = db.workerStore();
+            stores.add(store);
+            String owner = "bench-worker-" + w;
+            steps.add(() -> {
+                Instant now = Instant.now();
+                List<Delivery> claimed = store.claimDue(now, batch, new Lease(owner, now.plusSeconds(30)));
+                for (Delivery d : claimed) {
+                    if (!store.complete(d.id(), owner, List.of(1L), Instant.now())) {
+                        throw new IllegalStateException("lost the lease of " + d.id() + " within 30 s");
+                    }
+                }
+                return claimed.size();
+            });
+        }
+        try {
+            return new Result("PostgresRetryStore claimDue + complete", workers, batch, run(steps), measure.toNanos() / 1e9);
+        } finally {
+            stores.forEach(PostgresRetryStore::close);
+        }
+    }
+
+    Result skipLockedBaseline(int workers) throws Exception {
+        List<Connection> connections = new ArrayList<>();
+        List<Worker> steps = new ArrayList<>();
+        String select = "SELECT id FROM " + BenchDatabase.SCHEMA + ".delivery "
+                + "WHERE status IN ('PENDING', 'IN_FLIGHT') AND due_at <= now() "
+                + "ORDER BY priority, due_at, created_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED";
+        String update = "UPDATE " + BenchDatabase.SCHEMA + ".delivery SET status = 'DELIVERED', message_ids = '{1}', "
+                + "delivered_at = now(), updated_at = now(), next_attempt_at = NULL, due_at = NULL WHERE id = ?";
+        for (int w = 0; w < workers; w++) {
+            Connection c = db.connect();
+            c.setAutoCommit(false);
+            connections.add(c);
+            PreparedStatement claim = c.prepareStatement(select);
+            PreparedStatement done = c.prepareStatement(update);
+            steps.add(() -> {
+                try (ResultSet rs = claim.executeQuery()) {
+                    if (!rs.next()) {
+                        c.commit();
+                        return 0;
+                    }
+                    done.setObject(1, rs.getObject(1, UUID.class));
+                }
+                done.executeUpdate();
+                c.commit();
+                return 1;
+            });
+        }
+        try {
+            return new Result("plain SELECT … FOR UPDATE SKIP LOCKED LIMIT 1 loop", workers, 1, run(steps), measure.toNanos() / 1e9);
+        } finally {
+            for (Connection c : connections) {
+                c.close();
+            }
+        }
+    }
+
+    /** Runs every worker on its own thread: warm-up, then counts completions during the measured window. */
+    private long run(List<Worker> workers) throws Exception {
+        LongAdder completed = new LongAdder();
+        AtomicBoolean counting = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> failures = new ArrayList<>();
+        CountDownLatch finished = new CountDownLatch(workers.size());
+        for (Worker worker : workers) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        int n = worker.step();
+                        if (n == 0) {
+                            throw new IllegalStateException("the queue ran dry: raise the pending rows per cell");
+                        }
+                        if (counting.get()) {
+                            completed.add(n);
+                        }
+                    }
+                } catch (Throwable e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                    stop.set(true);
+                } finally {
+                    finished.countDown();
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        Thread.sleep(warmup.toMillis());
+        counting.set(true);
+        Thread.sleep(measure.toMillis());
+        counting.set(false);
+        stop.set(true);
+        finished.await();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("a worker failed", failures.get(0));
+        }
+        return completed.sum();
+    }
+}

@@ -1,0 +1,30 @@
+package io.botdelivery.limiter.redis;
+
+import io.botdelivery.core.spi.Reservation;
+import java.util.Objects;
+
+/**
+ * A reservation and where it was decided: {@code decidedAtMicros} is the Redis server's time for {@link Source#REDIS}
+ * (or the injected clock's, under {@link TimeSource#INJECTED_CLOCK}) and the injected clock's for
+ * {@link Source#LOCAL}. A granted slot starts at {@code decidedAtMicros + delay}.
+ */
+record Decision(Reservation reservation, Source source, long decidedAtMicros) {
+    enum Source { REDIS, LOCAL }
+
+    Decision {
+        Objects.requireNonNull(reservation, "reservation");
+        Objects.requireNonNull(source, "source");
+    }
+
+    boolean granted() {
+        return reservation instanceof Reservation.Granted;
+    }
+
+    /** When the granted slot starts, in the decider's microseconds; only for a granted reservation. */
+    long slotMicros() {
+        if (!(reservation instanceof Reservation.Granted g)) {
+            throw new IllegalStateException("denied, no slot: " + reservation);
+        }
+        return decidedAtMicros + Micros.of(g.delay());
+    }
+}

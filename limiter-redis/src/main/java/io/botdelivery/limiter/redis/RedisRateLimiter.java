@@ -1,0 +1,349 @@
+package io.botdelivery.limiter.redis;
+
+import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.RateBudgets;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RateLimiterUnavailableException;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link RateLimiter} whose budgets every instance of the bot shares through one Redis.
+ *
+ * <p>Each decision is one {@code EVALSHA} of one Lua script ({@code limiter.lua}) that reads the Redis server's clock
+ * and decides the lane (global or paid broadcast) and the chat together, all or nothing, with GCRA (virtual scheduling):
+ * no compare-and-swap loop, no second round trip. Keys are {@code {bot:<botId>}:global}, {@code …:paid},
+ * {@code …:chat:<chatId>}, {@code …:pause:global} and {@code …:pause:chat:<chatId>}: one hash tag, so the script runs
+ * on Redis Cluster too, and each key expires as soon as it means nothing any more (a chat's key one interval after its
+ * last slot). {@link #penalize} stores the pause in Redis, so a 429 seen by one instance holds for all of them; a
+ * global pause holds for the paid-broadcast lane too.
+ *
+ * <p><b>Outages.</b> The first call that cannot reach Redis switches the limiter, at once, to its
+ * {@link OutagePolicy}: {@code FAIL_CLOSED} throws {@link RateLimiterUnavailableException} from then on;
+ * {@code LOCAL_SHARE} decides in-process on {@code budgets.share(instanceCount)}, starting after the slots this
+ * instance already holds from Redis. A probe asks Redis every {@code probeInterval} and switches back on its first
+ * answer (loading the script again if Redis lost it), handing over the 429 pauses received meanwhile; back on Redis, the
+ * instance's slots come after the ones it granted itself. Each switch is logged and counted
+ * ({@code delivery.limiter.redis.*} meters, see the README).
+ *
+ * <p>Thread-safe. {@link #close()} stops the probe and, if the limiter built its Redisson client, shuts it down.
+ */
+public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
+    /**
+     * Under {@link TimeSource#INJECTED_CLOCK} keys live this much longer: Redis expires them on its own clock, which
+     * need not follow the injected one (a test clock stands still while real time passes).
+     */
+    private static final String INJECTED_CLOCK_EXTRA_TTL_MILLIS = Long.toString(Duration.ofMinutes(10).toMillis());
+
+    /** Where decisions are made right now. */
+    public enum Mode {
+        /** On Redis: one budget for every instance. */
+        REDIS,
+        /** Redis is out and the policy is {@link OutagePolicy#LOCAL_SHARE}: this instance's share, decided locally. */
+        LOCAL,
+        /** Redis is out and the policy is {@link OutagePolicy#FAIL_CLOSED}: nothing is granted. */
+        UNAVAILABLE;
+
+        String tagValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final RedisRateLimiterConfig config;
+    private final Clock clock;
+    private final RedissonClient client;
+    private final boolean ownsClient;
+    private final RedisKeys keys;
+    private final LimiterScript script;
+    private final ScriptRate globalRate;
+    private final ScriptRate paidRate;
+    private final ScriptRate privateChatRate;
+    private final ScriptRate groupChatRate;
+    private final String extraTtl;
+    private final LocalGcra local;
+    /** What this instance holds from Redis; kept only under LOCAL_SHARE, where the local schedule must follow it. */
+    private final HeldSlots held;
+    /** Until this injected-clock µs, Redis slots must come after the locally granted ones. */
+    private volatile long localScheduleEnd;
+    private final LimiterMetrics metrics;
+    private final Availability availability;
+
+    /** A budget's GCRA parameters, as the script's arguments. */
+    private record ScriptRate(String interval, String burst, String permits) {
+        static ScriptRate of(io.botdelivery.core.spi.Budget budget) {
+            GcraRate rate = GcraRate.of(budget);
+            return new ScriptRate(Long.toString(rate.intervalMicros()), Integer.toString(rate.burst()),
+                    Integer.toString(rate.permits()));
+        }
+    }
+
+    private RedisRateLimiter(RedissonClient client, boolean ownsClient, RedisRateLimiterConfig config, Clock clock,
+            MeterRegistry registry) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(registry, "registry");
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.keys = new RedisKeys(config.botId());
+        RateBudgets budgets = config.budgets();
+        this.globalRate = ScriptRate.of(budgets.global());
+        this.paidRate = ScriptRate.of(budgets.paidBroadcast());
+        this.privateChatRate = ScriptRate.of(budgets.privateChat());
+        this.groupChatRate = ScriptRate.of(budgets.groupChat());
+        this.extraTtl = config.timeSource() == TimeSource.INJECTED_CLOCK ? INJECTED_CLOCK_EXTRA_TTL_MILLIS : "0";
+        RateBudgets share = budgets.share(config.instanceCount());
+        this.local = new LocalGcra(share);
+        this.held = new HeldSlots(share);
+        this.availability = new Availability(config.outagePolicy(), config.probeInterval(), this::probe,
+                new Switches(), config.botId());
+        this.metrics = new LimiterMetrics(registry, config.botId(), availability::mode);
+        this.script = new LimiterScript(client, metrics::scriptLoaded);
+    }
+
+    /**
+     * A limiter with its own Redisson client built from {@code config} (connected on first use, so it starts while
+     * Redis is down); {@link #close()} shuts the client down.
+     */
+    public static RedisRateLimiter create(RedisRateLimiterConfig config, Clock clock, MeterRegistry registry) {
+        Objects.requireNonNull(config, "config");
+        return new RedisRateLimiter(RedissonClients.create(config), true, config, clock, registry);
+    }
+
+    /** {@link #create(RedisRateLimiterConfig, Clock, MeterRegistry)} on the system clock and Micrometer's global registry. */
+    public static RedisRateLimiter create(RedisRateLimiterConfig config) {
+        return create(config, Clock.systemUTC(), Metrics.globalRegistry);
+    }
+
+    /**
+     * A limiter on a Redisson client the caller owns (and closes); the connection settings of {@code config} are then
+     * unused. The client should fail fast (a short response timeout, few retries), or outages are noticed late.
+     */
+    public static RedisRateLimiter withClient(RedissonClient client, RedisRateLimiterConfig config, Clock clock,
+            MeterRegistry registry) {
+        return new RedisRateLimiter(Objects.requireNonNull(client, "client"), false, config, clock, registry);
+    }
+
+    @Override
+    public Reservation reserve(RateRequest request, Duration horizon) {
+        return join(decide(request, horizon)).reservation();
+    }
+
+    /**
+     * {@link #reserve} without blocking the calling thread: the future completes on a Redisson thread, or fails with
+     * {@link RateLimiterUnavailableException}.
+     */
+    public CompletableFuture<Reservation> reserveAsync(RateRequest request, Duration horizon) {
+        return decide(request, horizon).thenApply(Decision::reservation);
+    }
+
+    @Override
+    public void penalize(LimitScope scope, Duration duration) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("a penalty cannot be negative: " + duration);
+        }
+        if (duration.isZero()) {
+            return;
+        }
+        long micros = Micros.of(duration);
+        // kept locally too: it must hold through an outage and is handed to Redis when it comes back
+        long now = Micros.now(clock);
+        local.pause(scope, now + micros, now);
+        if (availability.mode() != Mode.REDIS) {
+            return;
+        }
+        try {
+            pauseOnRedis(scope, micros);
+        } catch (RuntimeException e) {
+            if (!Failures.isOutage(e)) {
+                throw new IllegalStateException("Redis refused the rate limiter's penalize call: " + e.getMessage(), e);
+            }
+            availability.lost(e);
+        }
+    }
+
+    /** Where decisions are made right now. */
+    public Mode mode() {
+        return availability.mode();
+    }
+
+    @Override
+    public void close() {
+        availability.close();
+        if (ownsClient) {
+            client.shutdown();
+        }
+    }
+
+    /** The whole decision, with where and when it was made (tests record slots from it). */
+    CompletableFuture<Decision> decide(RateRequest request, Duration horizon) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(horizon, "horizon");
+        if (horizon.isNegative()) {
+            throw new IllegalArgumentException("the horizon cannot be negative: " + horizon);
+        }
+        long horizonMicros = Micros.of(horizon);
+        switch (availability.mode()) {
+            case LOCAL:
+                return CompletableFuture.completedFuture(decideLocally(request, horizonMicros));
+            case UNAVAILABLE:
+                metrics.unavailable();
+                return CompletableFuture.failedFuture(new RateLimiterUnavailableException(
+                        "Redis is unreachable and the outage policy is FAIL_CLOSED: nothing may be sent", null));
+            default:
+                return decideOnRedis(request, horizonMicros);
+        }
+    }
+
+    private CompletableFuture<Decision> decideOnRedis(RateRequest request, long horizonMicros) {
+        long clientNow = Micros.now(clock);
+        ScriptRate lane = request.paidBroadcast() ? paidRate : globalRate;
+        ScriptRate chat = request.isGroupChat() ? groupChatRate : privateChatRate;
+        List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
+                keys.chat(request.chatId()));
+        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(request.weight()),
+                        lane.interval(), lane.burst(), lane.permits(), chat.interval(), chat.burst(), chat.permits(),
+                        Long.toString(horizonMicros), Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
+                .toCompletableFuture()
+                .handle((reply, error) -> error == null
+                        ? onReply(reply, request, clientNow)
+                        : onFailure(error, request, horizonMicros));
+    }
+
+    private Decision onReply(List<Long> reply, RateRequest request, long clientNow) {
+        long micros = reply.get(1);
+        long decidedAt = reply.get(3);
+        Decision decision;
+        if (reply.get(0) == 1L) {
+            decision = new Decision(Reservation.granted(Micros.toDuration(micros)), Decision.Source.REDIS, decidedAt);
+            if (config.outagePolicy() == OutagePolicy.LOCAL_SHARE) {
+                rememberRedisSlot(request, clientNow + micros, clientNow);
+            }
+        } else {
+            LimitScope scope = reply.get(2) == 1L ? LimitScope.chat(request.chatId()) : LimitScope.global();
+            decision = new Decision(Reservation.denied(Micros.toDuration(micros), scope), Decision.Source.REDIS,
+                    decidedAt);
+        }
+        metrics.decided(decision);
+        return decision;
+    }
+
+    private Decision onFailure(Throwable error, RateRequest request, long horizonMicros) {
+        Throwable cause = Failures.unwrap(error);
+        if (!Failures.isOutage(cause)) {
+            metrics.unavailable();
+            log.error("Redis refused the rate limiter script for bot {}: {}", config.botId(), cause.toString());
+            throw new RateLimiterUnavailableException("Redis refused the rate limiter script (a bug or a"
+                    + " misconfigured server, e.g. a cluster without hash-tag support): " + cause.getMessage(), cause);
+        }
+        availability.lost(cause);
+        if (config.outagePolicy() == OutagePolicy.LOCAL_SHARE) {
+            return decideLocally(request, horizonMicros);
+        }
+        metrics.unavailable();
+        throw new RateLimiterUnavailableException("Redis is unreachable (" + cause + ") and the outage policy is"
+                + " FAIL_CLOSED: nothing may be sent", cause);
+    }
+
+    private Decision decideLocally(RateRequest request, long horizonMicros) {
+        Decision decision = local.reserve(request, horizonMicros, Micros.now(clock));
+        metrics.decided(decision);
+        return decision;
+    }
+
+    /** How far after now, in µs, this request's Redis slot must be: past the slots this instance granted locally. */
+    private long notBeforeOffset(RateRequest request, long clientNow) {
+        if (clientNow >= localScheduleEnd) {
+            return 0;
+        }
+        return Math.max(0, local.scheduledUntil(request) - clientNow);
+    }
+
+    private void rememberRedisSlot(RateRequest request, long slot, long clientNow) {
+        held.granted(request, slot, clientNow);
+        if (availability.mode() == Mode.LOCAL) {
+            // this grant raced the switch: the local schedule must still start after it
+            held.handTo(local);
+        }
+    }
+
+    private void pauseOnRedis(LimitScope scope, long micros) {
+        CompletableFuture<List<Long>> call;
+        if (scope.isGlobal()) {
+            call = script.call(List.of(keys.lane(false), keys.lane(true)), "g", nowArgument(), Long.toString(micros),
+                    extraTtl).toCompletableFuture();
+        } else {
+            ScriptRate chat = scope.chatId() < 0 ? groupChatRate : privateChatRate;
+            call = script.call(List.of(keys.chat(scope.chatId())), "c", nowArgument(), Long.toString(micros),
+                    chat.interval(), chat.burst(), extraTtl).toCompletableFuture();
+        }
+        join(call);
+    }
+
+    private String nowArgument() {
+        return config.timeSource() == TimeSource.REDIS_SERVER ? "" : Long.toString(Micros.now(clock));
+    }
+
+    private void probe() {
+        join(script.call(List.of(keys.lane(false)), "t", nowArgument()).toCompletableFuture());
+    }
+
+    /** Reacts to switches: seeds the local schedule, hands pauses back, counts. */
+    private final class Switches implements Availability.Listener {
+        @Override
+        public void beforeOutage(Mode to) {
+            if (to == Mode.LOCAL) {
+                held.handTo(local);
+            }
+        }
+
+        @Override
+        public void beforeRecovery() {
+            long now = Micros.now(clock);
+            for (Map.Entry<LimitScope, Long> pause : local.pausesInForce(now).entrySet()) {
+                pauseOnRedis(pause.getKey(), pause.getValue() - now);
+            }
+            localScheduleEnd = local.scheduledUntil();
+        }
+
+        @Override
+        public void switched(Mode to) {
+            metrics.switched(to);
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisRateLimiter[bot=" + config.botId() + ", mode=" + mode() + "]";
+    }
+}

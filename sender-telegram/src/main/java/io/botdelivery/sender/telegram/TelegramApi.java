@@ -1,0 +1,147 @@
+package io.botdelivery.sender.telegram;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.api.objects.ResponseParameters;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiValidationException;
+import org.telegram.telegrambots.meta.generics.TelegramClient;
+
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TelegramBots client on an OkHttp client of our own: no silent retries (a retried send may duplicate), no
+ * redirects, timeouts and concurrency from the configuration, and {@link WireTracking} to learn what TelegramBots
+ * hides. Every call comes back as a {@link Result}, never as an exception. Thread-safe.
+ */
+final class TelegramApi implements AutoCloseable {
+
+    /** One call's result: the value, or why there is none. */
+    sealed interface Result<T> {
+        record Ok<T>(T value) implements Result<T> {
+        }
+
+        record Failed<T>(Failure failure) implements Result<T> {
+        }
+    }
+
+    /** Why a call has no value. */
+    sealed interface Failure {
+        /** Telegram answered with an error. */
+        record Answered(TelegramError error) implements Failure {
+        }
+
+        /** Nothing reached Telegram (connect failure, write failure, local I/O). */
+        record NotSent(String reason) implements Failure {
+        }
+
+        /** The request reached Telegram, the answer did not reach us. */
+        record AnswerLost(String reason) implements Failure {
+        }
+
+        /** TelegramBots refused the request before sending it (its own validation). */
+        record Refused(String reason) implements Failure {
+        }
+    }
+
+    /** A call on the TelegramBots client. */
+    @FunctionalInterface
+    interface ApiCall<T> {
+        T execute(TelegramClient client) throws TelegramApiException;
+    }
+
+    private final String token;
+    private final OkHttpClient http;
+    private final TelegramClient client;
+
+    TelegramApi(TelegramSenderConfig config) {
+        this.token = config.token();
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(config.maxConcurrentRequests());
+        dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests());
+        WireTracking tracking = new WireTracking();
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(Math.min(config.maxConcurrentRequests(), 32), 30, TimeUnit.SECONDS))
+                // a silent retry after the request was written would duplicate the message
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .connectTimeout(config.connectTimeout())
+                .writeTimeout(config.writeTimeout())
+                .readTimeout(config.readTimeout())
+                .eventListenerFactory(tracking.listenerFactory())
+                .addInterceptor(tracking.interceptor())
+                .build();
+        TelegramUrl url = new TelegramUrl(config.apiUrl().getScheme(), config.apiUrl().getHost(), config.port(), false);
+        this.client = new OkHttpTelegramClient(http, config.token(), url);
+    }
+
+    <T> Result<T> call(ApiCall<T> call) {
+        try {
+            return new Result.Ok<>(Objects.requireNonNull(call.execute(client), "TelegramBots returned null"));
+        } catch (TelegramApiException e) {
+            return new Result.Failed<>(interpret(e));
+        }
+    }
+
+    /** Replaces the token wherever it might appear. */
+    String redact(String text) {
+        return Redaction.redact(text, token);
+    }
+
+    private Failure interpret(TelegramApiException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WireFailure.ErrorAnswer answer) {
+                return new Failure.Answered(TelegramErrorClassifier.classify(answer.status(), answer.body()));
+            }
+            if (t instanceof WireFailure.NotSent notSent) {
+                return new Failure.NotSent(redact(notSent.getMessage()));
+            }
+            if (t instanceof WireFailure.AnswerLost lost) {
+                return new Failure.AnswerLost(redact(lost.getMessage()));
+            }
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return new Failure.AnswerLost("interrupted while waiting for Telegram's answer");
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException) {
+                // the interceptor let only an "ok":true answer through: Telegram sent it, we cannot read the ids
+                return new Failure.AnswerLost("Telegram's answer could not be read: " + redact(t.getMessage()));
+            }
+        }
+        if (e instanceof TelegramApiValidationException) {
+            return new Failure.Refused(redact(e.getMessage()));
+        }
+        if (e instanceof TelegramApiRequestException request && request.getErrorCode() != null && request.getErrorCode() != 0) {
+            ResponseParameters p = request.getParameters();
+            return new Failure.Answered(TelegramErrorClassifier.classify(request.getErrorCode(),
+                    String.valueOf(request.getApiResponse()),
+                    p == null || p.getRetryAfter() == null ? null : p.getRetryAfter().longValue(),
+                    p == null ? null : p.getMigrateToChatId()));
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                // an I/O failure outside the interceptor happened before the call: reading an upload
+                return new Failure.NotSent("could not prepare the request: " + redact(io.toString()));
+            }
+        }
+        // nothing says the request stayed here: assume it may have reached Telegram
+        return new Failure.AnswerLost("unexpected failure: " + redact(e.toString()));
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,166 @@
+package io.botdelivery.sender.telegram;
+
+import io.botdelivery.api.Delivery;
+import io.botdelivery.api.ParseMode;
+import io.botdelivery.api.Payload;
+import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.Notifier;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RateLimiterUnavailableException;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link Notifier} that writes to one or more admin chats on Telegram: what failed (delivery, chat, business
+ * reference, payload, attempts, last error) and what to do next. Every alert takes a slot from the {@link RateLimiter}
+ * it is given, like any other send, so a storm of failures cannot earn the bot a 429.
+ *
+ * <p>An alert counts as handed over when at least one admin chat received it; if none did, the call throws
+ * {@link AlertNotSentException} and the engine calls again later. Thread-safe; {@link #close()} releases the HTTP
+ * client.
+ */
+public final class TelegramNotifier implements Notifier, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TelegramNotifier.class);
+
+    private final TelegramNotifierConfig config;
+    private final RateLimiter limiter;
+    private final Clock clock;
+    private final TelegramApi api;
+    private final Pause pause;
+
+    /** How the notifier waits for its rate-limit slot; tests move a clock instead of sleeping. */
+    @FunctionalInterface
+    interface Pause {
+        void sleep(Duration delay) throws InterruptedException;
+    }
+
+    public TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock) {
+        this(config, limiter, clock, TelegramNotifier::sleep);
+    }
+
+    TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock, Pause pause) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.pause = Objects.requireNonNull(pause, "pause");
+        this.api = new TelegramApi(config.connection());
+    }
+
+    @Override
+    public void deliveryFailed(Delivery failed) throws AlertNotSentException {
+        broadcast(AlertText.failed(failed), "delivery " + failed.id());
+    }
+
+    @Override
+    public void sendingHalted(String reason) throws AlertNotSentException {
+        broadcast(AlertText.halted(reason), "the halt of sending");
+    }
+
+    private void broadcast(String text, String about) throws AlertNotSentException {
+        List<String> problems = new ArrayList<>();
+        int received = 0;
+        for (long admin : config.adminChatIds()) {
+            Optional<String> problem = sendTo(admin, text);
+            if (problem.isPresent()) {
+                problems.add("chat " + admin + ": " + problem.get());
+            } else {
+                received++;
+            }
+        }
+        if (received == 0) {
+            throw new AlertNotSentException("no admin chat received the alert about " + about + " " + problems);
+        }
+        if (!problems.isEmpty()) {
+            log.warn("the alert about {} did not reach every admin: {}", about, problems);
+        }
+    }
+
+    /**
+     * Sends one alert to one admin, waiting for its rate-limit slot up to maxWait; returns the problem, if any. A 429
+     * (another process using the token, or budgets set too high) pauses the chat in the limiter for everyone, and the
+     * alert waits that pause out if maxWait allows.
+     */
+    private Optional<String> sendTo(long admin, String text) {
+        Instant deadline = clock.instant().plus(config.maxWait());
+        String lastProblem = "no rate-limit slot within " + config.maxWait();
+        try {
+            while (true) {
+                Duration left = Duration.between(clock.instant(), deadline);
+                if (left.isNegative()) {
+                    return Optional.of(lastProblem);
+                }
+                Reservation reservation = limiter.reserve(new RateRequest(admin, 1, false), left);
+                if (reservation instanceof Reservation.Denied denied) {
+                    if (denied.retryIn().compareTo(left) > 0) {
+                        return Optional.of(lastProblem + " (" + denied.scope() + " is paused or busy)");
+                    }
+                    pause(denied.retryIn());
+                    continue;
+                }
+                pause(((Reservation.Granted) reservation).delay());
+                TelegramApi.Result<Message> result = api.call(
+                        TelegramRequests.text(admin, new Payload.Text(text, ParseMode.PLAIN), false));
+                if (result instanceof TelegramApi.Result.Ok<Message>) {
+                    return Optional.empty();
+                }
+                TelegramApi.Failure failure = ((TelegramApi.Result.Failed<Message>) result).failure();
+                if (!(failure instanceof TelegramApi.Failure.Answered answered
+                        && answered.error().errorClass() == TelegramErrorClass.RATE_LIMITED)) {
+                    return Optional.of(describe(failure));
+                }
+                limiter.penalize(LimitScope.chat(admin), Duration.ofSeconds(answered.error().retryAfterSeconds()));
+                lastProblem = describe(failure);
+            }
+        } catch (RateLimiterUnavailableException e) {
+            return Optional.of("the rate limiter is unavailable: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while waiting for a rate-limit slot");
+        }
+    }
+
+    private String describe(TelegramApi.Failure failure) {
+        if (failure instanceof TelegramApi.Failure.Answered answered) {
+            return api.redact(answered.error().toString());
+        }
+        if (failure instanceof TelegramApi.Failure.NotSent notSent) {
+            return notSent.reason();
+        }
+        if (failure instanceof TelegramApi.Failure.AnswerLost lost) {
+            // the admin may have it already; a second copy of an alert is harmless
+            return lost.reason();
+        }
+        return ((TelegramApi.Failure.Refused) failure).reason();
+    }
+
+    private void pause(Duration delay) throws InterruptedException {
+        if (!delay.isZero() && !delay.isNegative()) {
+            pause.sleep(delay);
+        }
+    }
+
+    private static void sleep(Duration delay) throws InterruptedException {
+        Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+    }
+
+    @Override
+    public void close() {
+        api.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TelegramNotifier[" + config.connection().apiUrl() + ", admins " + config.adminChatIds() + "]";
+    }
+}

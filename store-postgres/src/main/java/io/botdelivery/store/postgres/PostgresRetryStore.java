@@ -1,0 +1,435 @@
+package io.botdelivery.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.botdelivery.api.Delivery;
+import io.botdelivery.api.DeliveryId;
+import io.botdelivery.api.DeliveryStatus;
+import io.botdelivery.api.IdempotencyKey;
+import io.botdelivery.api.QueueSummary;
+import io.botdelivery.core.spi.AttemptState;
+import io.botdelivery.core.spi.Lease;
+import io.botdelivery.core.spi.RetryStore;
+import io.botdelivery.core.spi.RetryStoreException;
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.LocalCacheScope;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import static io.botdelivery.store.postgres.DeliveryRows.micros;
+
+/**
+ * The durable {@link RetryStore} on PostgreSQL: MyBatis over the PostgreSQL JDBC driver and a HikariCP pool, schema
+ * by Flyway (see {@link PostgresSchema}). Safe for many workers in many processes: claims lock rows with
+ * {@code FOR UPDATE SKIP LOCKED} so concurrent workers never wait for or take each other's rows, and every write by a
+ * worker checks its lease in the same statement.
+ *
+ * <p><b>Lifecycle.</b> Constructing opens nothing. {@link #start()} opens the pool, applies the migrations (when
+ * {@code migrateOnStart}) and starts the LISTEN/NOTIFY threads (when {@code listenNotify}); {@link #close()} releases
+ * all of it. Operations before {@code start()} or after {@code close()} throw {@link IllegalStateException}.
+ *
+ * <p><b>Deviations from the port's wording</b> (all within its contract): an IN_FLIGHT delivery whose lease ended is
+ * ordered among due work by when its lease ended rather than by its original due time. A stored delivery that cannot
+ * be read (corrupted, or written by a newer version) is never handed out as work: {@link #claimDue} moves it to
+ * FAILED with class {@code UNREADABLE} and an alert owed, and every query returns a stand-in whose payload is a text
+ * describing the problem (see {@code DeliveryRows#standIn}).
+ *
+ * <p><b>Failures.</b> PostgreSQL unreachable (connection refused or lost, server shutting down, pool timeout after
+ * {@code connectionTimeout}) → {@link RetryStoreException}; the operation did not happen or its outcome is unknown,
+ * and repeating it is safe. Anything else (e.g. the schema is missing) → {@link IllegalStateException}.
+ */
+public final class PostgresRetryStore implements RetryStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PostgresRetryStore.class);
+
+    private final PostgresRetryStoreConfig config;
+    private final List<Runnable> newWorkSubscribers = new CopyOnWriteArrayList<>();
+    private volatile Running running;
+    private volatile boolean closed;
+
+    /** What {@link #start()} opened. */
+    private record Running(HikariDataSource pool, SqlSessionFactory sessions, PostgresWakeups wakeups) {
+    }
+
+    /** A store for {@code config}; opens nothing until {@link #start()}. */
+    public PostgresRetryStore(PostgresRetryStoreConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Convenience: construct and {@link #start()}. */
+    public static PostgresRetryStore start(PostgresRetryStoreConfig config) {
+        PostgresRetryStore store = new PostgresRetryStore(config);
+        store.start();
+        return store;
+    }
+
+    public PostgresRetryStoreConfig config() {
+        return config;
+    }
+
+    /**
+     * Opens the pool, migrates the schema when configured, and starts listening for new work when configured.
+     * Idempotent.
+     *
+     * @throws RetryStoreException   if PostgreSQL cannot be reached (nothing is left open)
+     * @throws IllegalStateException if the store was closed, or the migrations fail
+     */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("this PostgresRetryStore was closed; create a new one");
+        }
+        if (running != null) {
+            return;
+        }
+        HikariDataSource pool = null;
+        PostgresWakeups wakeups = null;
+        try {
+            pool = new HikariDataSource(hikariConfig());
+            if (config.migrateOnStart()) {
+                int applied = PostgresSchema.migrate(pool, config.schema());
+                log.info("store-postgres schema {}: {} migration(s) applied", config.schema(), applied);
+            }
+            SqlSessionFactory sessions = sessionFactory(pool);
+            if (config.listenNotify()) {
+                wakeups = new PostgresWakeups(config.schema() + "_new_work", this::openListenConnection, pool, newWorkSubscribers);
+                wakeups.start();
+            }
+            running = new Running(pool, sessions, wakeups);
+            log.info("store-postgres started: {}", config);
+        } catch (RuntimeException e) {
+            if (wakeups != null) {
+                wakeups.close();
+            }
+            if (pool != null) {
+                pool.close();
+            }
+            if (StoreFailures.isUnavailable(e)) {
+                throw new RetryStoreException("cannot start store-postgres: PostgreSQL at " + safeUrl() + " is unreachable", e);
+            }
+            throw new IllegalStateException("cannot start store-postgres (" + safeUrl() + ", schema " + config.schema()
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the LISTEN/NOTIFY threads and closes the pool. Leases held by this instance simply run out. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        Running r = running;
+        running = null;
+        if (r != null) {
+            if (r.wakeups() != null) {
+                r.wakeups().close();
+            }
+            r.pool().close();
+        }
+    }
+
+    /**
+     * Subscribes to "new work may be due": called (on the store's listener thread; keep it short, e.g. signal a
+     * worker) when another process or this one saved a delivery that is not already leased, or redelivered one; and
+     * once after the listener (re)connects, since notifications may have been missed. Only with {@code listenNotify};
+     * otherwise the callback is never called. A hint: the worker must still poll every {@code pollInterval}.
+     *
+     * @return closing it unsubscribes
+     */
+    public AutoCloseable onNewWork(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        newWorkSubscribers.add(callback);
+        return () -> newWorkSubscribers.remove(callback);
+    }
+
+    // ---- RetryStore ----------------------------------------------------------------------------------------------
+
+    @Override
+    public Saved save(Delivery delivery, Lease lease) {
+        Objects.requireNonNull(delivery, "delivery");
+        DeliveryRow row = DeliveryRows.newRow(delivery);
+        Saved saved = run("save delivery " + delivery.id(), m -> {
+            String status = m.insert(row, lease == null ? null : lease.owner(), lease == null ? null : micros(lease.until()));
+            if (status != null) {
+                DeliveryStatus stored = DeliveryStatus.valueOf(status);
+                Delivery d = new Delivery(delivery.id(), delivery.request(), row.chatId, stored, row.attempts,
+                        row.deliveredItems, row.messageIds, row.lastError, delivery.lastErrorClass(), row.createdAt,
+                        row.updatedAt, row.nextAttemptAt, null, null);
+                return new Saved(d, true, stored == DeliveryStatus.IN_FLIGHT);
+            }
+            DeliveryRow existing = m.findByIdempotencyKey(row.idempotencyKey);
+            if (existing == null) {
+                throw new IllegalArgumentException("delivery id " + delivery.id() + " is already stored under another "
+                        + "idempotency key; a new delivery needs a new id");
+            }
+            return new Saved(DeliveryRows.toDeliveryOrStandIn(existing), false, false);
+        });
+        if (saved.created() && !saved.leased()) {
+            announceNewWork();
+        }
+        return saved;
+    }
+
+    @Override
+    public List<Delivery> claimDue(Instant now, int max, Lease lease) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(lease, "lease");
+        if (max <= 0) {
+            return List.of();
+        }
+        List<DeliveryRow> rows = run("claim due deliveries",
+                m -> m.claimDue(micros(now), max, lease.owner(), micros(lease.until())));
+        List<Delivery> claimed = new ArrayList<>(rows.size());
+        for (DeliveryRow row : rows) {
+            try {
+                claimed.add(DeliveryRows.toDelivery(row));
+            } catch (UnreadableDeliveryException e) {
+                failUnreadable(row, lease.owner(), e.getMessage(), now);
+            }
+        }
+        return claimed;
+    }
+
+    /**
+     * A claimed row that cannot be read must not stop the worker, and must not come back forever: FAILED with the
+     * reason, alert owed, free for any worker's {@link #claimUnnotified}.
+     */
+    private void failUnreadable(DeliveryRow row, String owner, String reason, Instant now) {
+        log.error("delivery {} (reference {}) cannot be read and is moved to FAILED (UNREADABLE): {}", row.id,
+                row.businessReference, reason);
+        try {
+            run("mark delivery " + row.id + " unreadable", m -> m.markUnreadable(row.id, owner, reason, micros(now)));
+        } catch (RetryStoreException e) {
+            // its lease will run out and the next claim will try again; the readable rows still go out now
+            log.warn("could not mark delivery {} unreadable yet: {}", row.id, e.getMessage());
+        }
+    }
+
+    @Override
+    public Set<DeliveryId> renewLeases(Collection<DeliveryId> ids, Lease lease) {
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(lease, "lease");
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        String[] idArray = ids.stream().map(id -> id.value().toString()).toArray(String[]::new);
+        List<UUID> held = run("renew leases", m -> m.renewLeases(idArray, lease.owner(), micros(lease.until())));
+        Set<DeliveryId> result = new LinkedHashSet<>();
+        held.forEach(id -> result.add(new DeliveryId(id)));
+        return result;
+    }
+
+    @Override
+    public boolean complete(DeliveryId id, String owner, List<Long> messageIds, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(messageIds, "messageIds");
+        Objects.requireNonNull(now, "now");
+        return run("complete delivery " + id, m -> m.complete(id.value(), owner, List.copyOf(messageIds), micros(now))) == 1;
+    }
+
+    @Override
+    public boolean recordAttempt(DeliveryId id, String owner, AttemptState state, Instant now) {
+        requireWrite(id, owner, state, now);
+        return run("record an attempt of " + id, m -> m.recordAttempt(id.value(), owner, Progress.of(state), micros(now))) == 1;
+    }
+
+    @Override
+    public boolean reschedule(DeliveryId id, String owner, AttemptState state, Instant nextAttemptAt, Instant now) {
+        requireWrite(id, owner, state, now);
+        Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+        return run("reschedule delivery " + id,
+                m -> m.reschedule(id.value(), owner, Progress.of(state), micros(nextAttemptAt), micros(now))) == 1;
+    }
+
+    @Override
+    public boolean fail(DeliveryId id, String owner, AttemptState state, Instant now, Instant notifyLeaseUntil) {
+        requireWrite(id, owner, state, now);
+        Objects.requireNonNull(notifyLeaseUntil, "notifyLeaseUntil");
+        return run("fail delivery " + id,
+                m -> m.fail(id.value(), owner, Progress.of(state), micros(now), micros(notifyLeaseUntil))) == 1;
+    }
+
+    @Override
+    public List<Delivery> claimUnnotified(Instant now, int max, Lease lease) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(lease, "lease");
+        if (max <= 0) {
+            return List.of();
+        }
+        List<DeliveryRow> rows = run("claim owed notifications",
+                m -> m.claimUnnotified(micros(now), max, lease.owner(), micros(lease.until())));
+        // an alert must go out even for a delivery that cannot be read: it is exactly the one a human must look at
+        return rows.stream().map(DeliveryRows::toDeliveryOrStandIn).toList();
+    }
+
+    @Override
+    public boolean markNotified(DeliveryId id, String owner, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        return run("mark " + id + " notified", m -> m.markNotified(id.value(), owner, micros(now))) == 1;
+    }
+
+    @Override
+    public boolean cancel(DeliveryId id, String owner, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(now, "now");
+        return run("cancel delivery " + id, m -> m.cancel(id.value(), owner, micros(now))) == 1;
+    }
+
+    @Override
+    public boolean redeliver(DeliveryId id, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(now, "now");
+        boolean changed = run("redeliver delivery " + id, m -> m.redeliver(id.value(), micros(now))) == 1;
+        if (changed) {
+            announceNewWork();
+        }
+        return changed;
+    }
+
+    @Override
+    public Optional<Delivery> find(DeliveryId id) {
+        Objects.requireNonNull(id, "id");
+        return Optional.ofNullable(run("find delivery " + id, m -> m.findById(id.value())))
+                .map(DeliveryRows::toDeliveryOrStandIn);
+    }
+
+    @Override
+    public Optional<Delivery> findByIdempotencyKey(IdempotencyKey key) {
+        Objects.requireNonNull(key, "key");
+        return Optional.ofNullable(run("find a delivery by idempotency key", m -> m.findByIdempotencyKey(key.value())))
+                .map(DeliveryRows::toDeliveryOrStandIn);
+    }
+
+    @Override
+    public QueueSummary summary() {
+        return run("summarize the queue", m -> {
+            Map<DeliveryStatus, Long> counts = new EnumMap<>(DeliveryStatus.class);
+            for (Map<String, Object> row : m.countByStatus()) {
+                counts.put(DeliveryStatus.valueOf((String) row.get("status")), ((Number) row.get("count")).longValue());
+            }
+            return new QueueSummary(counts, m.oldestWaitingSince());
+        });
+    }
+
+    @Override
+    public List<Delivery> recentFailures(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return run("list recent failures", m -> m.recentFailures(limit)).stream()
+                .map(DeliveryRows::toDeliveryOrStandIn).toList();
+    }
+
+    // ---- internals -----------------------------------------------------------------------------------------------
+
+    private static void requireWrite(DeliveryId id, String owner, AttemptState state, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(now, "now");
+    }
+
+    /** One statement (or two) in an auto-commit session; translates PostgreSQL failures. */
+    private <T> T run(String operation, Function<DeliveryMapper, T> work) {
+        Running r = running;
+        if (r == null) {
+            throw new IllegalStateException(closed ? "this PostgresRetryStore is closed" : "PostgresRetryStore.start() was not called");
+        }
+        try (SqlSession session = r.sessions().openSession(true)) {
+            return work.apply(session.getMapper(DeliveryMapper.class));
+        } catch (PersistenceException e) {
+            throw StoreFailures.translate(operation, e);
+        }
+    }
+
+    private void announceNewWork() {
+        Running r = running;
+        if (r != null && r.wakeups() != null) {
+            r.wakeups().announce();
+        }
+    }
+
+    private HikariConfig hikariConfig() {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("bot-delivery-store");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        if (config.user() != null) {
+            hikari.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hikari.setPassword(config.password());
+        }
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        hikari.setValidationTimeout(Math.min(config.connectionTimeout().toMillis(), 5_000));
+        hikari.setAutoCommit(true);
+        connectionProperties().forEach((k, v) -> hikari.addDataSourceProperty((String) k, v));
+        return hikari;
+    }
+
+    /** Properties of every connection: the store's schema first on the search path, and TCP keep-alive. */
+    private Properties connectionProperties() {
+        Properties p = new Properties();
+        p.setProperty("currentSchema", config.schema());
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("ApplicationName", "bot-delivery store-postgres");
+        return p;
+    }
+
+    private java.sql.Connection openListenConnection() throws java.sql.SQLException {
+        Properties p = connectionProperties();
+        p.setProperty("ApplicationName", "bot-delivery store-postgres listener");
+        p.setProperty("connectTimeout", Long.toString(Math.max(1, config.connectionTimeout().toSeconds())));
+        if (config.user() != null) {
+            p.setProperty("user", config.user());
+        }
+        if (config.password() != null) {
+            p.setProperty("password", config.password());
+        }
+        return DriverManager.getConnection(config.jdbcUrl(), p);
+    }
+
+    /** Package-private for tests that inspect the mapped statements (e.g. their query plans). */
+    static SqlSessionFactory sessionFactory(javax.sql.DataSource pool) {
+        Configuration mybatis = new Configuration(new Environment("store-postgres", new JdbcTransactionFactory(), pool));
+        mybatis.getTypeHandlerRegistry().register(Instant.class, new TypeHandlers.InstantHandler());
+        mybatis.getTypeHandlerRegistry().register(UUID.class, new TypeHandlers.UuidHandler());
+        // registered as an instance so the mapper XML's typeHandler="…LongListHandler" finds it without reflection
+        mybatis.getTypeHandlerRegistry().register(List.class, new TypeHandlers.LongListHandler());
+        // one session per operation: nothing to cache between statements
+        mybatis.setLocalCacheScope(LocalCacheScope.STATEMENT);
+        mybatis.addMapper(DeliveryMapper.class);
+        return new SqlSessionFactoryBuilder().build(mybatis);
+    }
+
+    private String safeUrl() {
+        return config.jdbcUrl().replaceAll("password=[^&]*", "password=***");
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresRetryStore[" + safeUrl() + ", schema " + config.schema() + (running != null ? "" : ", not running") + "]";
+    }
+}
