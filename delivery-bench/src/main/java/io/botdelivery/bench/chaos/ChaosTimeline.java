@@ -93,15 +93,20 @@ public final class ChaosTimeline implements AutoCloseable {
         return List.copyOf(events);
     }
 
+    /** Stops the timeline where it is (steps not yet played are skipped) and waits for its thread. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         Thread t;
         synchronized (this) {
             t = thread;
         }
         if (t != null) {
             t.interrupt();
-            t.join();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,0 +1,148 @@
+package io.botdelivery.bench.scenario;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a suite of scenarios and writes the results: a table on standard output, {@code results.md},
+ * {@code results.csv} and {@code send-rate.png} in the output directory.
+ *
+ * <pre>
+ * ScenarioMain [--suite full|smoke] [--only name,name] [--out DIR] [--work DIR] [--check]
+ * </pre>
+ * {@code --check} exits with status 1 when an invariant is broken (a 429, a window over budget, a lost delivery, a
+ * double claim, a FAILED delivery without exactly one alert): what CI's smoke run guards.
+ */
+public final class ScenarioMain {
+    private static final Logger log = LoggerFactory.getLogger(ScenarioMain.class);
+
+    /** Verdicts that are invariants: CI fails when one of them is not met. */
+    static final Set<String> INVARIANTS = Set.of("0 × 429 in every scenario", "0 lost in every scenario", "0 claimed twice",
+            "exactly 1 admin alert per FAILED delivery");
+
+    private ScenarioMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        List<Scenario> scenarios = o.scenarios();
+        List<ScenarioResult> results = runAll(scenarios, o.work);
+        ResultsReport report = write(results, o.suite, o.out);
+        System.out.println(report.plain());
+        System.out.println("results written to " + o.out.toAbsolutePath());
+        if (o.check && !invariantsHold(report)) {
+            System.out.println("INVARIANT BROKEN: see the verdicts above");
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    /** Runs the scenarios one after another on one Redis and one PostgreSQL. */
+    static List<ScenarioResult> runAll(List<Scenario> scenarios, Path work) throws InterruptedException, IOException {
+        Files.createDirectories(work);
+        boolean shared = scenarios.stream().anyMatch(s -> s.wiring().shared());
+        List<ScenarioResult> results = new ArrayList<>();
+        try (Infrastructure infrastructure = shared ? Infrastructure.start() : null) {
+            ScenarioRunner runner = new ScenarioRunner(infrastructure, work);
+            for (Scenario s : scenarios) {
+                long t = System.nanoTime();
+                log.info("=== scenario {}: {}", s.name(), s.title());
+                results.add(runner.run(s));
+                log.info("=== scenario {} done in {} s", s.name(), (System.nanoTime() - t) / 1_000_000_000);
+            }
+        }
+        return results;
+    }
+
+    /** Writes results.md, results.csv and send-rate.png into {@code out}. */
+    static ResultsReport write(List<ScenarioResult> results, String suite, Path out) throws IOException {
+        Files.createDirectories(out);
+        double load = results.stream().mapToDouble(ScenarioResult::machineCpu).average().orElse(0);
+        ResultsReport report = new ResultsReport(results, suite, machine(load));
+        SendRateChart.write(results, "bot-delivery: messages accepted per second (suite " + suite + ")",
+                out.resolve("send-rate.png"));
+        Files.writeString(out.resolve("results.md"), report.markdown("send-rate.png"));
+        Files.writeString(out.resolve("results.csv"), report.csv());
+        return report;
+    }
+
+    static boolean invariantsHold(ResultsReport report) {
+        return report.verdicts().stream().filter(v -> INVARIANTS.contains(v.target()))
+                .allMatch(v -> v.status() != Verdict.Status.NOT_MET);
+    }
+
+    /** Cores, memory and how busy the machine was: the figures depend on all three. */
+    static String machine(double meanLoad) {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return String.format(Locale.ROOT, "%d cores, %.0f GiB RAM, %s %s, Java %s; machine shared with other sessions, "
+                        + "mean CPU load during the runs %.0f %%",
+                Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0, os.getName(),
+                os.getArch(), System.getProperty("java.version"), meanLoad * 100);
+    }
+
+    /** The command line. */
+    private record Options(String suite, List<String> only, Path out, Path work, boolean check) {
+        static Options parse(String[] args) {
+            String suite = "full";
+            List<String> only = List.of();
+            Path out = null;
+            Path work = null;
+            boolean check = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--suite" -> suite = value(args, ++i);
+                    case "--only" -> only = Arrays.asList(value(args, ++i).split(","));
+                    case "--out" -> out = Path.of(value(args, ++i));
+                    case "--work" -> work = Path.of(value(args, ++i));
+                    case "--check" -> check = true;
+                    default -> usage("unknown argument " + args[i]);
+                }
+            }
+            if (out == null) {
+                out = Path.of("target", "scenario-results", suite);
+            }
+            if (work == null) {
+                work = Path.of("target", "scenario-runs", suite);
+            }
+            return new Options(suite, only, out, work, check);
+        }
+
+        List<Scenario> scenarios() {
+            List<Scenario> all = ScenarioCatalog.suite(suite);
+            if (only.isEmpty()) {
+                return all;
+            }
+            List<Scenario> chosen = all.stream().filter(s -> only.contains(s.name())).toList();
+            if (chosen.size() != only.size()) {
+                usage("--only names scenarios of suite " + suite + ": "
+                        + all.stream().map(Scenario::name).collect(Collectors.joining(", ")));
+            }
+            return chosen;
+        }
+
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                usage(args[i - 1] + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static void usage(String problem) {
+            System.err.println(problem);
+            System.err.println("usage: ScenarioMain [--suite full|smoke] [--only name,name] [--out DIR] [--work DIR] [--check]");
+            System.exit(2);
+        }
+    }
+}
