@@ -11,4 +11,9 @@ package io.botdelivery.bench.chaos;
  */
 public record ChaosFindings(double before, double after, double afterOverBefore, Double recoverySeconds,
                             String recoveryMeaning) {
+
+    /** False when the run was too short around its faults to compare throughput (e.g. CI's run, all faults at once). */
+    public boolean measured() {
+        return !Double.isNaN(before);
+    }
 }

@@ -10,6 +10,8 @@ public final class ChaosMetrics {
     static final double RECOVERED_SHARE = 0.90;
     private static final int MOVING_AVERAGE_SECONDS = 3;
     private static final int MAX_WARMUP_SECONDS = 10;
+    /** Before and after need this many seconds each to mean anything. */
+    static final int MIN_WINDOW_SECONDS = 5;
 
     private ChaosMetrics() {
     }
@@ -31,6 +33,10 @@ public final class ChaosMetrics {
         ChaosEvent last = events.get(events.size() - 1);
         int lastFaultEnd = second(start, last.at());
         int warmup = Math.min(MAX_WARMUP_SECONDS, firstFault / 2);
+        if (firstFault - warmup < MIN_WINDOW_SECONDS || offerSeconds - lastFaultEnd < MIN_WINDOW_SECONDS) {
+            return new ChaosFindings(Double.NaN, Double.NaN, Double.NaN, null,
+                    "not measured: the run has too little time before the first fault or after the last");
+        }
         double before = mean(perSecond, warmup, firstFault);
 
         Double recovery;

@@ -71,9 +71,9 @@ public final class ResultsReport {
             t.row(r.scenario().name(), r.scenario().chaosDescription(), d.lost() + (d.unfinished() > 0 ? " +" + d.unfinished() + " unfinished" : ""),
                     r.leases().claimedTwice(), d.duplicatedRetry() + " / " + d.duplicatedGiveUp(), d.unexplainedDuplicates(),
                     kills ? Integer.toString(r.leases().inFlightAtKills()) : "–",
-                    c.recoverySeconds() == null ? "never" : f1(c.recoverySeconds()),
+                    !c.measured() ? "–" : c.recoverySeconds() == null ? "never" : f1(c.recoverySeconds()),
                     d.failedAlertedOnce() + "/" + d.failed(), r.rateLimited(),
-                    f1(c.before()) + " → " + f1(c.after()), f3(c.afterOverBefore()));
+                    c.measured() ? f1(c.before()) + " → " + f1(c.after()) : "–", c.measured() ? f3(c.afterOverBefore()) : "–");
         }
         return t;
     }

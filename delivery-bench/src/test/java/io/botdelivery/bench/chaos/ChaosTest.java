@@ -195,6 +195,18 @@ class ChaosTest {
         }
 
         @Test
+        @DisplayName("do not compare throughput when there is too little time before or after the faults")
+        void tooShort() {
+            double[] s = series(30, 2, 4, 0, 30, 20);
+            List<ChaosEvent> events = List.of(
+                    new ChaosEvent(T0.plusSeconds(2), ChaosEvent.Kind.DROPS_ON, -1, -1, "on"),
+                    new ChaosEvent(T0.plusSeconds(18), ChaosEvent.Kind.DROPS_OFF, -1, -1, "off"));
+            ChaosFindings f = ChaosMetrics.of(events, s, T0, 20, null);
+            assertThat(f.measured()).isFalse();
+            assertThat(f.recoverySeconds()).isNull();
+        }
+
+        @Test
         @DisplayName("take a kill's recovery from the lease audit")
         void kills() {
             double[] s = series(30, 200, 200, 0, 30, 180);
