@@ -86,6 +86,9 @@ final class DeliveryAccounting {
                 } else {
                     c.alertedMore++;
                 }
+                if (alerts != 1 && c.alertAnomalies.size() < LOST_KEYS_SHOWN) {
+                    c.alertAnomalies.add(outcome.deliveryId() + " (" + item.key() + "): " + alerts + " alerts");
+                }
             }
             if (all) {
                 c.delivered++;
@@ -113,7 +116,7 @@ final class DeliveryAccounting {
         return new DeliveryTally(workload.items().size(), c.submitted, c.notSubmitted, c.delivered, c.deliveredButFailed,
                 c.failedExpected, c.failedUnexpected, c.failedByClass, c.lost, c.lostKeys, c.unfinished, c.duplicated,
                 c.extraCopies, c.unexplained, c.duplicatedRetry, c.duplicatedGiveUp, c.failed, c.alertedOnce,
-                c.notAlerted, c.alertedMore, Percentiles.of(c.latencies));
+                c.notAlerted, c.alertedMore, c.alertAnomalies, Percentiles.of(c.latencies));
     }
 
     private static final class Counts {
@@ -136,6 +139,7 @@ final class DeliveryAccounting {
         int alertedOnce;
         int notAlerted;
         int alertedMore;
+        final List<String> alertAnomalies = new ArrayList<>();
         final List<Long> latencies = new ArrayList<>();
     }
 }

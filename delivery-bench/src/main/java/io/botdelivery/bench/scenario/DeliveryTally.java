@@ -28,15 +28,18 @@ import java.util.Map;
  * @param failedAlertedOnce       FAILED deliveries with exactly one admin alert
  * @param failedNotAlerted        FAILED deliveries with no admin alert
  * @param failedAlertedMore       FAILED deliveries with more than one admin alert
+ * @param alertAnomalies          the first FAILED deliveries without exactly one alert, with their count
  * @param latencyMillis           submit → last message arrived, for delivered deliveries
  */
 public record DeliveryTally(int offered, int submitted, int notSubmitted, int delivered, int deliveredButFailed,
                             int failedExpected, int failedUnexpected, Map<String, Integer> failedByClass, int lost,
                             List<String> lostKeys, int unfinished, int duplicated, int extraCopies, int unexplainedDuplicates,
                             int duplicatedRetry, int duplicatedGiveUp, int failed, int failedAlertedOnce,
-                            int failedNotAlerted, int failedAlertedMore, Percentiles latencyMillis) {
+                            int failedNotAlerted, int failedAlertedMore, List<String> alertAnomalies,
+                            Percentiles latencyMillis) {
     public DeliveryTally {
         failedByClass = Map.copyOf(failedByClass);
         lostKeys = List.copyOf(lostKeys);
+        alertAnomalies = List.copyOf(alertAnomalies);
     }
 }

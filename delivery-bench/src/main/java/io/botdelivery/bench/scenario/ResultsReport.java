@@ -149,6 +149,9 @@ public final class ResultsReport {
         if (!d.lostKeys().isEmpty()) {
             sb.append("- lost: ").append(String.join(", ", d.lostKeys())).append('\n');
         }
+        if (!d.alertAnomalies().isEmpty()) {
+            sb.append("- FAILED without exactly one alert: ").append(String.join("; ", d.alertAnomalies())).append('\n');
+        }
         if (!r.leases().examples().isEmpty()) {
             sb.append("- claimed twice: ").append(String.join("; ", r.leases().examples())).append('\n');
         }

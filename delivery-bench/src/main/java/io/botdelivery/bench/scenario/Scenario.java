@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * @param leaseLength        the engine's lease (how long a killed instance's work stays locked)
  * @param maxInlineWait      the engine's inline-wait cap (must be shorter than the lease)
  * @param arrivalTolerance   how much shorter than a budget's window the simulator checks (its default, 20 ms, for
- *                           every measured scenario; CI's short run allows more, as a shared CI machine delays sends
- *                           by hundreds of milliseconds)
+ *                           the measured suite; the smoke run allows more, as a shared CI machine delays sends by
+ *                           hundreds of milliseconds)
  */
 public record Scenario(String name, String title, Wiring wiring, int instances, WorkloadSpec workload,
                        List<ChaosAction> chaos, Duration drainTimeout, Duration leaseLength, Duration maxInlineWait,
@@ -51,6 +51,11 @@ public record Scenario(String name, String title, Wiring wiring, int instances, 
                 throw new IllegalArgumentException("the chaos must be over before offering stops, to measure throughput after it");
             }
         }
+    }
+
+    /** The same scenario with another arrival tolerance at the simulator. */
+    public Scenario withArrivalTolerance(Duration tolerance) {
+        return new Scenario(name, title, wiring, instances, workload, chaos, drainTimeout, leaseLength, maxInlineWait, tolerance);
     }
 
     public boolean hasChaos() {

@@ -33,7 +33,7 @@ class ReportTest {
             paid[i] = 10;
         }
         DeliveryTally tally = new DeliveryTally(2000, 2000, 0, 1990 - lost, 0, 10, 0, Map.of("PERMANENT_RECIPIENT", 10),
-                lost, lost > 0 ? List.of("k-1 (not in the store)") : List.of(), 0, 0, 0, 0, 0, 0, 10, 10, 0, 0,
+                lost, lost > 0 ? List.of("k-1 (not in the store)") : List.of(), 0, 0, 0, 0, 0, 0, 10, 10, 0, 0, List.of(),
                 new Percentiles(1990, 120, 900, 1500));
         List<ChaosEvent> events = chaos == null ? List.of()
                 : List.of(new ChaosEvent(T0.plusSeconds(30), ChaosEvent.Kind.REDIS_DOWN, -1, -1, "down"),

@@ -11,21 +11,26 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The scenario harness's smoke run in {@code mvn verify}: the CI scenario (2 instance JVMs on embedded Redis and
- * PostgreSQL, the simulator, every kind of chaos once, about a minute), so the scenario runner and the chaos runs
- * cannot rot. It asserts what must hold on any machine, however loaded; throughput and timing are measured by the
- * full suite, never asserted here.
+ * The scenario harness's smoke suite in {@code mvn verify} (2 instance JVMs on embedded Redis and PostgreSQL with the
+ * simulator and every kind of chaos once, then one instance on limiter-local + store-memory; about 1.5 minutes), so
+ * the scenario runner and the chaos runs cannot rot. It asserts what must hold on any machine, however loaded;
+ * throughput and timing are measured by the full suite, never asserted here.
  */
-class CiScenarioTest {
+class SmokeScenariosTest {
 
     @Test
-    @DisplayName("every kind of chaos once: nothing is lost, nothing is claimed twice, the report is written")
-    void ciScenario() throws Exception {
-        Path work = Path.of("target", "scenario-runs", "ci");
-        Path out = Path.of("target", "scenario-results", "ci");
-        List<ScenarioResult> results = ScenarioMain.runAll(ScenarioCatalog.ci(), work);
-        ResultsReport report = ScenarioMain.write(results, "ci", out);
+    @DisplayName("every kind of chaos once, and a local run: nothing is lost, nothing is claimed twice, the report is written")
+    void smokeSuite() throws Exception {
+        Path work = Path.of("target", "scenario-runs", "smoke");
+        Path out = Path.of("target", "scenario-results", "smoke");
+        List<ScenarioResult> results = ScenarioMain.runAll(ScenarioCatalog.smoke(), work);
+        ResultsReport report = ScenarioMain.write(results, "smoke", out);
         System.out.println(report.plain());
+        assertThat(ScenarioMain.invariantsHold(report)).as("invariants (see the verdicts above)").isTrue();
+
+        ScenarioResult local = results.get(1);
+        assertThat(local.tally().lost()).isZero();
+        assertThat(local.tally().submitted()).isEqualTo(local.tally().offered());
 
         ScenarioResult r = results.get(0);
         assertThat(r.chaosEvents()).extracting(ChaosEvent::kind).contains(ChaosEvent.Kind.KILL, ChaosEvent.Kind.REDIS_DOWN,
@@ -39,7 +44,7 @@ class CiScenarioTest {
                 .isLessThanOrEqualTo(r.leases().inFlightAtKills());
         assertThat(t.delivered() + t.failed() - t.deliveredButFailed() + t.unfinished()).isEqualTo(t.submitted());
         assertThat(out.resolve("results.md")).exists();
-        assertThat(Files.readString(out.resolve("results.csv"))).contains("ci-chaos");
+        assertThat(Files.readString(out.resolve("results.csv"))).contains("smoke-chaos", "smoke-local");
         assertThat(Files.size(out.resolve("send-rate.png"))).isPositive();
     }
 }
