@@ -39,6 +39,11 @@ final class BenchDatabase implements AutoCloseable {
         return PostgresRetryStore.start(storeConfig().poolSize(2).listenNotify(false).build());
     }
 
+    int port() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("//[^:/]+:(\\d+)/").matcher(database.jdbcUrl());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     Connection connect() throws SQLException {
         return database.connect();
     }

@@ -25,10 +25,19 @@ import java.util.concurrent.atomic.LongAdder;
 final class ClaimThroughput {
 
     /** One measured cell. */
-    record Result(String method, int workers, int batch, long completed, double seconds) {
+    record Result(String method, int workers, int batch, long completed, double seconds, long cpuNanos) {
         double perSecond() {
             return completed / seconds;
         }
+
+        /** JVM + PostgreSQL CPU microseconds per claim + complete, or -1 if unknown. */
+        double cpuMicrosPerOp() {
+            return cpuNanos < 0 || completed == 0 ? -1 : cpuNanos / 1e3 / completed;
+        }
+    }
+
+    /** What the measured window produced. */
+    private record Window(long completed, long cpuNanos) {
     }
 
     private interface Worker {
@@ -39,11 +48,13 @@ final class ClaimThroughput {
     private final BenchDatabase db;
     private final Duration warmup;
     private final Duration measure;
+    private final CpuMeter cpu;
 
     ClaimThroughput(BenchDatabase db, Duration warmup, Duration measure) {
         this.db = db;
         this.warmup = warmup;
         this.measure = measure;
+        this.cpu = new CpuMeter(db.port());
     }
 
     Result store(int workers, int batch) throws Exception {
@@ -65,7 +76,8 @@ final class ClaimThroughput {
             });
         }
         try {
-            return new Result("PostgresRetryStore claimDue + complete", workers, batch, run(steps), measure.toNanos() / 1e9);
+            Window w = run(steps);
+            return new Result("PostgresRetryStore claimDue + complete", workers, batch, w.completed(), measure.toNanos() / 1e9, w.cpuNanos());
         } finally {
             stores.forEach(PostgresRetryStore::close);
         }
@@ -99,7 +111,8 @@ final class ClaimThroughput {
             });
         }
         try {
-            return new Result("plain SELECT … FOR UPDATE SKIP LOCKED LIMIT 1 loop", workers, 1, run(steps), measure.toNanos() / 1e9);
+            Window w = run(steps);
+            return new Result("plain SELECT … FOR UPDATE SKIP LOCKED LIMIT 1 loop", workers, 1, w.completed(), measure.toNanos() / 1e9, w.cpuNanos());
         } finally {
             for (Connection c : connections) {
                 c.close();
@@ -108,12 +121,13 @@ final class ClaimThroughput {
     }
 
     /** Runs every worker on its own thread: warm-up, then counts completions during the measured window. */
-    private long run(List<Worker> workers) throws Exception {
+    private Window run(List<Worker> workers) throws Exception {
         LongAdder completed = new LongAdder();
         AtomicBoolean counting = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         List<Throwable> failures = new ArrayList<>();
         CountDownLatch finished = new CountDownLatch(workers.size());
+        List<Thread> threads = new ArrayList<>();
         for (Worker worker : workers) {
             Thread t = new Thread(() -> {
                 try {
@@ -137,16 +151,19 @@ final class ClaimThroughput {
             });
             t.setDaemon(true);
             t.start();
+            threads.add(t);
         }
         Thread.sleep(warmup.toMillis());
+        long cpuBefore = cpu.cpuNanos(threads);
         counting.set(true);
         Thread.sleep(measure.toMillis());
         counting.set(false);
+        long cpuAfter = cpu.cpuNanos(threads);
         stop.set(true);
         finished.await();
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a worker failed", failures.get(0));
         }
-        return completed.sum();
+        return new Window(completed.sum(), cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
     }
 }

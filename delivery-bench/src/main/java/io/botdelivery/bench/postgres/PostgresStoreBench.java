@@ -1,5 +1,6 @@
 package io.botdelivery.bench.postgres;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,9 @@ public final class PostgresStoreBench {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        System.out.printf(Locale.ROOT, "store-postgres benchmark: embedded PostgreSQL 17.6, %d cores, Java %s; %d s per cell after 1 s warm-up%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), o.seconds);
+        System.out.printf(Locale.ROOT, "store-postgres benchmark: embedded PostgreSQL 17.6, %d cores, Java %s; %d s per cell after 1 s warm-up; "
+                        + "load average at start %.1f%n%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), o.seconds,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (String sync : o.syncCommit) {
             try (BenchDatabase db = new BenchDatabase(sync)) {
                 throughput(db, o);
@@ -37,9 +39,13 @@ public final class PostgresStoreBench {
     }
 
     private static void throughput(BenchDatabase db, Options o) throws Exception {
-        // one discarded run first: JIT, connection set-up and PostgreSQL's prepared plans
+        // discarded runs first: JIT, connection set-up and PostgreSQL's prepared plans
         db.ensurePending(PENDING_PER_CELL);
-        new ClaimThroughput(db, Duration.ofSeconds(1), Duration.ofSeconds(4)).store(2, 10);
+        ClaimThroughput warmUp = new ClaimThroughput(db, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        warmUp.store(2, 10);
+        db.ensurePending(PENDING_PER_CELL);
+        warmUp.store(1, 1);
+        warmUp.skipLockedBaseline(1);
         ClaimThroughput bench = new ClaimThroughput(db, Duration.ofSeconds(1), Duration.ofSeconds(o.seconds));
         List<ClaimThroughput.Result> results = new ArrayList<>();
         for (int workers : new int[] {1, 2, 4}) {
@@ -68,10 +74,13 @@ public final class PostgresStoreBench {
 
     private static void print(String title, List<ClaimThroughput.Result> results) {
         System.out.println("### " + title);
-        System.out.println("| method | workers | batch | completed | claim+complete/s |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.println("| method | workers | batch | completed | claim+complete/s | CPU µs per op (worker threads + PostgreSQL) | ≈ ops/s on 2 idle cores |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (ClaimThroughput.Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %,d | %,.0f |%n", r.method(), r.workers(), r.batch(), r.completed(), r.perSecond());
+            double cpu = r.cpuMicrosPerOp();
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %,d | %,.0f | %s | %s |%n", r.method(), r.workers(), r.batch(), r.completed(),
+                    r.perSecond(), cpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", cpu),
+                    cpu <= 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f", 2_000_000 / cpu));
         }
         System.out.println();
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -181,7 +182,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     public List<String> keys(String pattern) {
         Objects.requireNonNull(pattern, "pattern");
         try (RespConnection connection = RespConnection.open(url())) {
-            List<String> found = new java.util.ArrayList<>();
+            List<String> found = new ArrayList<>();
             String cursor = "0";
             do {
                 List<?> reply = (List<?>) connection.command("SCAN", cursor, "MATCH", pattern, "COUNT", "1000");

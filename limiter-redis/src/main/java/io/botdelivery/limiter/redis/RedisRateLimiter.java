@@ -1,5 +1,6 @@
 package io.botdelivery.limiter.redis;
 
+import io.botdelivery.core.spi.Budget;
 import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
@@ -25,11 +26,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each decision is one {@code EVALSHA} of one Lua script ({@code limiter.lua}) that reads the Redis server's clock
  * and decides the lane (global or paid broadcast) and the chat together, all or nothing, with GCRA (virtual scheduling):
- * no compare-and-swap loop, no second round trip. Keys are {@code {bot:<botId>}:global}, {@code …:paid},
- * {@code …:chat:<chatId>}, {@code …:pause:global} and {@code …:pause:chat:<chatId>}: one hash tag, so the script runs
- * on Redis Cluster too, and each key expires as soon as it means nothing any more (a chat's key one interval after its
- * last slot). {@link #penalize} stores the pause in Redis, so a 429 seen by one instance holds for all of them; a
- * global pause holds for the paid-broadcast lane too.
+ * no compare-and-swap loop, no second round trip. A chat that must wait books its lane slot in the future without
+ * blocking other chats: they are fitted into the gaps before it. Keys are {@code {bot:<botId>}:global} and
+ * {@code …:paid} (a lane's state), {@code …:global:s} and {@code …:paid:s} (a lane's future grants) and
+ * {@code …:chat:<chatId>}: one hash tag, so the script runs on Redis Cluster too, and each key expires as soon as it
+ * means nothing any more (a chat's key one interval after its last slot). {@link #penalize} stores the pause in Redis
+ * (in the chat's state, or in both lanes' for a global pause), so a 429 seen by one instance holds for all of them.
  *
  * <p><b>Outages.</b> The first call that cannot reach Redis switches the limiter, at once, to its
  * {@link OutagePolicy}: {@code FAIL_CLOSED} throws {@link RateLimiterUnavailableException} from then on;
@@ -69,10 +71,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final boolean ownsClient;
     private final RedisKeys keys;
     private final LimiterScript script;
-    private final ScriptRate globalRate;
-    private final ScriptRate paidRate;
     private final ScriptRate privateChatRate;
     private final ScriptRate groupChatRate;
+    /** The script's rate argument, by [paid broadcast ? 1 : 0][group chat ? 1 : 0]. */
+    private final String[][][] rateArguments = new String[2][2][];
     private final String extraTtl;
     private final LocalGcra local;
     /** What this instance holds from Redis; kept only under LOCAL_SHARE, where the local schedule must follow it. */
@@ -84,10 +86,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     /** A budget's GCRA parameters, as the script's arguments. */
     private record ScriptRate(String interval, String burst, String permits) {
-        static ScriptRate of(io.botdelivery.core.spi.Budget budget) {
+        static ScriptRate of(Budget budget) {
             GcraRate rate = GcraRate.of(budget);
             return new ScriptRate(Long.toString(rate.intervalMicros()), Integer.toString(rate.burst()),
                     Integer.toString(rate.permits()));
+        }
+
+        /** The script's ARGV[4..9] (lane I, B, P, chat I, B, P): one array for each lane and kind of chat. */
+        static String[] pair(ScriptRate lane, ScriptRate chat) {
+            return new String[] {lane.interval, lane.burst, lane.permits, chat.interval, chat.burst, chat.permits};
         }
     }
 
@@ -100,10 +107,13 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         this.ownsClient = ownsClient;
         this.keys = new RedisKeys(config.botId());
         RateBudgets budgets = config.budgets();
-        this.globalRate = ScriptRate.of(budgets.global());
-        this.paidRate = ScriptRate.of(budgets.paidBroadcast());
         this.privateChatRate = ScriptRate.of(budgets.privateChat());
         this.groupChatRate = ScriptRate.of(budgets.groupChat());
+        ScriptRate[] lanes = {ScriptRate.of(budgets.global()), ScriptRate.of(budgets.paidBroadcast())};
+        for (int lane = 0; lane < 2; lane++) {
+            rateArguments[lane][0] = ScriptRate.pair(lanes[lane], privateChatRate);
+            rateArguments[lane][1] = ScriptRate.pair(lanes[lane], groupChatRate);
+        }
         this.extraTtl = config.timeSource() == TimeSource.INJECTED_CLOCK ? INJECTED_CLOCK_EXTRA_TTL_MILLIS : "0";
         RateBudgets share = budgets.share(config.instanceCount());
         this.local = new LocalGcra(share);
@@ -212,13 +222,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     private CompletableFuture<Decision> decideOnRedis(RateRequest request, long horizonMicros) {
         long clientNow = Micros.now(clock);
-        ScriptRate lane = request.paidBroadcast() ? paidRate : globalRate;
-        ScriptRate chat = request.isGroupChat() ? groupChatRate : privateChatRate;
         List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
                 keys.chat(request.chatId()));
-        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(request.weight()),
-                        lane.interval(), lane.burst(), lane.permits(), chat.interval(), chat.burst(), chat.permits(),
-                        Long.toString(horizonMicros), Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
+        String[] rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
+        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(request.weight()), rates[0], rates[1],
+                        rates[2], rates[3], rates[4], rates[5], Long.toString(horizonMicros),
+                        Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
                 .toCompletableFuture()
                 .handle((reply, error) -> error == null
                         ? onReply(reply, request, clientNow)

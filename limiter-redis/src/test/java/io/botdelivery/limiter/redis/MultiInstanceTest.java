@@ -108,11 +108,6 @@ class MultiInstanceTest {
             long to = runStart + RUN.toNanos() / 1_000 - 500_000;
             double expected = BUDGETS.global().permits() * (to - from) / 1_000_000.0;
             double utilisation = log.unitsBetween(SlotLog.Key.lane(), from, to) / expected;
-            StringBuilder buckets = new StringBuilder();
-            for (long t = runStart; t < runStart + RUN.toNanos() / 1000 + 500_000; t += 250_000) {
-                buckets.append(log.unitsBetween(SlotLog.Key.lane(), t, t + 250_000)).append(' ');
-            }
-            System.out.println("per 250 ms: " + buckets);
             System.out.printf("multi-instance: utilisation %.3f, %d denials, %d chats%n", utilisation, denials.get(), chats.size());
             assertThat(utilisation).as("share of the global budget used").isGreaterThanOrEqualTo(0.95);
             assertThat(denials.get()).as("denials: the chats and groups did push back").isPositive();

@@ -159,8 +159,16 @@ class SchemaTest {
             String claimPlan = explain(db, "claimDue", params);
             String alertPlan = explain(db, "claimUnnotified", params);
 
-            assertThat(claimPlan).contains("delivery_due_idx").doesNotContain("Seq Scan");
+            assertThat(claimPlan).contains("delivery_due_idx").doesNotContain("Seq Scan")
+                    .as("one bounded index range per priority").contains("Index Cond: ((priority = ");
             assertThat(alertPlan).contains("delivery_unnotified_idx").doesNotContain("Seq Scan");
+        }
+
+        @Test
+        @DisplayName("the claim walks every priority the API has (ranks 0, 1, 2 are spelled out in the statement)")
+        void claimCoversEveryPriority() {
+            assertThat(java.util.Arrays.stream(io.botdelivery.api.Priority.values()).map(io.botdelivery.api.Priority::rank))
+                    .containsExactly(0, 1, 2);
         }
 
         /** EXPLAIN of the mapper's own statement, with its parameters bound the way MyBatis binds them. */

@@ -1,0 +1,176 @@
+package io.botdelivery.example.config;
+
+import io.botdelivery.core.spi.Budget;
+import io.botdelivery.core.spi.RateBudgets;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The example bot's typed configuration (every key is described in {@link ConfigKeys}). Secrets are not part of it:
+ * they are read on demand by {@link #botToken} and {@link #postgresPassword}, so this record can be logged.
+ *
+ * @param apiUrl    the Bot API server
+ * @param admins    user ids allowed to run admin commands; they receive failure alerts
+ * @param limiter   which rate limiter adapter
+ * @param store     which store adapter
+ * @param redis     Redis, for limiter=redis
+ * @param postgres  PostgreSQL, for store=postgres
+ * @param budgets   the rate budgets to stay within
+ * @param engine    engine tuning
+ * @param httpPort  port of /metrics and /health (0: any free port, -1: off)
+ * @param catalog   the shop's products
+ * @param pollUpdates whether this instance takes updates by long polling (one replica only)
+ */
+public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, StoreChoice store, RedisSettings redis,
+                        PostgresSettings postgres, RateBudgets budgets, EngineSettings engine, int httpPort,
+                        Catalog catalog, boolean pollUpdates) {
+
+    /** Where Redis is, and what to do while it is unreachable. */
+    public record RedisSettings(URI url, boolean localShareDuringOutage, int instances) {
+        public RedisSettings {
+            Objects.requireNonNull(url, "url");
+        }
+
+        public static RedisSettings at(URI url) {
+            return new RedisSettings(url, false, 1);
+        }
+    }
+
+    /** Where PostgreSQL is; the password is a {@link Secret} (or {@code null} for trust/peer authentication). */
+    public record PostgresSettings(String jdbcUrl, String user, Secret password) {
+        public PostgresSettings {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            Objects.requireNonNull(user, "user");
+        }
+    }
+
+    /** Engine tuning taken from configuration. */
+    public record EngineSettings(int maxConcurrentSends, int maxBuffered, int claimBatch, Duration pollInterval) {
+        public EngineSettings {
+            Objects.requireNonNull(pollInterval, "pollInterval");
+        }
+    }
+
+    public BotConfig {
+        Objects.requireNonNull(apiUrl, "apiUrl");
+        admins = Set.copyOf(admins);
+        Objects.requireNonNull(limiter, "limiter");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(postgres, "postgres");
+        Objects.requireNonNull(budgets, "budgets");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(catalog, "catalog");
+    }
+
+    private enum OutageChoice { FAIL_CLOSED, LOCAL_SHARE }
+
+    private enum YesNo { TRUE, FALSE }
+
+    public boolean isAdmin(long userId) {
+        return admins.contains(userId);
+    }
+
+    /**
+     * Reads and checks every key.
+     *
+     * @throws ConfigException listing every wrong or missing value, each naming its key, its source and what is expected
+     */
+    public static BotConfig from(LayeredSettings settings, Map<String, String> env) {
+        SettingsReader r = new SettingsReader(settings);
+        URI apiUrl = r.uri(ConfigKeys.API_URL.name(), Set.of("http", "https"), false, "https://api.telegram.org");
+        Set<Long> admins = r.longSet(ConfigKeys.ADMINS.name(), "comma-separated Telegram user ids (positive whole numbers), e.g. 12345,67890");
+        LimiterChoice limiter = r.choice(ConfigKeys.LIMITER.name(), LimiterChoice.class);
+        StoreChoice store = r.choice(ConfigKeys.STORE.name(), StoreChoice.class);
+        URI redisUrl = r.uri(ConfigKeys.REDIS_URL.name(), Set.of("redis", "rediss"), true, "redis://127.0.0.1:6379");
+        OutageChoice outage = r.choice(ConfigKeys.REDIS_OUTAGE.name(), OutageChoice.class);
+        int instances = r.intIn(ConfigKeys.REDIS_INSTANCES.name(), 1, 1000);
+        String pgUrl = r.string(ConfigKeys.POSTGRES_URL.name(), "a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/botdelivery");
+        if (pgUrl != null && !pgUrl.startsWith("jdbc:postgresql://")) {
+            r.problem(SettingsReader.bad(settings.get(ConfigKeys.POSTGRES_URL.name()).orElseThrow(),
+                    "a JDBC URL starting with jdbc:postgresql://"));
+        }
+        String pgUser = r.string(ConfigKeys.POSTGRES_USER.name(), "a PostgreSQL user name");
+        Secret pgPassword = store == StoreChoice.POSTGRES ? postgresPassword(settings, env, r) : null;
+        int global = r.intIn(ConfigKeys.GLOBAL_PER_SECOND.name(), 1, 100_000);
+        int perChat = r.intIn(ConfigKeys.PRIVATE_CHAT_PER_SECOND.name(), 1, 1_000);
+        int perGroup = r.intIn(ConfigKeys.GROUP_PER_MINUTE.name(), 1, 60_000);
+        int paid = r.intIn(ConfigKeys.PAID_PER_SECOND.name(), 1, 100_000);
+        EngineSettings engine = new EngineSettings(
+                r.intIn(ConfigKeys.MAX_CONCURRENT_SENDS.name(), 1, 1024),
+                r.intIn(ConfigKeys.MAX_BUFFERED.name(), 1, 1_000_000),
+                r.intIn(ConfigKeys.CLAIM_BATCH.name(), 1, 100_000),
+                Duration.ofMillis(r.intIn(ConfigKeys.POLL_INTERVAL.name(), 10, 600_000)));
+        int httpPort = r.intIn(ConfigKeys.HTTP_PORT.name(), -1, 65_535);
+        Catalog catalog = CatalogReader.read(settings, r);
+        boolean pollUpdates = r.choice(ConfigKeys.POLL_UPDATES.name(), YesNo.class) == YesNo.TRUE;
+        if (!r.problems().isEmpty()) {
+            throw new ConfigException(r.problems());
+        }
+        RateBudgets budgets = new RateBudgets(Budget.perSecond(global), Budget.perSecond(perChat),
+                Budget.of(perGroup, Duration.ofMinutes(1)), Budget.perSecond(paid));
+        return new BotConfig(apiUrl, admins, limiter, store,
+                new RedisSettings(redisUrl, outage == OutageChoice.LOCAL_SHARE, instances), new PostgresSettings(pgUrl, pgUser, pgPassword),
+                budgets, engine, httpPort, catalog, pollUpdates);
+    }
+
+    /**
+     * The bot token: the {@code BOT_TOKEN} environment variable, else the file named by {@code bot.token-file}. Never
+     * a flag (flags show in {@code ps}); the value is never part of a message.
+     *
+     * @throws ConfigException if neither is set, the file cannot be read, or the token is not shaped like one
+     */
+    public static Secret botToken(LayeredSettings settings, Map<String, String> env) {
+        SettingsReader r = new SettingsReader(settings);
+        Optional<Secret> token = secret(ConfigKeys.TOKEN_ENV, ConfigKeys.TOKEN_FILE, settings, env, r);
+        if (token.isEmpty() && r.problems().isEmpty()) {
+            r.problem("bot token: missing; set the " + ConfigKeys.TOKEN_ENV + " environment variable, or "
+                    + ConfigKeys.TOKEN_FILE.name() + " (" + ConfigKeys.TOKEN_FILE.envName() + ", " + ConfigKeys.TOKEN_FILE.flagName()
+                    + ") to a file holding the token @BotFather gave you");
+        }
+        token.ifPresent(t -> {
+            if (!t.value().matches("\\d{1,20}:[A-Za-z0-9_-]{1,100}")) {
+                r.problem("bot token: expected the form 123456789:AAE... that @BotFather gives (the value is not shown)");
+            }
+        });
+        if (!r.problems().isEmpty()) {
+            throw new ConfigException(r.problems());
+        }
+        return token.orElseThrow();
+    }
+
+    private static Secret postgresPassword(LayeredSettings settings, Map<String, String> env, SettingsReader r) {
+        return secret(ConfigKeys.POSTGRES_PASSWORD_ENV, ConfigKeys.POSTGRES_PASSWORD_FILE, settings, env, r).orElse(null);
+    }
+
+    private static Optional<Secret> secret(String envName, ConfigKey fileKey, LayeredSettings settings,
+                                           Map<String, String> env, SettingsReader r) {
+        String fromEnv = env.get(envName);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Optional.of(new Secret(fromEnv.trim()));
+        }
+        Optional<Path> file = r.readableFile(fileKey.name());
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String text = Files.readString(file.get()).trim();
+            if (text.isEmpty()) {
+                r.problem(fileKey.name() + ": the file " + file.get() + " is empty; expected the secret on its first line");
+                return Optional.empty();
+            }
+            return Optional.of(new Secret(text.lines().findFirst().orElseThrow().trim()));
+        } catch (IOException e) {
+            r.problem(fileKey.name() + ": cannot read " + file.get() + " (" + e.getClass().getSimpleName() + ")");
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.botdelivery.example.shop;
+
+import io.botdelivery.api.DeliveryRequest;
+import io.botdelivery.api.DeliveryService;
+import io.botdelivery.api.InvalidDeliveryException;
+import io.botdelivery.api.Submission;
+import io.botdelivery.core.spi.RateBudgets;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.example.config.Catalog;
+import io.botdelivery.example.config.Product;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.longpolling.interfaces.LongPollingUpdateConsumer;
+import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
+import org.telegram.telegrambots.meta.api.methods.AnswerPreCheckoutQuery;
+import org.telegram.telegrambots.meta.api.methods.invoices.SendInvoice;
+import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
+import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
+import org.telegram.telegrambots.meta.api.objects.payments.LabeledPrice;
+import org.telegram.telegrambots.meta.api.objects.payments.PreCheckoutQuery;
+import org.telegram.telegrambots.meta.api.objects.payments.SuccessfulPayment;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
+import org.telegram.telegrambots.meta.generics.TelegramClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The shop: {@code /start} shows the catalog, a Buy button (or {@code /buy <id>}) sends an invoice in Telegram Stars,
+ * the pre-checkout query is answered, and a successful payment hands the product's pack to the delivery engine (see
+ * {@link PackOrder}). Admins also get {@code /queue}, {@code /failed}, {@code /redeliver <id>}, {@code /cancel <id>}.
+ *
+ * <p>Updates are handled on a few threads, each chat always on the same one, so one chat's updates keep their order
+ * while a slow chat does not hold up the others.
+ */
+public final class ShopBot implements LongPollingUpdateConsumer {
+    private static final Logger log = LoggerFactory.getLogger(ShopBot.class);
+    static final String CURRENCY_STARS = "XTR";
+
+    private final Catalog catalog;
+    private final DeliveryService deliveries;
+    private final Replies replies;
+    private final AdminCommands admin;
+    private final List<ExecutorService> stripes = new ArrayList<>();
+
+    /**
+     * @param client  the Bot API client for direct replies
+     * @param limiter the shared rate limiter; direct replies take their slot from it
+     * @param budgets the budgets the limiter enforces
+     * @param threads update-handling threads
+     */
+    public ShopBot(Catalog catalog, Set<Long> admins, DeliveryService deliveries, TelegramClient client,
+                   RateLimiter limiter, RateBudgets budgets, Clock clock, int threads) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
+        // replies wait on timers, not threads; enough threads that a slow call does not delay the next chat's slot
+        this.replies = new Replies(client, limiter, budgets, Math.max(16, 4 * threads));
+        this.admin = new AdminCommands(deliveries, admins, clock);
+        AtomicInteger n = new AtomicInteger();
+        for (int i = 0; i < threads; i++) {
+            stripes.add(Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "shop-updates-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }));
+        }
+    }
+
+    @Override
+    public void consume(List<Update> updates) {
+        for (Update update : updates) {
+            long key = routingKey(update);
+            stripes.get((int) Math.floorMod(key, (long) stripes.size())).execute(() -> {
+                try {
+                    handle(update);
+                } catch (RuntimeException e) {
+                    log.error("update {} could not be handled", update.getUpdateId(), e);
+                }
+            });
+        }
+    }
+
+    /** Handles one update on the calling thread. */
+    void handle(Update update) {
+        if (update.hasPreCheckoutQuery()) {
+            preCheckout(update.getPreCheckoutQuery());
+        } else if (update.hasCallbackQuery()) {
+            callback(update.getCallbackQuery());
+        } else if (update.hasMessage()) {
+            Message message = update.getMessage();
+            if (message.hasSuccessfulPayment()) {
+                paid(message.getChatId(), message.getSuccessfulPayment());
+            } else if (message.hasText() && message.getFrom() != null) {
+                text(message.getChatId(), message.getFrom().getId(), message.getText());
+            }
+        }
+    }
+
+    private void text(long chatId, long userId, String text) {
+        String[] parts = text.strip().split("\\s+", 2);
+        String command = parts[0].contains("@") ? parts[0].substring(0, parts[0].indexOf('@')) : parts[0];
+        String argument = parts.length > 1 ? parts[1] : "";
+        if (AdminCommands.isAdminCommand(command)) {
+            reply(chatId, admin.handle(userId, command, argument));
+        } else if (command.equals("/buy")) {
+            Optional<Product> product = catalog.find(argument.strip());
+            product.ifPresentOrElse(p -> sendInvoice(chatId, p),
+                    () -> reply(chatId, "There is no product '" + argument.strip() + "'. Send /start to see the catalog."));
+        } else {
+            showCatalog(chatId);
+        }
+    }
+
+    private void showCatalog(long chatId) {
+        if (catalog.isEmpty()) {
+            reply(chatId, "The shop is closed for now: nothing is for sale.");
+            return;
+        }
+        StringBuilder text = new StringBuilder("Welcome to the shop! Pay with Telegram Stars; your pack arrives right after payment.\n");
+        List<InlineKeyboardRow> rows = new ArrayList<>();
+        for (Product p : catalog.products()) {
+            text.append("\n• ").append(p.title()).append(" — ").append(p.priceStars()).append(" ⭐\n  ")
+                    .append(p.description()).append("\n  /buy ").append(p.id()).append('\n');
+            rows.add(new InlineKeyboardRow(InlineKeyboardButton.builder()
+                    .text("Buy " + p.title() + " — " + p.priceStars() + " ⭐").callbackData("buy:" + p.id()).build()));
+        }
+        replies.send(chatId, SendMessage.builder().chatId(chatId).text(text.toString())
+                .replyMarkup(new InlineKeyboardMarkup(rows)).build());
+    }
+
+    private void callback(CallbackQuery query) {
+        replies.answer(AnswerCallbackQuery.builder().callbackQueryId(query.getId()).build());
+        String data = query.getData() == null ? "" : query.getData();
+        long chatId = query.getMessage() != null ? query.getMessage().getChatId() : query.getFrom().getId();
+        if (data.startsWith("buy:")) {
+            catalog.find(data.substring(4)).ifPresentOrElse(p -> sendInvoice(chatId, p),
+                    () -> reply(chatId, "That product is no longer for sale. Send /start to see the catalog."));
+        }
+    }
+
+    private void sendInvoice(long chatId, Product p) {
+        replies.send(chatId, SendInvoice.builder()
+                .chatId(chatId)
+                .title(p.title())
+                .description(p.description())
+                .payload(InvoicePayload.of(p.id()))
+                .providerToken("")
+                .currency(CURRENCY_STARS)
+                .price(new LabeledPrice(p.title(), p.priceStars()))
+                .build());
+    }
+
+    private void preCheckout(PreCheckoutQuery query) {
+        Optional<Product> product = InvoicePayload.productId(query.getInvoicePayload()).flatMap(catalog::find);
+        boolean ok = product.isPresent() && CURRENCY_STARS.equals(query.getCurrency())
+                && Objects.equals(query.getTotalAmount(), product.get().priceStars());
+        AnswerPreCheckoutQuery.AnswerPreCheckoutQueryBuilder<?, ?> answer = AnswerPreCheckoutQuery.builder()
+                .preCheckoutQueryId(query.getId()).ok(ok);
+        if (!ok) {
+            answer.errorMessage("This product or its price has changed. Please send /start and buy again.");
+        }
+        replies.answer(answer.build());
+    }
+
+    private void paid(long chatId, SuccessfulPayment payment) {
+        String chargeId = payment.getTelegramPaymentChargeId();
+        Optional<Product> product = InvoicePayload.productId(payment.getInvoicePayload()).flatMap(catalog::find);
+        if (product.isEmpty()) {
+            // Telegram took the payment for a product no longer configured: an admin must sort it out by hand.
+            log.error("payment {} in chat {} is for unknown product payload '{}'; nothing delivered",
+                    chargeId, chatId, payment.getInvoicePayload());
+            reply(chatId, "Thank you for your payment " + chargeId + ". We could not find the product; an admin will contact you.");
+            return;
+        }
+        PackOrder order = new PackOrder(chatId, chargeId, product.get());
+        int created = 0;
+        try {
+            for (DeliveryRequest request : order.deliveries()) {
+                Submission s = deliveries.submit(request);
+                created += s.created() ? 1 : 0;
+            }
+        } catch (InvalidDeliveryException e) {
+            log.error("the pack of {} cannot be delivered ({}); fix the product's media in the config", product.get().id(), e.getMessage());
+            return;
+        }
+        if (created == 0) {
+            log.info("payment {} in chat {} seen again: its pack is already queued or delivered", chargeId, chatId);
+        } else {
+            log.info("payment {} in chat {}: {} deliveries queued for {}", chargeId, chatId, created, product.get().id());
+        }
+    }
+
+    private void reply(long chatId, String text) {
+        replies.send(chatId, SendMessage.builder().chatId(chatId).text(text).build());
+    }
+
+    private static long routingKey(Update u) {
+        if (u.hasMessage()) {
+            return u.getMessage().getChatId();
+        }
+        if (u.hasCallbackQuery() && u.getCallbackQuery().getFrom() != null) {
+            return u.getCallbackQuery().getFrom().getId();
+        }
+        if (u.hasPreCheckoutQuery() && u.getPreCheckoutQuery().getFrom() != null) {
+            return u.getPreCheckoutQuery().getFrom().getId();
+        }
+        return u.getUpdateId() == null ? 0 : u.getUpdateId();
+    }
+
+    /** Finishes the updates already taken (so no paid update is dropped), waiting up to {@code grace}. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    public void close(Duration grace) {
+        stripes.forEach(ExecutorService::shutdown);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ExecutorService stripe : stripes) {
+            try {
+                if (!stripe.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    log.warn("updates still being handled after {}; stopping anyway", grace);
+                    stripe.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stripe.shutdownNow();
+            }
+        }
+        replies.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+}

@@ -1,0 +1,119 @@
+package io.botdelivery.example.wiring;
+
+import com.google.inject.Module;
+import io.botdelivery.core.spi.Notifier;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.example.config.BotConfig;
+import io.botdelivery.example.config.Secret;
+import io.botdelivery.example.ops.HealthCheck;
+import io.botdelivery.limiter.local.LocalRateLimiterConfig;
+import io.botdelivery.limiter.local.LocalRateLimiterModule;
+import io.botdelivery.limiter.redis.OutagePolicy;
+import io.botdelivery.limiter.redis.RedisRateLimiter;
+import io.botdelivery.limiter.redis.RedisRateLimiterConfig;
+import io.botdelivery.limiter.redis.RedisRateLimiterModule;
+import io.botdelivery.sender.telegram.TelegramNotifierConfig;
+import io.botdelivery.sender.telegram.TelegramNotifierModule;
+import io.botdelivery.sender.telegram.TelegramSenderConfig;
+import io.botdelivery.sender.telegram.TelegramSenderModule;
+import io.botdelivery.store.memory.InMemoryRetryStoreModule;
+import io.botdelivery.store.postgres.PostgresRetryStoreConfig;
+import io.botdelivery.store.postgres.PostgresRetryStoreModule;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one place where configuration chooses adapters: one Guice module per port, picked by {@code limiter} and
+ * {@code store}; the sender and the notifier are Telegram's, at the configured Bot API URL. Adapter modules
+ * themselves never look at the configuration's choices.
+ */
+public final class AdapterModules {
+    private AdapterModules() {
+    }
+
+    public static List<Module> forConfig(BotConfig config, Secret token) {
+        return List.of(limiter(config, token), store(config), sender(config, token), notifier(config, token));
+    }
+
+    static Module limiter(BotConfig config, Secret token) {
+        return switch (config.limiter()) {
+            case LOCAL -> new LocalRateLimiterModule(LocalRateLimiterConfig.of(config.budgets()));
+            case REDIS -> new RedisRateLimiterModule(redisConfig(config, token));
+        };
+    }
+
+    static Module store(BotConfig config) {
+        return switch (config.store()) {
+            case MEMORY -> new InMemoryRetryStoreModule();
+            case POSTGRES -> new PostgresRetryStoreModule(PostgresRetryStoreConfig.builder(config.postgres().jdbcUrl())
+                    .user(config.postgres().user())
+                    .password(config.postgres().password() == null ? null : config.postgres().password().value())
+                    .build());
+        };
+    }
+
+    static Module sender(BotConfig config, Secret token) {
+        return new TelegramSenderModule(senderConfig(config, token));
+    }
+
+    /** Alerts go to the admins' chats; a bot without admins has nobody to tell, and says so at start-up. */
+    static Module notifier(BotConfig config, Secret token) {
+        if (config.admins().isEmpty()) {
+            return binder -> binder.bind(Notifier.class).toInstance(Notifier.none());
+        }
+        return new TelegramNotifierModule(new TelegramNotifierConfig(senderConfig(config, token),
+                List.copyOf(config.admins()), Duration.ofSeconds(30)));
+    }
+
+    static TelegramSenderConfig senderConfig(BotConfig config, Secret token) {
+        return TelegramSenderConfig.defaults(token.value())
+                .withApiUrl(config.apiUrl())
+                .withMaxConcurrentRequests(Math.max(64, config.engine().maxConcurrentSends()));
+    }
+
+    /** How /health checks the limiter: the local one cannot fail; the Redis one reports where it decides. */
+    static HealthCheck limiterHealth(BotConfig config, RateLimiter limiter) {
+        return switch (config.limiter()) {
+            case LOCAL -> HealthCheck.of("limiter", () -> HealthCheck.Status.up("local, in this process"));
+            case REDIS -> HealthCheck.of("limiter", () -> {
+                RedisRateLimiter.Mode mode = ((RedisRateLimiter) limiter).mode();
+                String detail = "redis " + config.redis().url().getHost() + ": deciding " + mode.name().toLowerCase(Locale.ROOT);
+                return mode == RedisRateLimiter.Mode.REDIS ? HealthCheck.Status.up(detail) : HealthCheck.Status.down(detail);
+            });
+        };
+    }
+
+    /**
+     * {@code redis://[user:password@]host:port[/db]} → the limiter's settings; the keys are named after the bot's
+     * numeric id (the part of the token before the colon), never the token.
+     */
+    static RedisRateLimiterConfig redisConfig(BotConfig config, Secret token) {
+        URI url = config.redis().url();
+        String botId = token.value().substring(0, token.value().indexOf(':'));
+        RedisRateLimiterConfig.Builder b = RedisRateLimiterConfig.builder(botId)
+                .address(url.getScheme() + "://" + url.getHost() + ":" + (url.getPort() == -1 ? 6379 : url.getPort()))
+                .budgets(config.budgets())
+                .outagePolicy(config.redis().localShareDuringOutage() ? OutagePolicy.LOCAL_SHARE : OutagePolicy.FAIL_CLOSED)
+                .instanceCount(config.redis().instances());
+        String userInfo = url.getUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            if (colon < 0) {
+                b.password(userInfo);
+            } else {
+                if (colon > 0) {
+                    b.username(userInfo.substring(0, colon));
+                }
+                b.password(userInfo.substring(colon + 1));
+            }
+        }
+        String path = url.getPath();
+        if (path != null && path.length() > 1) {
+            b.database(Integer.parseInt(path.substring(1)));
+        }
+        return b.build();
+    }
+}

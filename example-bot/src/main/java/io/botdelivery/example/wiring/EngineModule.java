@@ -1,0 +1,74 @@
+package io.botdelivery.example.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.botdelivery.api.DeliveryService;
+import io.botdelivery.core.DeliveryEngine;
+import io.botdelivery.core.EngineConfig;
+import io.botdelivery.core.spi.Notifier;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RetryStore;
+import io.botdelivery.core.spi.Sender;
+import io.botdelivery.example.config.BotConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What every adapter combination shares: the clock, the Prometheus meter registry, the engine's settings and the
+ * {@link DeliveryEngine} over whichever four ports the adapter modules bound. The engine is built here, not started.
+ */
+public final class EngineModule extends AbstractModule {
+    private final BotConfig config;
+
+    public EngineModule(BotConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    protected void configure() {
+        bind(Clock.class).toInstance(Clock.systemUTC());
+        bind(MeterRegistry.class).to(PrometheusMeterRegistry.class);
+        bind(DeliveryService.class).to(DeliveryEngine.class);
+    }
+
+    @Provides
+    @Singleton
+    PrometheusMeterRegistry meterRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    @Provides
+    @Singleton
+    EngineConfig engineConfig() {
+        return engineConfig(config);
+    }
+
+    @Provides
+    @Singleton
+    DeliveryEngine engine(RetryStore store, RateLimiter limiter, Sender sender, Notifier notifier, Clock clock,
+                          EngineConfig engineConfig, MeterRegistry registry) {
+        return DeliveryEngine.builder()
+                .store(store)
+                .limiter(limiter)
+                .sender(new CautiousSender(sender))
+                .notifier(new IncidentNotifier(notifier))
+                .clock(clock)
+                .config(engineConfig)
+                .meterRegistry(registry)
+                .build();
+    }
+
+    /** The engine's defaults (DESIGN.md) with the configured concurrency, buffering and polling. */
+    static EngineConfig engineConfig(BotConfig config) {
+        EngineConfig d = EngineConfig.defaults();
+        BotConfig.EngineSettings e = config.engine();
+        return new EngineConfig(d.workerId(), d.retryPolicy(), d.maxInlineWait(), d.reserveHorizon(), d.leaseLength(),
+                e.maxConcurrentSends(), e.maxBuffered(), d.maxQueuedPerChat(), e.pollInterval(), e.claimBatch(),
+                d.retryAfterMargin(), d.fatalPause(), d.shutdownGrace(), d.weightAlbumsByItems(), d.maxRedirects());
+    }
+}

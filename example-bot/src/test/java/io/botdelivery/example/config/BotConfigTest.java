@@ -1,0 +1,241 @@
+package io.botdelivery.example.config;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class BotConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content);
+        return p;
+    }
+
+    private static BotConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
+        return BotConfig.from(LayeredSettings.load(file, env, flags), env);
+    }
+
+    @Nested
+    @DisplayName("Layering")
+    class Layering {
+        @Test
+        @DisplayName("with nothing configured every key has its documented default")
+        void defaults() {
+            BotConfig c = load(null, Map.of(), Map.of());
+            assertThat(c.apiUrl()).hasToString("https://api.telegram.org");
+            assertThat(c.limiter()).isEqualTo(LimiterChoice.LOCAL);
+            assertThat(c.store()).isEqualTo(StoreChoice.MEMORY);
+            assertThat(c.budgets().global().permits()).isEqualTo(30);
+            assertThat(c.budgets().privateChat().permits()).isEqualTo(1);
+            assertThat(c.budgets().groupChat().permits()).isEqualTo(20);
+            assertThat(c.budgets().paidBroadcast().permits()).isEqualTo(1000);
+            assertThat(c.httpPort()).isEqualTo(8080);
+            assertThat(c.admins()).isEmpty();
+            assertThat(c.catalog().isEmpty()).isTrue();
+        }
+
+        @Test
+        @DisplayName("the file overrides a default, the environment overrides the file, a flag overrides the environment")
+        void precedence() throws IOException {
+            Path yml = file("bot.yml", """
+                    limiter: redis
+                    store: postgres
+                    http:
+                      port: 9000
+                    limits:
+                      global-per-second: 25
+                    """);
+            BotConfig fileOnly = load(yml, Map.of(), Map.of());
+            assertThat(fileOnly.limiter()).isEqualTo(LimiterChoice.REDIS);
+            assertThat(fileOnly.httpPort()).isEqualTo(9000);
+
+            Map<String, String> env = Map.of("BOT_HTTP_PORT", "9100", "BOT_LIMITS_GLOBAL_PER_SECOND", "20");
+            BotConfig withEnv = load(yml, env, Map.of());
+            assertThat(withEnv.httpPort()).isEqualTo(9100);
+            assertThat(withEnv.budgets().global().permits()).isEqualTo(20);
+            assertThat(withEnv.store()).isEqualTo(StoreChoice.POSTGRES);
+
+            BotConfig withFlag = load(yml, env, Map.of("http.port", "9200"));
+            assertThat(withFlag.httpPort()).isEqualTo(9200);
+            assertThat(withFlag.budgets().global().permits()).isEqualTo(20);
+        }
+
+        @Test
+        @DisplayName("admins are a YAML list or a comma-separated variable")
+        void admins() throws IOException {
+            assertThat(load(file("a.yml", "bot:\n  admins: [11, 22]\n"), Map.of(), Map.of()).admins()).containsExactlyInAnyOrder(11L, 22L);
+            assertThat(load(null, Map.of("BOT_ADMINS", "33, 44"), Map.of()).admins()).containsExactlyInAnyOrder(33L, 44L);
+        }
+
+        @Test
+        @DisplayName("products come from the file, with media paths relative to it, and a price the environment can change")
+        void products() throws IOException {
+            Files.createDirectories(dir.resolve("media"));
+            Files.write(dir.resolve("media/1.jpg"), new byte[] {1, 2, 3});
+            Files.write(dir.resolve("media/guide.pdf"), new byte[] {4, 5});
+            Path yml = file("shop.yml", """
+                    products:
+                      wallpapers:
+                        title: Wallpapers
+                        description: Twelve hand-drawn wallpapers
+                        price-stars: 50
+                        photos: [media/1.jpg, "file-id:AgACAgQAAx0", "https://example.com/2.jpg"]
+                        video: https://example.com/clip.mp4
+                        document: media/guide.pdf
+                    """);
+            BotConfig c = load(yml, Map.of("BOT_PRODUCTS_WALLPAPERS_PRICE_STARS", "75"), Map.of());
+            Product p = c.catalog().find("wallpapers").orElseThrow();
+            assertThat(p.title()).isEqualTo("Wallpapers");
+            assertThat(p.priceStars()).isEqualTo(75);
+            assertThat(p.photos()).hasSize(3);
+            assertThat(p.visualPart().orElseThrow().messageCount()).isEqualTo(4);
+            assertThat(p.messageCount()).isEqualTo(6);
+        }
+    }
+
+    @Nested
+    @DisplayName("A wrong or missing value")
+    class Errors {
+        @Test
+        @DisplayName("names the key, the value, where it came from and what is expected")
+        void wrongChoice() {
+            ConfigException e = catchThrowableOfType(ConfigException.class,
+                    () -> load(null, Map.of("BOT_LIMITER", "redsi"), Map.of()));
+            assertThat(e.problems()).containsExactly(
+                    "limiter: expected local or redis, got 'redsi' (from environment variable BOT_LIMITER)");
+        }
+
+        @Test
+        @DisplayName("reports every problem at once, not only the first")
+        void allProblems() throws IOException {
+            Path yml = file("bad.yml", """
+                    store: mysql
+                    http:
+                      port: 70000
+                    bot:
+                      api-url: ftp://example.com/path
+                      admins: [alice]
+                    """);
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(yml, Map.of(), Map.of()));
+            assertThat(e.problems()).hasSize(4);
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("store: expected memory or postgres, got 'mysql'"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("http.port: expected a whole number from -1 to 65535, got '70000'"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("bot.api-url: expected a URL with scheme"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("bot.admins: expected comma-separated Telegram user ids"));
+            assertThat(e.problems()).allSatisfy(p -> assertThat(p).contains("config file " + yml));
+        }
+
+        @Test
+        @DisplayName("a flag's problem names the flag")
+        void flag() {
+            ConfigException e = catchThrowableOfType(ConfigException.class,
+                    () -> load(null, Map.of(), Map.of("engine.max-concurrent-sends", "0")));
+            assertThat(e.problems()).containsExactly(
+                    "engine.max-concurrent-sends: expected a whole number from 1 to 1024, got '0' (from flag --engine-max-concurrent-sends)");
+        }
+
+        @Test
+        @DisplayName("an unknown key in the file is reported, so a typo is not silently ignored")
+        void unknownKey() throws IOException {
+            Path yml = file("typo.yml", "limitter: redis\n");
+            assertThatThrownBy(() -> load(yml, Map.of(), Map.of()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("limitter: unknown key in config file " + yml);
+        }
+
+        @Test
+        @DisplayName("a file that is not YAML is reported with its line")
+        void notYaml() throws IOException {
+            Path yml = file("broken.yml", "limiter: [local\nstore: memory\n");
+            assertThatThrownBy(() -> load(yml, Map.of(), Map.of()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("is not valid YAML")
+                    .hasMessageContaining("line");
+        }
+
+        @Test
+        @DisplayName("a product whose media file does not exist names the product key and the resolved path")
+        void missingMedia() throws IOException {
+            Path yml = file("shop.yml", """
+                    products:
+                      pack:
+                        title: Pack
+                        price-stars: 10
+                        photos: [missing.jpg]
+                    """);
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(yml, Map.of(), Map.of()));
+            assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p)
+                    .startsWith("products.pack.photos: expected a file path, an http(s):// URL, or file-id:")
+                    .contains(dir.resolve("missing.jpg").toString()));
+        }
+
+        @Test
+        @DisplayName("a product without a price or title is reported per key")
+        void incompleteProduct() throws IOException {
+            Path yml = file("shop.yml", "products:\n  pack:\n    video: https://example.com/v.mp4\n");
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(yml, Map.of(), Map.of()));
+            assertThat(e.problems()).containsExactly(
+                    "products.pack.title: missing; expected the invoice title, 1 to 32 characters",
+                    "products.pack.price-stars: missing; expected a whole number from 1 to 10000");
+        }
+    }
+
+    @Nested
+    @DisplayName("The bot token")
+    class Token {
+        @Test
+        @DisplayName("comes from BOT_TOKEN")
+        void fromEnv() {
+            Secret t = BotConfig.botToken(LayeredSettings.load(null, Map.of(), Map.of()), Map.of("BOT_TOKEN", "123456:ABCdef_-x"));
+            assertThat(t.value()).isEqualTo("123456:ABCdef_-x");
+        }
+
+        @Test
+        @DisplayName("comes from the file named by bot.token-file")
+        void fromFile() throws IOException {
+            Path tokenFile = file("token", "987654:XYZ-abc\n");
+            Secret t = BotConfig.botToken(LayeredSettings.load(null, Map.of("BOT_TOKEN_FILE", tokenFile.toString()), Map.of()), Map.of());
+            assertThat(t.value()).isEqualTo("987654:XYZ-abc");
+        }
+
+        @Test
+        @DisplayName("missing: the message says where to put it")
+        void missing() {
+            assertThatThrownBy(() -> BotConfig.botToken(LayeredSettings.load(null, Map.of(), Map.of()), Map.of()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("bot token: missing; set the BOT_TOKEN environment variable, or bot.token-file "
+                            + "(BOT_TOKEN_FILE, --token-file) to a file holding the token @BotFather gave you");
+        }
+
+        @Test
+        @DisplayName("a malformed token is refused without showing it")
+        void malformed() {
+            String secret = "not a token at all";
+            assertThatThrownBy(() -> BotConfig.botToken(LayeredSettings.load(null, Map.of(), Map.of()), Map.of("BOT_TOKEN", secret)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("bot token: expected the form")
+                    .hasMessageNotContaining(secret);
+        }
+
+        @Test
+        @DisplayName("never shows in toString or in redacted text")
+        void redacted() {
+            assertThat(new Secret("123456:ABCdefghijkl")).hasToString("Secret[****]");
+            assertThat(Redact.tokens("GET https://api.telegram.org/bot123456:ABCdefghijkl/getMe failed"))
+                    .isEqualTo("GET https://api.telegram.org/bot<token>/getMe failed");
+        }
+    }
+}
