@@ -55,8 +55,9 @@ final class InstanceAdapters implements AutoCloseable {
         TelegramSenderConfig telegram = TelegramSenderConfig.defaults(s.token())
                 .withApiUrl(URI.create("http://127.0.0.1:" + s.telegramPort()))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
-        TelegramSender sender = new TelegramSender(telegram);
-        toClose.add(sender);
+        TelegramSender telegramSender = new TelegramSender(telegram);
+        toClose.add(telegramSender);
+        Sender sender = s.globalRetryAfter() ? new GlobalRetryAfterSender(telegramSender) : telegramSender;
         RateLimiter limiter;
         RetryStore store;
         PostgresRetryStore postgres = null;

@@ -71,10 +71,7 @@ final class InstanceFleet implements AutoCloseable {
 
     /** Starts the slot's next incarnation, submitting from the scenario's time zero on. */
     synchronized void restart(int slot) {
-        InstanceSettings next = current[slot].settings().nextIncarnation();
-        next = new InstanceSettings(next.slot(), next.incarnation(), next.instances(), next.wiring(), next.runDirectory(),
-                startEpochMillis, next.redisAddress(), next.jdbcUrl(), next.jdbcUser(), next.telegramPort(), next.token(),
-                next.adminChat(), next.leaseLength(), next.maxInlineWait());
+        InstanceSettings next = current[slot].settings().restartedAt(startEpochMillis);
         current[slot] = InstanceProcess.launch(next, JVM_OPTIONS);
         all.add(current[slot]);
     }

@@ -27,10 +27,13 @@ import java.util.Properties;
  * @param adminChat        where admin alerts go
  * @param leaseLength      the engine's lease
  * @param maxInlineWait    the engine's inline-wait cap
+ * @param globalRetryAfter treat every 429 as the bot-wide budget's (pause everything), as example-bot's wiring does;
+ *                         false: as TelegramSender reports it (the recipient chat's)
  */
 public record InstanceSettings(int slot, int incarnation, int instances, Wiring wiring, Path runDirectory,
                                long startEpochMillis, String redisAddress, String jdbcUrl, String jdbcUser, int telegramPort,
-                               String token, long adminChat, Duration leaseLength, Duration maxInlineWait) {
+                               String token, long adminChat, Duration leaseLength, Duration maxInlineWait,
+                               boolean globalRetryAfter) {
 
     public InstanceSettings {
         Objects.requireNonNull(wiring, "wiring");
@@ -64,14 +67,15 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
         return "instance-" + slot + "." + incarnation + "-pid" + ProcessHandle.current().pid();
     }
 
-    public InstanceSettings nextIncarnation() {
-        return new InstanceSettings(slot, incarnation + 1, instances, wiring, runDirectory, startEpochMillis, redisAddress,
-                jdbcUrl, jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait);
+    /** The next incarnation, submitting from the scenario's time zero at once. */
+    public InstanceSettings restartedAt(long scenarioStartEpochMillis) {
+        return new InstanceSettings(slot, incarnation + 1, instances, wiring, runDirectory, scenarioStartEpochMillis,
+                redisAddress, jdbcUrl, jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter);
     }
 
     public InstanceSettings forSlot(int newSlot) {
         return new InstanceSettings(newSlot, 0, instances, wiring, runDirectory, startEpochMillis, redisAddress, jdbcUrl,
-                jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait);
+                jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter);
     }
 
     public void write(Path file) {
@@ -90,6 +94,7 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
         p.setProperty("adminChat", Long.toString(adminChat));
         p.setProperty("leaseLength", leaseLength.toString());
         p.setProperty("maxInlineWait", maxInlineWait.toString());
+        p.setProperty("globalRetryAfter", Boolean.toString(globalRetryAfter));
         try (Writer w = Files.newBufferedWriter(file)) {
             p.store(w, "bot-delivery scenario instance (written by the coordinator)");
         } catch (IOException e) {
@@ -118,7 +123,8 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
                 required(p, "token"),
                 Long.parseLong(required(p, "adminChat")),
                 Duration.parse(required(p, "leaseLength")),
-                Duration.parse(required(p, "maxInlineWait")));
+                Duration.parse(required(p, "maxInlineWait")),
+                Boolean.parseBoolean(p.getProperty("globalRetryAfter", "false")));
     }
 
     private static String required(Properties p, String key) {

@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
  * {@code results.csv} and {@code send-rate.png} in the output directory.
  *
  * <pre>
- * ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] [--out DIR] [--work DIR] [--check]
+ * ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] [--global-429] [--out DIR] [--work DIR] [--check]
  * </pre>
+ * {@code --global-429} makes every instance treat a 429 as the bot-wide budget's, as example-bot's wiring does.
  * {@code --check} exits with status 1 when an invariant is broken (a lost delivery, a double claim).
  * {@code --arrival-tolerance-ms} overrides how much arrival jitter the simulator tolerates in every scenario.
  */
@@ -40,8 +41,8 @@ public final class ScenarioMain {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         List<Scenario> scenarios = o.scenarios();
-        List<ScenarioResult> results = runAll(scenarios, o.work);
-        ResultsReport report = write(results, o.suite, o.out);
+        List<ScenarioResult> results = runAll(scenarios, o.work, o.globalRetryAfter);
+        ResultsReport report = write(results, o.suite + (o.globalRetryAfter ? ", every 429 pauses the bot-wide scope" : ""), o.out);
         System.out.println(report.plain());
         System.out.println("results written to " + o.out.toAbsolutePath());
         if (o.check && !invariantsHold(report)) {
@@ -52,12 +53,13 @@ public final class ScenarioMain {
     }
 
     /** Runs the scenarios one after another on one Redis and one PostgreSQL. */
-    static List<ScenarioResult> runAll(List<Scenario> scenarios, Path work) throws InterruptedException, IOException {
+    static List<ScenarioResult> runAll(List<Scenario> scenarios, Path work, boolean globalRetryAfter)
+            throws InterruptedException, IOException {
         Files.createDirectories(work);
         boolean shared = scenarios.stream().anyMatch(s -> s.wiring().shared());
         List<ScenarioResult> results = new ArrayList<>();
         try (Infrastructure infrastructure = shared ? Infrastructure.start() : null) {
-            ScenarioRunner runner = new ScenarioRunner(infrastructure, work);
+            ScenarioRunner runner = new ScenarioRunner(infrastructure, work, globalRetryAfter);
             for (Scenario s : scenarios) {
                 long t = System.nanoTime();
                 log.info("=== scenario {}: {}", s.name(), s.title());
@@ -96,7 +98,8 @@ public final class ScenarioMain {
     }
 
     /** The command line. */
-    private record Options(String suite, List<String> only, Path out, Path work, boolean check, Duration tolerance) {
+    private record Options(String suite, List<String> only, Path out, Path work, boolean check, Duration tolerance,
+                           boolean globalRetryAfter) {
         static Options parse(String[] args) {
             String suite = "full";
             List<String> only = List.of();
@@ -104,6 +107,7 @@ public final class ScenarioMain {
             Path work = null;
             boolean check = false;
             Duration tolerance = null;
+            boolean globalRetryAfter = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--suite" -> suite = value(args, ++i);
@@ -111,6 +115,7 @@ public final class ScenarioMain {
                     case "--out" -> out = Path.of(value(args, ++i));
                     case "--work" -> work = Path.of(value(args, ++i));
                     case "--check" -> check = true;
+                    case "--global-429" -> globalRetryAfter = true;
                     case "--arrival-tolerance-ms" -> tolerance = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     default -> usage("unknown argument " + args[i]);
                 }
@@ -121,7 +126,7 @@ public final class ScenarioMain {
             if (work == null) {
                 work = Path.of("target", "scenario-runs", suite);
             }
-            return new Options(suite, only, out, work, check, tolerance);
+            return new Options(suite, only, out, work, check, tolerance, globalRetryAfter);
         }
 
         List<Scenario> scenarios() {
@@ -148,7 +153,7 @@ public final class ScenarioMain {
         private static void usage(String problem) {
             System.err.println(problem);
             System.err.println("usage: ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] "
-                    + "[--out DIR] [--work DIR] [--check]");
+                    + "[--global-429] [--out DIR] [--work DIR] [--check]");
             System.exit(2);
         }
     }

@@ -48,14 +48,17 @@ final class ScenarioRunner {
 
     private final Infrastructure infrastructure;
     private final Path workDirectory;
+    private final boolean globalRetryAfter;
 
     /**
      * @param infrastructure Redis and PostgreSQL, or {@code null} when only local scenarios run
      * @param workDirectory  where each scenario's logs, event logs and workload go (one sub-directory each)
+     * @param globalRetryAfter the instances treat every 429 as bot-wide (see {@link InstanceSettings})
      */
-    ScenarioRunner(Infrastructure infrastructure, Path workDirectory) {
+    ScenarioRunner(Infrastructure infrastructure, Path workDirectory, boolean globalRetryAfter) {
         this.infrastructure = infrastructure;
         this.workDirectory = workDirectory;
+        this.globalRetryAfter = globalRetryAfter;
     }
 
     ScenarioResult run(Scenario scenario) throws InterruptedException {
@@ -88,7 +91,7 @@ final class ScenarioRunner {
             InstanceSettings template = new InstanceSettings(0, 0, scenario.instances(), scenario.wiring(), runDir, 0,
                     scenario.wiring().shared() ? infrastructure.redis().address() : "", jdbcUrl, jdbcUser,
                     telegram.port(), telegram.token(), workload.chats().adminChat(), scenario.leaseLength(),
-                    scenario.maxInlineWait());
+                    scenario.maxInlineWait(), globalRetryAfter);
             try (InstanceFleet fleet = new InstanceFleet(template, scenario.instances());
                  MachineLoad load = MachineLoad.start()) {
                 fleet.launch();
