@@ -1,6 +1,7 @@
 package io.botdelivery.bench.scenario;
 
 import io.botdelivery.api.Delivery;
+import io.botdelivery.api.DeliveryId;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.InvalidDeliveryException;
 import io.botdelivery.api.QueueSummary;
@@ -9,6 +10,7 @@ import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.RetryStoreException;
+import io.botdelivery.core.spi.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,13 +125,20 @@ public final class InstanceMain {
 
     /**
      * Opens the connections a first delivery would open (Redis and its script, the store's pool) before the scenario
-     * starts, so its first seconds measure the system rather than a cold start. One reservation for the admin chat is
-     * spent on it, before time zero.
+     * starts, and sends once outside the workload, so its first seconds measure the system rather than a cold start.
+     * One reservation for the admin chat is spent on it, before time zero.
      */
     private void warmUp(InstanceAdapters adapters) {
         try {
             adapters.limiter().reserve(new RateRequest(settings.adminChat(), 1, false), Duration.ofSeconds(1));
             adapters.store().summary();
+            // a text and an upload to a chat of its own, outside the workload (the coordinator clears the record)
+            long chat = SimulatorWarmUp.instanceWarmUpChat(settings.slot());
+            adapters.sender().send(new SendRequest(DeliveryId.random(), chat, SimulatorWarmUp.instanceWarmUpText(settings.slot()), false, 1));
+            Thread.sleep(1_100);
+            adapters.sender().send(new SendRequest(DeliveryId.random(), chat, SimulatorWarmUp.instanceWarmUpPhoto(settings.slot()), false, 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.warn("warm-up failed ({}); starting anyway", e.toString());
         }

@@ -40,6 +40,9 @@ public final class ScenarioMain {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
+        // stopped early (Ctrl-C, kill): take the instance JVMs and the embedded servers down with us
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "kill-children"));
         List<Scenario> scenarios = o.scenarios();
         List<ScenarioResult> results = runAll(scenarios, o.work, o.globalRetryAfter);
         ResultsReport report = write(results, o.suite + (o.globalRetryAfter ? ", every 429 pauses the bot-wide scope" : ""), o.out);
