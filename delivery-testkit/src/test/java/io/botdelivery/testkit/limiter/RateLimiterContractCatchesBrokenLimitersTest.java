@@ -46,6 +46,18 @@ class RateLimiterContractCatchesBrokenLimitersTest {
             assertThat(summary.getTestsSkippedCount() + summary.getTestsAbortedCount()).isZero();
             assertThat(summary.getTestsSucceededCount()).isGreaterThanOrEqualTo(45);
         }
+
+        @Test
+        @DisplayName("shows the clock-driven groups as skipped, never as passed, for a limiter that does not follow the injected clock")
+        void clockDrivenGroupsSkipped() {
+            TestExecutionSummary summary = run(RealTimeOnlyKitRun.class, Set.of(
+                    "GlobalBudget", "ChatBudgets", "AllOrNothing", "PaidBroadcastLane", "Weights", "Penalties", "Denials",
+                    "WaitingChats", "ConcurrentCallersOnTheClock", "Arguments", "InRealTime#waitingChatDoesNotBlock"));
+
+            assertThat(failuresOf(summary)).isEmpty();
+            assertThat(summary.getTestsAbortedCount()).as("clock-driven tests skipped").isGreaterThanOrEqualTo(40);
+            assertThat(summary.getTestsSucceededCount()).as("the real-time and argument tests selected").isEqualTo(2);
+        }
     }
 
     @Nested
@@ -103,8 +115,12 @@ class RateLimiterContractCatchesBrokenLimitersTest {
      */
     private static TestExecutionSummary runKit(Flaw flaw, Set<String> groups) {
         ReferenceLimiterKitRun.flaw = flaw;
+        return run(ReferenceLimiterKitRun.class, groups);
+    }
+
+    private static TestExecutionSummary run(Class<?> kitRun, Set<String> groups) {
         LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(ReferenceLimiterKitRun.class));
+                .selectors(selectClass(kitRun));
         if (!groups.isEmpty()) {
             builder.filters(onlyGroups(groups));
         }

@@ -76,8 +76,8 @@ public final class LocalRateLimiter implements RateLimiter {
         long horizonNanos = horizon.compareTo(Duration.ofNanos(Gcra.MAX_NANOS)) > 0 ? Gcra.MAX_NANOS : horizon.toNanos();
         Attempt attempt = new Attempt(request, now, now + horizonNanos);
         chatTats.compute(request.chatId(), attempt);
-        if (attempt.granted && (chatTats.mappingCount() >= sweepAtSize || now >= sweepAtTime)) {
-            sweep(now);
+        if (attempt.granted) {
+            sweepIfDue(now);
         }
         return attempt.result;
     }
@@ -89,7 +89,8 @@ public final class LocalRateLimiter implements RateLimiter {
         if (duration.isNegative() || duration.isZero()) {
             return;
         }
-        long until = nowNanos() + (duration.compareTo(Duration.ofNanos(Gcra.MAX_NANOS)) > 0 ? Gcra.MAX_NANOS : duration.toNanos());
+        long now = nowNanos();
+        long until = now + (duration.compareTo(Duration.ofNanos(Gcra.MAX_NANOS)) > 0 ? Gcra.MAX_NANOS : duration.toNanos());
         if (scope.isGlobal()) {
             synchronized (standardLane) {
                 standardLane.pauseUntil(until);
@@ -101,6 +102,8 @@ public final class LocalRateLimiter implements RateLimiter {
         } else {
             Gcra gcra = chatGcra(scope.chatId());
             chatTats.merge(scope.chatId(), gcra.paused(Gcra.IDLE, until), Math::max);
+            // a storm of 429s across many chats adds entries too
+            sweepIfDue(now);
         }
     }
 
@@ -116,6 +119,12 @@ public final class LocalRateLimiter implements RateLimiter {
     private long nowNanos() {
         Instant now = clock.instant();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private void sweepIfDue(long now) {
+        if (chatTats.mappingCount() >= sweepAtSize || now >= sweepAtTime) {
+            sweep(now);
+        }
     }
 
     /**

@@ -62,6 +62,19 @@ class LocalRateLimiterTest {
         }
 
         @Test
+        @DisplayName("penalties on many chats do not keep them all once the penalties are over")
+        void manyPenalizedChats() {
+            LocalRateLimiter limiter = new LocalRateLimiter(wide, clock);
+            for (int chat = 1; chat <= 100_000; chat++) {
+                clock.advance(Duration.ofNanos(100_000));
+                limiter.penalize(LimitScope.chat(chat), Duration.ofSeconds(1));
+            }
+
+            assertThat(limiter.trackedChats()).as("chats tracked: about 10 000 penalties are running at once")
+                    .isLessThanOrEqualTo(2 * 10_000 + 4096);
+        }
+
+        @Test
         @DisplayName("keeps a penalized chat until its penalty is over")
         void penalizedChatIsKept() {
             LocalRateLimiter limiter = new LocalRateLimiter(LocalRateLimiterConfig.of(wide).withSweepPeriod(Duration.ofSeconds(1)), clock);
