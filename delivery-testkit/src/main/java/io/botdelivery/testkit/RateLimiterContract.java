@@ -817,7 +817,8 @@ public abstract class RateLimiterContract {
             recorder.assertWithin(REAL_TIME);
             assertThat(denials.get()).as("denials of the storming chat").isGreaterThan(10);
             int othersUnits = recorder.units(WindowKey.standardLane()) - recorder.units(WindowKey.chat(7));
-            assertThat(othersUnits).as("messages granted to the other chats in 600 ms at 20 per 200 ms").isGreaterThanOrEqualTo(5);
+            // up to 60 fit; a limiter that consumes on denial leaves the others next to nothing, a loaded machine still gives 10
+            assertThat(othersUnits).as("messages granted to the other chats in 600 ms at 20 per 200 ms").isGreaterThanOrEqualTo(10);
         }
 
         @Test
