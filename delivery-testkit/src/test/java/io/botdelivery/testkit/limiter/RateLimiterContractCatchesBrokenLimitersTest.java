@@ -69,9 +69,10 @@ class RateLimiterContractCatchesBrokenLimitersTest {
                     flaw(Flaw.FORGETS_CHAT_BUDGET, Set.of("ChatBudgets", "InRealTime#oneChatKeepsItsBudget"),
                             "give a private chat one send per second",
                             "many callers to one private chat never exceed its budget"),
-                    flaw(Flaw.CONSUMES_ON_DENIAL, Set.of("AllOrNothing", "InRealTime#denialsConsumeNothingUnderContention"),
-                            "a denial by the chat leaves the bot-wide budget untouched",
-                            "a storm of denials for one chat takes nothing from the other chats' bot-wide budget"),
+                    // the real-time storm test is a second guard, but how much a storm takes depends on the machine's
+                    // speed; the clock-driven group catches this flaw deterministically
+                    flaw(Flaw.CONSUMES_ON_DENIAL, Set.of("AllOrNothing"),
+                            "a denial by the chat leaves the bot-wide budget untouched"),
                     flaw(Flaw.CHAT_PENALTY_PAUSES_EVERYTHING, Set.of("Penalties"),
                             "a chat penalty slows neither other chats nor the bot-wide budget"),
                     flaw(Flaw.SHORTER_PENALTY_SHORTENS, Set.of("Penalties"),
