@@ -22,10 +22,11 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] [--global-429]
- *              [--max-concurrent-sends N] [--out DIR] [--work DIR] [--check]
+ *              [--max-concurrent-sends N] [--no-escalation] [--out DIR] [--work DIR] [--check]
  * </pre>
  * {@code --global-429} makes every instance treat a 429 as the bot-wide budget's, as example-bot's wiring does;
- * {@code --max-concurrent-sends N} sets the engine's maxConcurrentSends (default 16).
+ * {@code --max-concurrent-sends N} sets the engine's maxConcurrentSends (default 16); {@code --no-escalation} makes the
+ * simulator keep every retry_after at what its window needs instead of doubling it for callers that come back early.
  * {@code --check} exits with status 1 when an invariant is broken (a lost delivery, a double claim).
  * {@code --arrival-tolerance-ms} overrides how much arrival jitter the simulator tolerates in every scenario.
  */
@@ -129,6 +130,7 @@ public final class ScenarioMain {
             Duration tolerance = null;
             boolean globalRetryAfter = false;
             int maxConcurrentSends = 0;
+            boolean escalate = true;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--suite" -> suite = value(args, ++i);
@@ -138,6 +140,7 @@ public final class ScenarioMain {
                     case "--check" -> check = true;
                     case "--global-429" -> globalRetryAfter = true;
                     case "--max-concurrent-sends" -> maxConcurrentSends = Integer.parseInt(value(args, ++i));
+                    case "--no-escalation" -> escalate = false;
                     case "--arrival-tolerance-ms" -> tolerance = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     default -> usage("unknown argument " + args[i]);
                 }
@@ -148,7 +151,7 @@ public final class ScenarioMain {
             if (work == null) {
                 work = Path.of("target", "scenario-runs", suite);
             }
-            return new Options(suite, only, out, work, check, tolerance, new RunOptions(globalRetryAfter, maxConcurrentSends));
+            return new Options(suite, only, out, work, check, tolerance, new RunOptions(globalRetryAfter, maxConcurrentSends, escalate));
         }
 
         List<Scenario> scenarios() {
@@ -175,7 +178,7 @@ public final class ScenarioMain {
         private static void usage(String problem) {
             System.err.println(problem);
             System.err.println("usage: ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] "
-                    + "[--global-429] [--max-concurrent-sends N] [--out DIR] [--work DIR] [--check]");
+                    + "[--global-429] [--max-concurrent-sends N] [--no-escalation] [--out DIR] [--work DIR] [--check]");
             System.exit(2);
         }
     }

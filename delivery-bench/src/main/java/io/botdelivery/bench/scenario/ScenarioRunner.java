@@ -73,7 +73,8 @@ final class ScenarioRunner {
                 scenario.workload().offerFor().toSeconds(), scenario.instances());
 
         SimulatorConfig simConfig = SimulatorConfig.builder().budgets(RateBudgets.telegramDefaults())
-                .arrivalJitterTolerance(scenario.arrivalTolerance()).workerThreads(48).build();
+                .arrivalJitterTolerance(scenario.arrivalTolerance()).workerThreads(48)
+                .retryAfterEscalation(options.escalate() ? SimulatorConfig.defaults().retryAfterEscalation() : 1.0).build();
         TestDatabase database = null;
         PostgresRetryStore store = null;
         try (TelegramSimulator telegram = TelegramSimulator.start(simConfig)) {
