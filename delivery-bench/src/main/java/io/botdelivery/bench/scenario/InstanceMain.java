@@ -84,6 +84,9 @@ public final class InstanceMain {
                     // the cap first: the config refuses a lease that is not longer than the cap in force
                     .withMaxInlineWait(settings.maxInlineWait())
                     .withLeaseLength(settings.leaseLength());
+            if (settings.maxConcurrentSends() > 0) {
+                config = config.withMaxConcurrentSends(settings.maxConcurrentSends());
+            }
             DeliveryEngine engine = DeliveryEngine.builder()
                     .store(new LoggedRetryStore(adapters.store(), events))
                     .limiter(new LoggedRateLimiter(adapters.limiter(), events))

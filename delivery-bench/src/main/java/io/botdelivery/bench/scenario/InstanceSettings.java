@@ -29,11 +29,12 @@ import java.util.Properties;
  * @param maxInlineWait    the engine's inline-wait cap
  * @param globalRetryAfter treat every 429 as the bot-wide budget's (pause everything), as example-bot's wiring does;
  *                         false: as TelegramSender reports it (the recipient chat's)
+ * @param maxConcurrentSends the engine's maxConcurrentSends, or 0 for its default
  */
 public record InstanceSettings(int slot, int incarnation, int instances, Wiring wiring, Path runDirectory,
                                long startEpochMillis, String redisAddress, String jdbcUrl, String jdbcUser, int telegramPort,
                                String token, long adminChat, Duration leaseLength, Duration maxInlineWait,
-                               boolean globalRetryAfter) {
+                               boolean globalRetryAfter, int maxConcurrentSends) {
 
     public InstanceSettings {
         Objects.requireNonNull(wiring, "wiring");
@@ -70,12 +71,14 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
     /** The next incarnation, submitting from the scenario's time zero at once. */
     public InstanceSettings restartedAt(long scenarioStartEpochMillis) {
         return new InstanceSettings(slot, incarnation + 1, instances, wiring, runDirectory, scenarioStartEpochMillis,
-                redisAddress, jdbcUrl, jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter);
+                redisAddress, jdbcUrl, jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter,
+                maxConcurrentSends);
     }
 
     public InstanceSettings forSlot(int newSlot) {
         return new InstanceSettings(newSlot, 0, instances, wiring, runDirectory, startEpochMillis, redisAddress, jdbcUrl,
-                jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter);
+                jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter,
+                maxConcurrentSends);
     }
 
     public void write(Path file) {
@@ -95,6 +98,7 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
         p.setProperty("leaseLength", leaseLength.toString());
         p.setProperty("maxInlineWait", maxInlineWait.toString());
         p.setProperty("globalRetryAfter", Boolean.toString(globalRetryAfter));
+        p.setProperty("maxConcurrentSends", Integer.toString(maxConcurrentSends));
         try (Writer w = Files.newBufferedWriter(file)) {
             p.store(w, "bot-delivery scenario instance (written by the coordinator)");
         } catch (IOException e) {
@@ -124,7 +128,8 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
                 Long.parseLong(required(p, "adminChat")),
                 Duration.parse(required(p, "leaseLength")),
                 Duration.parse(required(p, "maxInlineWait")),
-                Boolean.parseBoolean(p.getProperty("globalRetryAfter", "false")));
+                Boolean.parseBoolean(p.getProperty("globalRetryAfter", "false")),
+                Integer.parseInt(p.getProperty("maxConcurrentSends", "0")));
     }
 
     private static String required(Properties p, String key) {

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -20,9 +21,12 @@ import java.util.stream.Collectors;
  * {@code results.csv} and {@code send-rate.png} in the output directory.
  *
  * <pre>
- * ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] [--global-429] [--out DIR] [--work DIR] [--check]
+ * ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] [--global-429]
+ *              [--max-concurrent-sends N] [--no-escalation] [--out DIR] [--work DIR] [--check]
  * </pre>
- * {@code --global-429} makes every instance treat a 429 as the bot-wide budget's, as example-bot's wiring does.
+ * {@code --global-429} makes every instance treat a 429 as the bot-wide budget's, as example-bot's wiring does;
+ * {@code --max-concurrent-sends N} sets the engine's maxConcurrentSends (default 16); {@code --no-escalation} makes the
+ * simulator keep every retry_after at what its window needs instead of doubling it for callers that come back early.
  * {@code --check} exits with status 1 when an invariant is broken (a lost delivery, a double claim).
  * {@code --arrival-tolerance-ms} overrides how much arrival jitter the simulator tolerates in every scenario.
  */
@@ -43,9 +47,16 @@ public final class ScenarioMain {
         // stopped early (Ctrl-C, kill): take the instance JVMs and the embedded servers down with us
         Runtime.getRuntime().addShutdownHook(new Thread(
                 () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "kill-children"));
-        List<Scenario> scenarios = o.scenarios();
-        List<ScenarioResult> results = runAll(scenarios, o.work, o.globalRetryAfter);
-        ResultsReport report = write(results, o.suite + (o.globalRetryAfter ? ", every 429 pauses the bot-wide scope" : ""), o.out);
+        String suite = o.suite + o.options.describe();
+        // the results so far are rewritten after every scenario: a long suite stopped early still leaves its figures
+        List<ScenarioResult> results = runAll(o.scenarios(), o.work, o.options, done -> {
+            try {
+                write(done, suite, o.out);
+            } catch (IOException e) {
+                log.warn("could not write the results so far ({})", e.toString());
+            }
+        });
+        ResultsReport report = write(results, suite, o.out);
         System.out.println(report.plain());
         System.out.println("results written to " + o.out.toAbsolutePath());
         if (o.check && !invariantsHold(report)) {
@@ -56,17 +67,24 @@ public final class ScenarioMain {
     }
 
     /** Runs the scenarios one after another on one Redis and one PostgreSQL. */
-    static List<ScenarioResult> runAll(List<Scenario> scenarios, Path work, boolean globalRetryAfter)
+    static List<ScenarioResult> runAll(List<Scenario> scenarios, Path work, RunOptions options)
             throws InterruptedException, IOException {
+        return runAll(scenarios, work, options, done -> { });
+    }
+
+    /** As above, calling {@code afterEach} with the results so far after every scenario. */
+    static List<ScenarioResult> runAll(List<Scenario> scenarios, Path work, RunOptions options,
+                                       Consumer<List<ScenarioResult>> afterEach) throws InterruptedException, IOException {
         Files.createDirectories(work);
         boolean shared = scenarios.stream().anyMatch(s -> s.wiring().shared());
         List<ScenarioResult> results = new ArrayList<>();
         try (Infrastructure infrastructure = shared ? Infrastructure.start() : null) {
-            ScenarioRunner runner = new ScenarioRunner(infrastructure, work, globalRetryAfter);
+            ScenarioRunner runner = new ScenarioRunner(infrastructure, work, options);
             for (Scenario s : scenarios) {
                 long t = System.nanoTime();
                 log.info("=== scenario {}: {}", s.name(), s.title());
                 results.add(runner.run(s));
+                afterEach.accept(List.copyOf(results));
                 log.info("=== scenario {} done in {} s", s.name(), (System.nanoTime() - t) / 1_000_000_000);
             }
         }
@@ -102,7 +120,7 @@ public final class ScenarioMain {
 
     /** The command line. */
     private record Options(String suite, List<String> only, Path out, Path work, boolean check, Duration tolerance,
-                           boolean globalRetryAfter) {
+                           RunOptions options) {
         static Options parse(String[] args) {
             String suite = "full";
             List<String> only = List.of();
@@ -111,6 +129,8 @@ public final class ScenarioMain {
             boolean check = false;
             Duration tolerance = null;
             boolean globalRetryAfter = false;
+            int maxConcurrentSends = 0;
+            boolean escalate = true;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--suite" -> suite = value(args, ++i);
@@ -119,6 +139,8 @@ public final class ScenarioMain {
                     case "--work" -> work = Path.of(value(args, ++i));
                     case "--check" -> check = true;
                     case "--global-429" -> globalRetryAfter = true;
+                    case "--max-concurrent-sends" -> maxConcurrentSends = Integer.parseInt(value(args, ++i));
+                    case "--no-escalation" -> escalate = false;
                     case "--arrival-tolerance-ms" -> tolerance = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     default -> usage("unknown argument " + args[i]);
                 }
@@ -129,7 +151,7 @@ public final class ScenarioMain {
             if (work == null) {
                 work = Path.of("target", "scenario-runs", suite);
             }
-            return new Options(suite, only, out, work, check, tolerance, globalRetryAfter);
+            return new Options(suite, only, out, work, check, tolerance, new RunOptions(globalRetryAfter, maxConcurrentSends, escalate));
         }
 
         List<Scenario> scenarios() {
@@ -156,7 +178,7 @@ public final class ScenarioMain {
         private static void usage(String problem) {
             System.err.println(problem);
             System.err.println("usage: ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] "
-                    + "[--global-429] [--out DIR] [--work DIR] [--check]");
+                    + "[--global-429] [--max-concurrent-sends N] [--no-escalation] [--out DIR] [--work DIR] [--check]");
             System.exit(2);
         }
     }

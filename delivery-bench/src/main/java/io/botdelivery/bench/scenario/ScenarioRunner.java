@@ -48,17 +48,17 @@ final class ScenarioRunner {
 
     private final Infrastructure infrastructure;
     private final Path workDirectory;
-    private final boolean globalRetryAfter;
+    private final RunOptions options;
 
     /**
      * @param infrastructure Redis and PostgreSQL, or {@code null} when only local scenarios run
      * @param workDirectory  where each scenario's logs, event logs and workload go (one sub-directory each)
-     * @param globalRetryAfter the instances treat every 429 as bot-wide (see {@link InstanceSettings})
+     * @param options        how the instances run
      */
-    ScenarioRunner(Infrastructure infrastructure, Path workDirectory, boolean globalRetryAfter) {
+    ScenarioRunner(Infrastructure infrastructure, Path workDirectory, RunOptions options) {
         this.infrastructure = infrastructure;
         this.workDirectory = workDirectory;
-        this.globalRetryAfter = globalRetryAfter;
+        this.options = options;
     }
 
     ScenarioResult run(Scenario scenario) throws InterruptedException {
@@ -73,7 +73,8 @@ final class ScenarioRunner {
                 scenario.workload().offerFor().toSeconds(), scenario.instances());
 
         SimulatorConfig simConfig = SimulatorConfig.builder().budgets(RateBudgets.telegramDefaults())
-                .arrivalJitterTolerance(scenario.arrivalTolerance()).workerThreads(48).build();
+                .arrivalJitterTolerance(scenario.arrivalTolerance()).workerThreads(48)
+                .retryAfterEscalation(options.escalate() ? SimulatorConfig.defaults().retryAfterEscalation() : 1.0).build();
         TestDatabase database = null;
         PostgresRetryStore store = null;
         try (TelegramSimulator telegram = TelegramSimulator.start(simConfig)) {
@@ -92,7 +93,7 @@ final class ScenarioRunner {
             InstanceSettings template = new InstanceSettings(0, 0, scenario.instances(), scenario.wiring(), runDir, 0,
                     scenario.wiring().shared() ? infrastructure.redis().address() : "", jdbcUrl, jdbcUser,
                     telegram.port(), telegram.token(), workload.chats().adminChat(), scenario.leaseLength(),
-                    scenario.maxInlineWait(), globalRetryAfter);
+                    scenario.maxInlineWait(), options.globalRetryAfter(), options.maxConcurrentSends());
             try (InstanceFleet fleet = new InstanceFleet(template, scenario.instances());
                  MachineLoad load = MachineLoad.start()) {
                 fleet.launch();

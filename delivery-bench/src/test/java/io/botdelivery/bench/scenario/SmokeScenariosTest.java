@@ -23,7 +23,7 @@ class SmokeScenariosTest {
     void smokeSuite() throws Exception {
         Path work = Path.of("target", "scenario-runs", "smoke");
         Path out = Path.of("target", "scenario-results", "smoke");
-        List<ScenarioResult> results = ScenarioMain.runAll(ScenarioCatalog.smoke(), work, false);
+        List<ScenarioResult> results = ScenarioMain.runAll(ScenarioCatalog.smoke(), work, RunOptions.DEFAULTS);
         ResultsReport report = ScenarioMain.write(results, "smoke", out);
         System.out.println(report.plain());
         assertThat(ScenarioMain.invariantsHold(report)).as("invariants (see the verdicts above)").isTrue();
