@@ -83,6 +83,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     private int dispatching;
     private int sending;
     private Instant globalPauseUntil = Instant.MIN;
+    /** Until when a bot-wide 429 this instance received holds (a denial by a full lane does not count). */
+    private Instant penalizedUntil = Instant.MIN;
     private boolean pumpTimerSet;
     private boolean halted;
     private boolean started;
@@ -438,6 +440,16 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         pump();
     }
 
+    /** The limiter's bot-wide pause; a limiter that cannot tell does not hold a granted send back. */
+    private Duration globalPauseNow() {
+        try {
+            return limiter.globalPause();
+        } catch (RuntimeException e) {
+            log.debug("rate limiter could not tell whether the bot is paused ({}); the granted slot stands", e.toString());
+            return Duration.ZERO;
+        }
+    }
+
     private void backToReady(Held h) {
         synchronized (lock) {
             h.timer = null;
@@ -452,11 +464,44 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
 
     private void send(Held h) {
         boolean lateSlot = false;
+        boolean waitedForSlot;
+        synchronized (lock) {
+            waitedForSlot = h.waitingUntil != null;
+        }
+        // A slot granted a while ago may now fall inside a bot-wide 429 pause that this or another instance took
+        // meanwhile: sent anyway, it reaches Telegram during the ban, draws another 429 and extends the ban, and a
+        // fleet with many such slots never gets out. A slot granted just now was checked against the pause already.
+        Duration pause = waitedForSlot ? globalPauseNow() : Duration.ZERO;
         synchronized (lock) {
             h.timer = null;
             h.waitingUntil = null;
             if (h.cancelled || closing) {
                 // cancelled, or close() hands it back to the store
+                releaseSlot(h);
+                return;
+            }
+            Instant now = clock.instant();
+            if (now.isBefore(penalizedUntil)) {
+                pause = max(pause, Duration.between(now, penalizedUntil));
+            }
+            if (!pause.isZero()) {
+                metrics.pausedSlots.increment();
+                log.debug("delivery {}: the bot is paused for {} after a 429; its slot is given up", h.id(), pause);
+                h.slotAt = null;
+                releaseSlot(h);
+                Instant until = now.plus(pause);
+                if (until.isAfter(globalPauseUntil)) {
+                    globalPauseUntil = until;
+                }
+                ready.add(h);
+            }
+        }
+        if (!pause.isZero()) {
+            pump();
+            return;
+        }
+        synchronized (lock) {
+            if (h.cancelled || closing) {
                 releaseSlot(h);
                 return;
             }
@@ -527,8 +572,9 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             if (config.privateChat429IsGlobal() && !scope.isGlobal() && scope.chatId() > 0) {
                 scope = LimitScope.global();
             }
-            limiter.penalize(scope, retryAfter.retryAfter());
             Duration wait = retryAfter.retryAfter().plus(config.retryAfterMargin());
+            // the margin is part of the penalty: every instance sharing the limiter waits as long as this one
+            limiter.penalize(scope, wait);
             log.warn("429 for delivery {} in scope {}: waiting {}", d.id(), scope, wait);
             AttemptState state = new AttemptState(d.attempts(), d.chatId(), d.deliveredItems(), d.messageIds(),
                     "429 Too Many Requests: retry after " + retryAfter.retryAfter().toSeconds() + " s", FailureClass.RATE_LIMITED);
@@ -537,6 +583,9 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                     Instant until = now.plus(wait);
                     if (until.isAfter(globalPauseUntil)) {
                         globalPauseUntil = until;
+                    }
+                    if (until.isAfter(penalizedUntil)) {
+                        penalizedUntil = until;
                     }
                 }
             }
@@ -1002,6 +1051,10 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Assembles an engine; store, limiter and sender are required. */

@@ -18,6 +18,7 @@ final class EngineMetrics {
     final Counter rateLimited;
     final Counter redirects;
     final Counter lateSlots;
+    final Counter pausedSlots;
     private final Map<FailureClass, Counter> failed = new EnumMap<>(FailureClass.class);
     private final Map<FailureClass, Counter> retries = new EnumMap<>(FailureClass.class);
     final Timer limiterWait;
@@ -30,6 +31,7 @@ final class EngineMetrics {
         rateLimited = Counter.builder("delivery.rate_limited").description("429 answers received from Telegram").register(registry);
         redirects = Counter.builder("delivery.redirects").description("chat migrations followed").register(registry);
         lateSlots = Counter.builder("delivery.late_slots").description("reserved slots missed by more than lateSendTolerance and reserved again").register(registry);
+        pausedSlots = Counter.builder("delivery.paused_slots").description("reserved slots given up because a 429 paused the bot meanwhile").register(registry);
         for (FailureClass c : FailureClass.values()) {
             failed.put(c, Counter.builder("delivery.failed").tag("class", c.name()).description("deliveries ended FAILED").register(registry));
             retries.put(c, Counter.builder("delivery.retries").tag("class", c.name()).description("attempts that will be retried").register(registry));

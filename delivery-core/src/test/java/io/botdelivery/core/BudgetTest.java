@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @DisplayName("Budgets")
 class BudgetTest {
@@ -28,5 +29,27 @@ class BudgetTest {
         RateBudgets shared = RateBudgets.telegramDefaults().share(2);
         assertThat(shared.privateChat()).isEqualTo(Budget.of(1, Duration.ofSeconds(2)));
         assertThat(shared.global()).isEqualTo(Budget.perSecond(15));
+    }
+
+    @Test
+    @DisplayName("an arrival margin lengthens every window and keeps permits and burst")
+    void arrivalMargin() {
+        Duration margin = Duration.ofMillis(50);
+        RateBudgets widened = RateBudgets.telegramDefaults().withArrivalMargin(margin);
+
+        assertThat(widened.global()).isEqualTo(Budget.of(30, Duration.ofMillis(1050)));
+        assertThat(widened.privateChat()).isEqualTo(Budget.of(1, Duration.ofMillis(1050)));
+        assertThat(widened.groupChat()).isEqualTo(Budget.of(20, Duration.ofSeconds(60).plus(margin)));
+        assertThat(widened.paidBroadcast()).isEqualTo(Budget.of(1000, Duration.ofMillis(1050)));
+        assertThat(Budget.perSecond(30).withBurst(3).withArrivalMargin(margin).burst()).isEqualTo(3);
+        assertThat(RateBudgets.telegramDefaults().withArrivalMargin(Duration.ZERO)).isEqualTo(RateBudgets.telegramDefaults());
+    }
+
+    @Test
+    @DisplayName("a negative arrival margin is refused")
+    void negativeMargin() {
+        assertThatThrownBy(() -> Budget.perSecond(30).withArrivalMargin(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("margin");
     }
 }

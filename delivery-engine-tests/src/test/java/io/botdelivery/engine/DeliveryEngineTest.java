@@ -47,6 +47,7 @@ class DeliveryEngineTest {
     final ScriptedSender sender = new ScriptedSender(clock);
     final RecordingNotifier notifier = new RecordingNotifier();
     final TestLimiter limiter = new TestLimiter();
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     final List<DeliveryEngine> engines = new ArrayList<>();
     DeliveryEngine engine;
     Instant start;
@@ -57,7 +58,7 @@ class DeliveryEngineTest {
 
     DeliveryEngine newEngine(EngineConfig config) {
         DeliveryEngine e = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(notifier)
-                .clock(clock).scheduler(scheduler).config(config).build().start();
+                .meterRegistry(meters).clock(clock).scheduler(scheduler).config(config).build().start();
         engines.add(e);
         return e;
     }
@@ -199,13 +200,13 @@ class DeliveryEngineTest {
     @DisplayName("outcomes")
     class Outcomes {
         @Test
-        @DisplayName("429 pauses the scope, waits retry_after plus the margin, and does not count an attempt")
+        @DisplayName("429 pauses the scope for retry_after plus the margin, for every instance, and does not count an attempt")
         void retryAfter() {
             sender.script(GROUP, new SendOutcome.RetryAfter(Duration.ofSeconds(5), LimitScope.chat(GROUP)));
             Submission s = submitText(GROUP, "hi");
             submitText(OTHER_USER, "other chats go on");
 
-            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.chat(GROUP), Duration.ofSeconds(5)));
+            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.chat(GROUP), Duration.ofSeconds(6)));
             assertThat(sender.callsTo(OTHER_USER)).hasSize(1);
             scheduler.advance(Duration.ofMillis(5999));
             assertThat(sender.callsTo(GROUP)).hasSize(1);
@@ -222,10 +223,55 @@ class DeliveryEngineTest {
             submitText(USER, "first");
             submitText(OTHER_USER, "second");
 
-            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.global(), Duration.ofSeconds(2)));
+            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.global(), Duration.ofSeconds(3)));
             assertThat(sender.callsTo(OTHER_USER)).isEmpty();
             scheduler.advance(Duration.ofSeconds(3));
             assertThat(secondsOfCallsTo(OTHER_USER)).containsExactly(3L);
+        }
+
+        @Test
+        @DisplayName("after a bot-wide 429, a send whose slot was granted before it waits out the pause instead of going")
+        void ownGlobal429HoldsGrantedSlots() {
+            limiter.script(Reservation.granted(Duration.ofMillis(200)), Reservation.granted(Duration.ofMillis(500)));
+            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(3), LimitScope.global()));
+            submitText(USER, "first");
+            Submission second = submitText(OTHER_USER, "second");
+
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(sender.callsTo(USER)).hasSize(1);
+            assertThat(sender.callsTo(OTHER_USER)).as("its slot at 0.5 s fell inside the pause").isEmpty();
+            scheduler.advance(Duration.ofSeconds(4));
+
+            assertThat(secondsOfCallsTo(OTHER_USER)).containsExactly(4L);
+            assertThat(stored(second.id()).attempts()).isZero();
+            assertThat(meters.counter("delivery.paused_slots").count()).isEqualTo(1.0);
+        }
+
+        @Test
+        @DisplayName("a slot granted before another instance's bot-wide 429 is given up: the send waits out the shared pause")
+        void pauseTakenElsewhereHoldsGrantedSlots() {
+            limiter.script(Reservation.granted(Duration.ofSeconds(1)));
+            Submission s = submitText(USER, "hi");
+            // another instance was answered 429 meanwhile and paused the shared limiter for 3 s
+            limiter.globalPause = Duration.ofSeconds(3);
+
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(sender.callsTo(USER)).isEmpty();
+            limiter.globalPause = Duration.ZERO;
+            scheduler.advance(Duration.ofSeconds(3));
+
+            assertThat(secondsOfCallsTo(USER)).containsExactly(4L);
+            assertThat(stored(s.id()).attempts()).isZero();
+        }
+
+        @Test
+        @DisplayName("a slot granted at once goes without asking the limiter about a pause: the grant already did")
+        void immediateGrantIsNotCheckedAgain() {
+            limiter.globalPause = Duration.ofSeconds(3);
+
+            submitText(USER, "hi");
+
+            assertThat(sender.callsTo(USER)).hasSize(1);
         }
 
         @Test

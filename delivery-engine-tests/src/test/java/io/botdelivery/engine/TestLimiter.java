@@ -36,4 +36,12 @@ class TestLimiter implements RateLimiter {
     public synchronized void penalize(LimitScope scope, Duration duration) {
         penalties.add(new Penalty(scope, duration));
     }
+
+    /** What {@link #globalPause()} answers: set by a test to stand for a 429 another instance took. */
+    volatile Duration globalPause = Duration.ZERO;
+
+    @Override
+    public Duration globalPause() {
+        return globalPause;
+    }
 }

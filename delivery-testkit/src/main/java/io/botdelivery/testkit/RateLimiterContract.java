@@ -446,6 +446,46 @@ public abstract class RateLimiterContract {
     class Penalties extends ClockDriven {
 
         @Test
+        @DisplayName("the bot-wide pause reads zero until a global penalty, then what is left of it")
+        void globalPauseCountsDown() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            assertThat(limiter.globalPause()).isZero();
+
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(5));
+            assertThat(limiter.globalPause()).isEqualTo(Duration.ofSeconds(5));
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(limiter.globalPause()).isEqualTo(Duration.ofSeconds(3));
+            clock.advance(Duration.ofSeconds(3));
+
+            assertThat(limiter.globalPause()).isZero();
+        }
+
+        @Test
+        @DisplayName("a chat penalty or a full lane is not a bot-wide pause")
+        void globalPauseOnlyAfterGlobalPenalty() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.chat(3), Duration.ofSeconds(5));
+            limiter.penalize(LimitScope.chat(-3), Duration.ofSeconds(5));
+            for (int i = 0; i < 100; i++) {
+                limiter.reserve(RateRequest.of(100 + i), LONG_HORIZON);
+            }
+
+            assertThat(limiter.globalPause()).isZero();
+        }
+
+        @Test
+        @DisplayName("a shorter global penalty leaves the longer pause in force")
+        void globalPauseKeepsTheLonger() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(10));
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(2));
+
+            assertThat(limiter.globalPause()).isEqualTo(Duration.ofSeconds(10));
+        }
+
+        @Test
         @DisplayName("a chat penalty blocks that chat for its whole duration")
         void chatPenaltyBlocksChat() {
             RateLimiter limiter = limiter(TELEGRAM);
@@ -743,6 +783,16 @@ public abstract class RateLimiterContract {
             recorder.assertWithin(REAL_TIME);
             assertThat(recorder.units(WindowKey.standardLane())).as("messages granted in 800 ms at 20 per 200 ms")
                     .isGreaterThanOrEqualTo(40);
+        }
+
+        @Test
+        @DisplayName("a global penalty shows as a bot-wide pause on the limiter's own clock")
+        void globalPauseInRealTime() {
+            RateLimiter limiter = limiter();
+
+            limiter.penalize(LimitScope.global(), Duration.ofSeconds(2));
+
+            assertThat(limiter.globalPause()).isGreaterThan(Duration.ofSeconds(1)).isLessThanOrEqualTo(Duration.ofSeconds(2));
         }
 
         @Test

@@ -65,6 +65,7 @@ final class InstanceAdapters implements AutoCloseable {
             RedisRateLimiter redis = RedisRateLimiter.create(RedisRateLimiterConfig.builder(botId(s.token()))
                     .address(s.redisAddress())
                     .instanceCount(s.instances())
+                    .budgets(RateBudgets.telegramDefaults().withArrivalMargin(s.arrivalMargin()))
                     .build());
             toClose.add(redis);
             limiter = redis;
@@ -78,7 +79,7 @@ final class InstanceAdapters implements AutoCloseable {
             toClose.add(postgres);
             store = postgres;
         } else {
-            limiter = new LocalRateLimiter(RateBudgets.telegramDefaults(), Clock.systemUTC());
+            limiter = new LocalRateLimiter(RateBudgets.telegramDefaults().withArrivalMargin(s.arrivalMargin()), Clock.systemUTC());
             store = new InMemoryRetryStore();
         }
         TelegramNotifier notifier = new TelegramNotifier(TelegramNotifierConfig.of(telegram, s.adminChat()), limiter,

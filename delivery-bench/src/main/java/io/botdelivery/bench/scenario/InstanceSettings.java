@@ -30,11 +30,13 @@ import java.util.Properties;
  * @param globalRetryAfter treat every 429 as the bot-wide budget's (pause everything), as example-bot's wiring does;
  *                         false: as TelegramSender reports it (the recipient chat's)
  * @param maxConcurrentSends the engine's maxConcurrentSends, or 0 for its default
+ * @param arrivalMargin    how much longer than Telegram's every budget window the limiter keeps
+ *                         ({@link io.botdelivery.core.spi.RateBudgets#withArrivalMargin})
  */
 public record InstanceSettings(int slot, int incarnation, int instances, Wiring wiring, Path runDirectory,
                                long startEpochMillis, String redisAddress, String jdbcUrl, String jdbcUser, int telegramPort,
                                String token, long adminChat, Duration leaseLength, Duration maxInlineWait,
-                               boolean globalRetryAfter, int maxConcurrentSends) {
+                               boolean globalRetryAfter, int maxConcurrentSends, Duration arrivalMargin) {
 
     public InstanceSettings {
         Objects.requireNonNull(wiring, "wiring");
@@ -45,6 +47,7 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(leaseLength, "leaseLength");
         Objects.requireNonNull(maxInlineWait, "maxInlineWait");
+        Objects.requireNonNull(arrivalMargin, "arrivalMargin");
     }
 
     public Path workloadFile() {
@@ -72,13 +75,13 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
     public InstanceSettings restartedAt(long scenarioStartEpochMillis) {
         return new InstanceSettings(slot, incarnation + 1, instances, wiring, runDirectory, scenarioStartEpochMillis,
                 redisAddress, jdbcUrl, jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter,
-                maxConcurrentSends);
+                maxConcurrentSends, arrivalMargin);
     }
 
     public InstanceSettings forSlot(int newSlot) {
         return new InstanceSettings(newSlot, 0, instances, wiring, runDirectory, startEpochMillis, redisAddress, jdbcUrl,
                 jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter,
-                maxConcurrentSends);
+                maxConcurrentSends, arrivalMargin);
     }
 
     public void write(Path file) {
@@ -99,6 +102,7 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
         p.setProperty("maxInlineWait", maxInlineWait.toString());
         p.setProperty("globalRetryAfter", Boolean.toString(globalRetryAfter));
         p.setProperty("maxConcurrentSends", Integer.toString(maxConcurrentSends));
+        p.setProperty("arrivalMargin", arrivalMargin.toString());
         try (Writer w = Files.newBufferedWriter(file)) {
             p.store(w, "bot-delivery scenario instance (written by the coordinator)");
         } catch (IOException e) {
@@ -129,7 +133,8 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
                 Duration.parse(required(p, "leaseLength")),
                 Duration.parse(required(p, "maxInlineWait")),
                 Boolean.parseBoolean(p.getProperty("globalRetryAfter", "false")),
-                Integer.parseInt(p.getProperty("maxConcurrentSends", "0")));
+                Integer.parseInt(p.getProperty("maxConcurrentSends", "0")),
+                Duration.parse(p.getProperty("arrivalMargin", "PT0S")));
     }
 
     private static String required(Properties p, String key) {

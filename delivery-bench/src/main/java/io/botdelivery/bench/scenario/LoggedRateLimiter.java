@@ -35,4 +35,9 @@ final class LoggedRateLimiter implements RateLimiter {
     public void penalize(LimitScope scope, Duration duration) {
         delegate.penalize(scope, duration);
     }
+
+    @Override
+    public Duration globalPause() {
+        return delegate.globalPause();
+    }
 }

@@ -9,13 +9,20 @@ package io.botdelivery.bench.scenario;
  * @param escalate           the simulator answers callers that come back inside a ban with a longer retry_after, as
  *                           Telegram does (true, the default); false keeps every retry_after at what the window needs,
  *                           so one 429 cannot turn into an hour-long ban and the rest of the run stays measurable
+ * @param arrivalMargin      how much longer than Telegram's each budget window the instances' limiters keep
+ *                           (default 50 ms, as example-bot's {@code limits.arrival-margin-ms})
  */
-public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boolean escalate) {
-    public static final RunOptions DEFAULTS = new RunOptions(false, 0, true);
+public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boolean escalate,
+                         java.time.Duration arrivalMargin) {
+    public static final java.time.Duration DEFAULT_ARRIVAL_MARGIN = java.time.Duration.ofMillis(50);
+    public static final RunOptions DEFAULTS = new RunOptions(false, 0, true, DEFAULT_ARRIVAL_MARGIN);
 
     public RunOptions {
         if (maxConcurrentSends < 0) {
             throw new IllegalArgumentException("maxConcurrentSends must not be negative");
+        }
+        if (arrivalMargin == null || arrivalMargin.isNegative()) {
+            throw new IllegalArgumentException("arrivalMargin must be zero or positive");
         }
     }
 
@@ -23,6 +30,7 @@ public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boole
     public String describe() {
         return (globalRetryAfter ? ", every 429 pauses the bot-wide scope" : "")
                 + (maxConcurrentSends > 0 ? ", maxConcurrentSends " + maxConcurrentSends : "")
-                + (escalate ? "" : ", the simulator does not escalate retry_after");
+                + (escalate ? "" : ", the simulator does not escalate retry_after")
+                + (arrivalMargin.equals(DEFAULT_ARRIVAL_MARGIN) ? "" : ", arrival margin " + arrivalMargin.toMillis() + " ms");
     }
 }

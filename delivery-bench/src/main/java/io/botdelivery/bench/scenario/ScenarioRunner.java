@@ -93,7 +93,8 @@ final class ScenarioRunner {
             InstanceSettings template = new InstanceSettings(0, 0, scenario.instances(), scenario.wiring(), runDir, 0,
                     scenario.wiring().shared() ? infrastructure.redis().address() : "", jdbcUrl, jdbcUser,
                     telegram.port(), telegram.token(), workload.chats().adminChat(), scenario.leaseLength(),
-                    scenario.maxInlineWait(), options.globalRetryAfter(), options.maxConcurrentSends());
+                    scenario.maxInlineWait(), options.globalRetryAfter(), options.maxConcurrentSends(),
+                    options.arrivalMargin());
             try (InstanceFleet fleet = new InstanceFleet(template, scenario.instances());
                  MachineLoad load = MachineLoad.start()) {
                 fleet.launch();

@@ -54,6 +54,15 @@ public record RateBudgets(Budget global, Budget privateChat, Budget groupChat, B
         return new RateBudgets(global, privateChat, groupChat, b);
     }
 
+    /**
+     * Every budget with its window longer by {@code margin} ({@link Budget#withArrivalMargin}): what a limiter should
+     * enforce when sends reach Telegram with up to {@code margin} of jitter, so that none is answered 429.
+     */
+    public RateBudgets withArrivalMargin(Duration margin) {
+        return new RateBudgets(global.withArrivalMargin(margin), privateChat.withArrivalMargin(margin),
+                groupChat.withArrivalMargin(margin), paidBroadcast.withArrivalMargin(margin));
+    }
+
     /** Every budget scaled to 1/n: what one of n instances may use alone when they cannot coordinate. */
     public RateBudgets share(int n) {
         return new RateBudgets(global.share(n), privateChat.share(n), groupChat.share(n), paidBroadcast.share(n));

@@ -33,4 +33,15 @@ public interface RateLimiter {
      * chats. A shorter penalty never shortens a longer one already in force. Idempotent.
      */
     void penalize(LimitScope scope, Duration duration);
+
+    /**
+     * How much longer a bot-wide penalty ({@link #penalize} with {@link LimitScope#global()}) holds, as every caller
+     * sharing the limiter sees it now; {@link Duration#ZERO} when none is in force.
+     *
+     * <p>The engine asks just before a send whose slot was granted earlier goes out: a 429 taken meanwhile by any
+     * caller must stop the sends already scheduled, or they reach Telegram during its ban, each answered 429 again
+     * (and the ban extended). May do one round trip to shared storage; when that storage is unreachable, answers from
+     * what this caller knows (its own penalties) rather than throwing.
+     */
+    Duration globalPause();
 }

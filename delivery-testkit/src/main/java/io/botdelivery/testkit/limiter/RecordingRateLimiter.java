@@ -49,4 +49,9 @@ public final class RecordingRateLimiter implements RateLimiter {
     public void penalize(LimitScope scope, Duration duration) {
         limiter.penalize(scope, duration);
     }
+
+    @Override
+    public Duration globalPause() {
+        return limiter.globalPause();
+    }
 }

@@ -98,6 +98,11 @@ final class ReferenceRateLimiter implements RateLimiter {
         }
     }
 
+    @Override
+    public synchronized Duration globalPause() {
+        return Duration.ofNanos(Math.max(0, standardLane.pausedUntil - now()));
+    }
+
     private void book(long chatId, Rule chat, long tat, Lane lane, long slot, int weight) {
         lane.book(slot, weight);
         if (flaw != Flaw.FORGETS_CHAT_BUDGET) {

@@ -42,6 +42,7 @@ class BotConfigTest {
             assertThat(c.budgets().privateChat().permits()).isEqualTo(1);
             assertThat(c.budgets().groupChat().permits()).isEqualTo(20);
             assertThat(c.budgets().paidBroadcast().permits()).isEqualTo(1000);
+            assertThat(c.budgets().global().window()).isEqualTo(java.time.Duration.ofMillis(1050));
             assertThat(c.httpPort()).isEqualTo(8080);
             assertThat(c.admins()).isEmpty();
             assertThat(c.catalog().isEmpty()).isTrue();

@@ -49,6 +49,11 @@ final class LaneSchedule {
         blockedUntil = Math.max(blockedUntil, until);
     }
 
+    /** Until when a pause holds this lane (a past time when none does). */
+    long pausedUntil() {
+        return blockedUntil;
+    }
+
     /** The earliest slot at or after {@code from} (and {@code now}) where a send of {@code weight} fits. */
     long earliest(long now, long from, int weight) {
         fold(now);

@@ -107,6 +107,16 @@ public final class LocalRateLimiter implements RateLimiter {
         }
     }
 
+    @Override
+    public Duration globalPause() {
+        long until;
+        synchronized (standardLane) {
+            until = standardLane.pausedUntil();
+        }
+        long now = nowNanos();
+        return until > now ? Duration.ofNanos(until - now) : Duration.ZERO;
+    }
+
     /** Chats whose state is held right now (idle ones not yet swept included). For tests and metrics. */
     long trackedChats() {
         return chatTats.mappingCount();

@@ -80,6 +80,11 @@ final class LocalGcra {
         }
     }
 
+    /** Until when the bot-wide pause this instance knows of holds (a past time when none does). */
+    synchronized long globalPauseUntil() {
+        return globalPause;
+    }
+
     /** Pauses still in force at {@code now}, with the time each ends. */
     synchronized Map<LimitScope, Long> pausesInForce(long now) {
         Map<LimitScope, Long> result = new HashMap<>();

@@ -51,6 +51,31 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      */
     private static final String INJECTED_CLOCK_EXTRA_TTL_MILLIS = Long.toString(Duration.ofMinutes(10).toMillis());
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The longer of the pause stored in Redis (any instance's 429) and the one this instance took itself; during an
+     * outage, only the latter.
+     */
+    @Override
+    public Duration globalPause() {
+        long now = Micros.now(clock);
+        long pause = Math.max(0, local.globalPauseUntil() - now);
+        if (availability.mode() == Mode.REDIS) {
+            try {
+                List<Long> reply = join(script.call(List.of(keys.lane(false)), "p", nowArgument()).toCompletableFuture());
+                pause = Math.max(pause, reply.get(1));
+            } catch (RuntimeException e) {
+                if (Failures.isOutage(e)) {
+                    availability.lost(e);
+                } else {
+                    log.warn("Redis refused the rate limiter's pause query: {}", e.toString());
+                }
+            }
+        }
+        return Micros.toDuration(pause);
+    }
+
     /** Where decisions are made right now. */
     public enum Mode {
         /** On Redis: one budget for every instance. */

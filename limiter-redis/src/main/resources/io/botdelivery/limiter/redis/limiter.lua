@@ -19,13 +19,15 @@
 -- Times are microseconds since the epoch (exact in a double). The hot path defines no function and no table: each
 -- costs an allocation per call.
 --
--- ARGV[1] 'r' reserve, 'c' penalize a chat, 'g' penalize every lane, 't' time (a probe that proves the script is loaded)
+-- ARGV[1] 'r' reserve, 'c' penalize a chat, 'g' penalize every lane, 'p' how long the bot-wide pause still holds,
+--         't' time (a probe that proves the script is loaded)
 -- ARGV[2] now in microseconds, or '' for the Redis server's TIME (one clock for every instance)
 -- reserve   KEYS lane, lane's sorted set, chat; ARGV[3] weight, [4..6] lane I, B, P, [7..9] chat I, B, P,
 --           [10] horizon, [11] not-before offset from now, [12] extra TTL in ms
 --           -> {1, delay, 0, now} granted; {0, retry-in, scope (0 lane, 1 chat), now} denied
 -- penalize a chat   KEYS chat; ARGV[3] duration, [4] chat I, [5] chat B, [6] extra TTL -> {1, 0, 0, now}
 -- penalize globally KEYS standard lane, paid lane; ARGV[3] duration, [4] extra TTL -> {1, 0, 0, now}
+-- pause left       KEYS standard lane -> {1, microseconds the bot-wide pause still holds (0 if none), 0, now}
 
 local now
 if ARGV[2] == '' then
@@ -41,6 +43,16 @@ if op == 't' then
 end
 
 local LANE = 'dddddddd'
+
+if op == 'p' then
+    local raw = redis.call('GET', KEYS[1])
+    local p = 0
+    if raw then
+        local _
+        _, _, _, _, _, _, p = struct.unpack(LANE, raw)
+    end
+    return {1, math.max(0, p - now), 0, now}
+end
 
 if op == 'c' then
     local interval, burst, extraTtl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])

@@ -3,6 +3,7 @@ package io.botdelivery.limiter.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.botdelivery.core.spi.Budget;
+import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
@@ -111,6 +112,32 @@ class MultiInstanceTest {
             System.out.printf("multi-instance: utilisation %.3f, %d denials, %d chats%n", utilisation, denials.get(), chats.size());
             assertThat(utilisation).as("share of the global budget used").isGreaterThanOrEqualTo(0.95);
             assertThat(denials.get()).as("denials: the chats and groups did push back").isPositive();
+        }
+    }
+
+    @Nested
+    @DisplayName("after one instance is answered 429")
+    class SharedPause {
+
+        @Test
+        @DisplayName("every instance sees the bot-wide pause, whatever its clock says, so sends already granted wait")
+        void everyInstanceSeesTheGlobalPause() {
+            assertThat(limiters).allSatisfy(l -> assertThat(l.globalPause()).isZero());
+
+            limiters.get(0).penalize(LimitScope.global(), Duration.ofSeconds(5));
+
+            for (RedisRateLimiter other : limiters) {
+                // Redis keeps one clock for all: skews of -3 s and +4.5 s do not shorten or lengthen the pause
+                assertThat(other.globalPause()).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(5));
+            }
+        }
+
+        @Test
+        @DisplayName("a chat's penalty is not a bot-wide pause")
+        void chatPenaltyIsNotGlobal() {
+            limiters.get(1).penalize(LimitScope.chat(-7), Duration.ofSeconds(5));
+
+            assertThat(limiters).allSatisfy(l -> assertThat(l.globalPause()).isZero());
         }
     }
 

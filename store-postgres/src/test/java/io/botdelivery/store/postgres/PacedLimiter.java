@@ -35,4 +35,9 @@ final class PacedLimiter implements RateLimiter {
     public void penalize(LimitScope scope, Duration duration) {
         // the scripted sender never answers 429
     }
+
+    @Override
+    public Duration globalPause() {
+        return Duration.ZERO;
+    }
 }
