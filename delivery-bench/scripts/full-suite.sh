@@ -23,6 +23,7 @@ for t in 1 2; do
     part "local-limiter-latency-$t" java -jar "$jar" LocalLimiterReserveBenchmark -bm sample -tu ns -t "$t" -f 1 -wi 3 -w 1s -i 5 -r 1s
     part "local-limiter-throughput-$t" java -jar "$jar" LocalLimiterReserveBenchmark -bm thrpt -tu us -t "$t" -f 1 -wi 3 -w 1s -i 5 -r 1s
 done
+part local-limiters-compared java -jar "$jar" LocalLimitersComparedBenchmark -bm avgt -tu ns -t 1 -f 1 -wi 5 -w 1s -i 10 -r 1s
 part local-limiter-heap java -Xms2g -Xmx2g -cp "$jar" io.botdelivery.bench.local.LocalLimiterHeapFootprint 1000000
 # issue #7: RedisRateLimiter vs Redisson RRateLimiter vs Bucket4j-Redisson vs raw EVALSHA, same Redis, interleaved
 part redis-limiters java "$tmp" -cp "$jar" io.botdelivery.bench.redis.RedisLimiterComparison
