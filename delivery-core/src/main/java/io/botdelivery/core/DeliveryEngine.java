@@ -60,6 +60,12 @@ import java.util.random.RandomGenerator;
  */
 public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+    /**
+     * What the store holds as the last error of a GIVE_UP delivery while it is on the wire. A worker that claims a
+     * delivery still marked so knows its previous owner stopped mid-send: the send may have arrived, and GIVE_UP
+     * means it must not go twice.
+     */
+    static final String SEND_STARTED = "send started; no answer recorded yet";
 
     private final RetryStore store;
     private final RateLimiter limiter;
@@ -289,6 +295,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     /** Takes leased deliveries into memory: each joins its chat's lane. */
     private void adopt(List<Delivery> leased) {
         List<Held> overflow = new ArrayList<>();
+        List<Held> interrupted = new ArrayList<>();
         synchronized (lock) {
             for (Delivery d : leased) {
                 if (held.containsKey(d.id())) {
@@ -296,6 +303,10 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                 }
                 Held h = new Held(d, ++seq);
                 held.put(d.id(), h);
+                if (interruptedMidSend(d)) {
+                    interrupted.add(h);
+                    continue;
+                }
                 ChatLane lane = lanes.computeIfAbsent(d.chatId(), ChatLane::new);
                 if (lane.queue.size() >= config.maxQueuedPerChat()) {
                     overflow.add(h);
@@ -309,6 +320,10 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         Instant later = clock.instant().plus(config.maxInlineWait().dividedBy(2));
         for (Held h : overflow) {
             release(h, AttemptState.of(h.delivery), later);
+        }
+        for (Held h : interrupted) {
+            fail(h, "ambiguous: the worker sending it stopped before Telegram's answer (policy GIVE_UP: it may or may"
+                    + " not have arrived)", FailureClass.AMBIGUOUS, h.delivery.attempts() + 1);
         }
         pump();
     }
@@ -440,6 +455,43 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         pump();
     }
 
+    /**
+     * Records in the store that a GIVE_UP delivery is about to go on the wire (the outcome overwrites the mark). If this
+     * process dies before the answer, whoever claims the delivery next finds the mark and fails it as ambiguous
+     * instead of sending it a second time. Returns false when it must not be sent now: the lease is lost (another
+     * worker has it), or the store cannot take the mark (it is tried again in a second).
+     */
+    private boolean markSendStarted(Held h) {
+        Delivery d = h.delivery;
+        AttemptState started = new AttemptState(d.attempts(), d.chatId(), d.deliveredItems(), d.messageIds(),
+                SEND_STARTED, FailureClass.AMBIGUOUS);
+        try {
+            if (store.recordAttempt(d.id(), config.workerId(), started, clock.instant())) {
+                return true;
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not record that delivery {} is being sent ({}); with policy GIVE_UP it waits for the store",
+                    d.id(), e.toString());
+            synchronized (lock) {
+                h.waitingUntil = clock.instant().plusSeconds(1);
+                h.timer = scheduler.schedule(Duration.ofSeconds(1), () -> backToReady(h));
+            }
+            return false;
+        }
+        log.warn("delivery {} lost its lease; another worker has it", d.id());
+        synchronized (lock) {
+            held.remove(d.id());
+            leaveLane(h);
+        }
+        return false;
+    }
+
+    /** Whether the worker that held this GIVE_UP delivery before stopped while it was on the wire. */
+    private static boolean interruptedMidSend(Delivery d) {
+        return d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP
+                && d.lastErrorClass() == FailureClass.AMBIGUOUS && SEND_STARTED.equals(d.lastError());
+    }
+
     /** The limiter's bot-wide pause; a limiter that cannot tell does not hold a granted send back. */
     private Duration globalPauseNow() {
         try {
@@ -522,6 +574,16 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             return;
         }
         Delivery d = h.delivery;
+        if (d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP && !markSendStarted(h)) {
+            synchronized (lock) {
+                h.sendingNow = false;
+                sending--;
+                releaseSlot(h);
+                lock.notifyAll();
+            }
+            pump();
+            return;
+        }
         SendOutcome outcome;
         try {
             outcome = sender.send(new SendRequest(d.id(), d.chatId(), d.remainingPayload(), d.request().allowPaidBroadcast(),

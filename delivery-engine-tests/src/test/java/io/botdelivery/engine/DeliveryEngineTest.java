@@ -666,6 +666,57 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a GIVE_UP delivery whose worker died while sending it is FAILED as ambiguous by the next owner, not sent again")
+        void giveUpInterruptedMidSendIsNotResent() {
+            // what the store holds while a GIVE_UP delivery is on the wire, read from inside a send
+            java.util.concurrent.atomic.AtomicReference<Delivery> onTheWire = new java.util.concurrent.atomic.AtomicReference<>();
+            DeliveryEngine watching = DeliveryEngine.builder().store(store).limiter(new TestLimiter())
+                    .sender(request -> {
+                        onTheWire.set(store.find(request.deliveryId()).orElseThrow());
+                        return new SendOutcome.Delivered(List.of(7L));
+                    })
+                    .clock(clock).scheduler(scheduler).config(config("engine-watching")).build().start();
+            engines.add(watching);
+            Submission first = watching.submit(DeliveryRequest.builder(OTHER_USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.runDue();
+            assertThat(stored(first.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            Delivery marked = onTheWire.get();
+            assertThat(marked.lastErrorClass()).as("marked as started before it went").isEqualTo(FailureClass.AMBIGUOUS);
+
+            // a worker died with the same mark in the store: its lease runs out
+            Instant now = clock.instant();
+            Delivery orphan = Delivery.accepted(DeliveryId.random(), DeliveryRequest.builder(USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build(), now);
+            store.save(orphan, new io.botdelivery.core.spi.Lease("dead-worker", now.plusSeconds(30)));
+            store.recordAttempt(orphan.id(), "dead-worker", new io.botdelivery.core.spi.AttemptState(0, USER, 0, List.of(),
+                    marked.lastError(), FailureClass.AMBIGUOUS), now);
+            clock.advance(Duration.ofSeconds(31));
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(sender.callsTo(USER)).isEmpty();
+            Delivery failed = stored(orphan.id());
+            assertThat(failed.status()).isEqualTo(DeliveryStatus.FAILED);
+            assertThat(failed.lastErrorClass()).isEqualTo(FailureClass.AMBIGUOUS);
+            assertThat(failed.lastError()).contains("GIVE_UP");
+            assertThat(notifier.alertsFor(orphan.id())).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a RETRY delivery whose worker died while sending it is sent again by the next owner (at-least-once)")
+        void retryInterruptedMidSendIsResent() {
+            Instant now = clock.instant();
+            Delivery orphan = Delivery.accepted(DeliveryId.random(), DeliveryRequest.builder(USER, Payload.text("pack"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.RETRY).build(), now);
+            store.save(orphan, new io.botdelivery.core.spi.Lease("dead-worker", now.plusSeconds(30)));
+            clock.advance(Duration.ofSeconds(31));
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(sender.callsTo(USER)).hasSize(1);
+            assertThat(stored(orphan.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a crashed engine's leased deliveries are taken over by another after the lease")
         void crashedEngineLeaseExpires() {
             limiter.script(Reservation.denied(Duration.ofSeconds(20), LimitScope.chat(USER)));

@@ -12,8 +12,11 @@ package io.botdelivery.bench.chaos;
 public record ChaosFindings(double before, double after, double afterOverBefore, Double recoverySeconds,
                             String recoveryMeaning) {
 
-    /** False when the run was too short around its faults to compare throughput (e.g. CI's run, all faults at once). */
+    /**
+     * False when the run was too short around its faults to compare throughput (e.g. CI's run, all faults at once, or
+     * a recovery that ended with the offering).
+     */
     public boolean measured() {
-        return !Double.isNaN(before);
+        return !Double.isNaN(afterOverBefore);
     }
 }

@@ -50,6 +50,11 @@ public final class ChaosMetrics {
                     + "throughput was back to " + Math.round(RECOVERED_SHARE * 100) + " % of before";
         }
         int afterFrom = lastFaultEnd + (int) Math.ceil(recovery == null ? 0 : recovery);
+        if (recovery != null && offerSeconds - afterFrom < MIN_WINDOW_SECONDS) {
+            // an empty window would read as "throughput 0 after the fault": say it was not measured instead
+            return new ChaosFindings(before, Double.NaN, Double.NaN, recovery, meaning
+                    + "; throughput after it not measured: recovery ended too close to the end of the offering");
+        }
         double after = recovery == null ? 0 : mean(perSecond, afterFrom, offerSeconds);
         double ratio = before > 0 ? after / before : 0;
         return new ChaosFindings(before, after, ratio, recovery, meaning);

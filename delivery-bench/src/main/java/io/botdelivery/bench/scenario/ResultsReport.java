@@ -71,7 +71,7 @@ public final class ResultsReport {
             t.row(r.scenario().name(), r.scenario().chaosDescription(), d.lost() + (d.unfinished() > 0 ? " +" + d.unfinished() + " unfinished" : ""),
                     r.leases().claimedTwice(), d.duplicatedRetry() + " / " + d.duplicatedGiveUp(), d.unexplainedDuplicates(),
                     kills ? Integer.toString(r.leases().inFlightAtKills()) : "–",
-                    !c.measured() ? "–" : c.recoverySeconds() == null ? "never" : f1(c.recoverySeconds()),
+                    c.recoverySeconds() != null ? f1(c.recoverySeconds()) : !c.measured() ? "–" : "never",
                     d.failedAlertedOnce() + "/" + d.failed(), r.rateLimited(),
                     c.measured() ? f1(c.before()) + " → " + f1(c.after()) : "–", c.measured() ? f3(c.afterOverBefore()) : "–");
         }

@@ -48,7 +48,7 @@ public final class ScenarioCatalog {
                 local("saturate-local", "1 instance, limiter-local + store-memory, 1.5 × the budget (issue #3's benchmark)",
                         mixed(120, 1.5), 150),
                 shared("kill-9", "kill -9 one instance every 10 s for 2 minutes, each restarted at once",
-                        mixed(180, 1.2), new ChaosAction.KillInstances(secs(20), secs(10), secs(140)), 180, lease, inline),
+                        mixed(240, 1.2), new ChaosAction.KillInstances(secs(20), secs(10), secs(140)), 180, lease, inline),
                 shared("redis-outage", "Redis stopped for 20 s, started again empty",
                         mixed(90, 1.2), new ChaosAction.RedisOutage(secs(30), secs(20)), 150, lease, inline),
                 shared("postgres-restart", "PostgreSQL stopped and started again mid-run",

@@ -217,5 +217,18 @@ class ChaosTest {
             assertThat(f.recoverySeconds()).isEqualTo(24.5);
             assertThat(f.afterOverBefore()).isEqualTo(1.0);
         }
+
+        @Test
+        @DisplayName("do not read an empty window after a late recovery as throughput 0")
+        void recoveryEndingWithTheOffering() {
+            double[] s = series(30, 200, 200, 0, 30, 180);
+            List<ChaosEvent> events = List.of(
+                    new ChaosEvent(T0.plusSeconds(20), ChaosEvent.Kind.KILL, 0, 0, "kill"),
+                    new ChaosEvent(T0.plusSeconds(140), ChaosEvent.Kind.KILL, 1, 3, "kill"));
+            ChaosFindings f = ChaosMetrics.of(events, s, T0, 180, 59.9);
+            assertThat(f.measured()).isFalse();
+            assertThat(f.recoverySeconds()).isEqualTo(59.9);
+            assertThat(f.before()).isEqualTo(30.0);
+        }
     }
 }
