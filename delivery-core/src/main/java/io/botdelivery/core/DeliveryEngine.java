@@ -81,17 +81,17 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     /** Deliveries this instance holds a lease on. */
     private final Map<DeliveryId, Held> held = new HashMap<>();
     private final Map<Long, ChatLane> lanes = new HashMap<>();
-    /** Lanes' active deliveries ready to reserve, by priority then arrival. */
-    private final PriorityQueue<Held> ready = new PriorityQueue<>(
-            Comparator.<Held>comparingInt(h -> h.delivery.request().priority().rank()).thenComparingLong(h -> h.seq));
+    /** Lanes' active deliveries ready to reserve, by priority then arrival, one queue per budget lane. */
+    private final ReadyQueues ready = new ReadyQueues();
     private final Map<DeliveryId, CompletableFuture<Delivery>> outcomes = new ConcurrentHashMap<>();
     private long seq;
     private int dispatching;
     private int sending;
+    /** No dispatch at all before this: a bot-wide 429 or a halt. */
     private Instant globalPauseUntil = Instant.MIN;
     /** Until when a bot-wide 429 this instance received holds (a denial by a full lane does not count). */
     private Instant penalizedUntil = Instant.MIN;
-    private boolean pumpTimerSet;
+    private Instant pumpTimerAt;
     private boolean halted;
     private boolean started;
     private volatile boolean closing;
@@ -369,28 +369,38 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         }
     }
 
-    /** Starts as many ready deliveries as the concurrency cap and any global pause allow. */
+    /**
+     * Starts as many ready deliveries as the concurrency cap and the pauses allow: a bot-wide pause (429, halt) holds
+     * both lanes; a lane the limiter said is full holds only its own deliveries, so a saturated standard lane does not
+     * keep paid-broadcast deliveries (a budget 30 times larger) waiting.
+     */
     private void pump() {
         List<Held> toStart = new ArrayList<>();
         synchronized (lock) {
             Instant now = clock.instant();
+            Instant wakeAt = null;
             if (now.isBefore(globalPauseUntil)) {
-                if (!pumpTimerSet && !ready.isEmpty()) {
-                    pumpTimerSet = true;
-                    scheduler.schedule(Duration.between(now, globalPauseUntil), () -> {
-                        synchronized (lock) {
-                            pumpTimerSet = false;
-                        }
-                        pump();
-                    });
+                wakeAt = ready.isEmpty() ? null : globalPauseUntil;
+            } else {
+                while (dispatching < config.maxConcurrentSends()) {
+                    Held h = ready.poll(now);
+                    if (h == null) {
+                        wakeAt = ready.nextUnpause(now);
+                        break;
+                    }
+                    dispatching++;
+                    h.holdsSlot = true;
+                    toStart.add(h);
                 }
-                return;
             }
-            while (dispatching < config.maxConcurrentSends() && !ready.isEmpty()) {
-                Held h = ready.poll();
-                dispatching++;
-                h.holdsSlot = true;
-                toStart.add(h);
+            if (wakeAt != null && (pumpTimerAt == null || wakeAt.isBefore(pumpTimerAt))) {
+                pumpTimerAt = wakeAt;
+                scheduler.schedule(Duration.between(now, wakeAt), () -> {
+                    synchronized (lock) {
+                        pumpTimerAt = null;
+                    }
+                    pump();
+                });
             }
         }
         for (Held h : toStart) {
@@ -437,10 +447,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         synchronized (lock) {
             releaseSlot(h);
             if (denied.scope().isGlobal()) {
-                Instant until = now.plus(denied.retryIn());
-                if (until.isAfter(globalPauseUntil)) {
-                    globalPauseUntil = until;
-                }
+                // the request's lane is full (or paused): its other deliveries wait too, the other lane goes on
+                ready.pauseLane(h, now.plus(denied.retryIn()));
                 ready.add(h);
             } else if (denied.retryIn().compareTo(config.maxInlineWait()) > 0) {
                 releaseChat = true;
@@ -1117,6 +1125,70 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** The two lanes' ready deliveries, and until when the limiter said each lane is full. Guarded by the lock. */
+    private static final class ReadyQueues {
+        private static final Comparator<Held> ORDER =
+                Comparator.<Held>comparingInt(h -> h.delivery.request().priority().rank()).thenComparingLong(h -> h.seq);
+        private final PriorityQueue<Held> standard = new PriorityQueue<>(ORDER);
+        private final PriorityQueue<Held> paid = new PriorityQueue<>(ORDER);
+        private Instant standardFullUntil = Instant.MIN;
+        private Instant paidFullUntil = Instant.MIN;
+
+        private static boolean paid(Held h) {
+            return h.delivery.request().allowPaidBroadcast();
+        }
+
+        void add(Held h) {
+            (paid(h) ? paid : standard).add(h);
+        }
+
+        boolean remove(Held h) {
+            return standard.remove(h) || paid.remove(h);
+        }
+
+        void clear() {
+            standard.clear();
+            paid.clear();
+        }
+
+        boolean isEmpty() {
+            return standard.isEmpty() && paid.isEmpty();
+        }
+
+        void pauseLane(Held h, Instant until) {
+            if (paid(h)) {
+                paidFullUntil = until.isAfter(paidFullUntil) ? until : paidFullUntil;
+            } else {
+                standardFullUntil = until.isAfter(standardFullUntil) ? until : standardFullUntil;
+            }
+        }
+
+        /** The first delivery by priority among the lanes not full at {@code now}, or null. */
+        Held poll(Instant now) {
+            Held s = now.isBefore(standardFullUntil) ? null : standard.peek();
+            Held p = now.isBefore(paidFullUntil) ? null : paid.peek();
+            if (s == null && p == null) {
+                return null;
+            }
+            if (p == null || (s != null && ORDER.compare(s, p) <= 0)) {
+                return standard.poll();
+            }
+            return paid.poll();
+        }
+
+        /** When a lane with waiting deliveries stops being full, or null if none waits for that. */
+        Instant nextUnpause(Instant now) {
+            Instant next = null;
+            if (!standard.isEmpty() && now.isBefore(standardFullUntil)) {
+                next = standardFullUntil;
+            }
+            if (!paid.isEmpty() && now.isBefore(paidFullUntil) && (next == null || paidFullUntil.isBefore(next))) {
+                next = paidFullUntil;
+            }
+            return next;
+        }
     }
 
     /** Assembles an engine; store, limiter and sender are required. */

@@ -275,6 +275,23 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a full standard lane holds back standard sends only: the paid-broadcast lane goes on")
+        void fullStandardLaneDoesNotHoldPaidLane() {
+            limiter.script(Reservation.denied(Duration.ofSeconds(5), LimitScope.global()));
+            submitText(USER, "standard, lane full");
+            submitText(OTHER_USER, "standard, waits for the lane");
+            engine.submit(DeliveryRequest.builder(GROUP, Payload.text("paid")).allowPaidBroadcast(true).build());
+            scheduler.runDue();
+
+            assertThat(sender.callsTo(GROUP)).as("the paid lane is not full").hasSize(1);
+            assertThat(sender.callsTo(USER)).isEmpty();
+            assertThat(sender.callsTo(OTHER_USER)).isEmpty();
+            scheduler.advance(Duration.ofSeconds(5));
+            assertThat(secondsOfCallsTo(USER)).containsExactly(5L);
+            assertThat(secondsOfCallsTo(OTHER_USER)).containsExactly(5L);
+        }
+
+        @Test
         @DisplayName("a global 429 holds back every chat, not only the one that got it")
         void globalRetryAfter() {
             sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(3), LimitScope.global()));
