@@ -486,12 +486,28 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             }
             return false;
         }
-        log.warn("delivery {} lost its lease; another worker has it", d.id());
+        forgetLostLease(h);
+        return false;
+    }
+
+    /** The store says another worker holds this delivery now: forget it here, without writing anything. */
+    private void forgetLostLease(Held h) {
+        log.warn("delivery {} lost its lease; another worker has it", h.id());
         synchronized (lock) {
-            held.remove(d.id());
+            held.remove(h.id());
             leaveLane(h);
         }
-        return false;
+    }
+
+    /** Gives back what a send took (its place under maxConcurrentSends) and lets the next one start. */
+    private void sendEnded(Held h) {
+        synchronized (lock) {
+            h.sendingNow = false;
+            sending--;
+            releaseSlot(h);
+            lock.notifyAll();
+        }
+        pump();
     }
 
     /** Whether the worker that held this GIVE_UP delivery before stopped while it was on the wire. */
@@ -583,13 +599,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         }
         Delivery d = h.delivery;
         if (d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP && !markSendStarted(h)) {
-            synchronized (lock) {
-                h.sendingNow = false;
-                sending--;
-                releaseSlot(h);
-                lock.notifyAll();
-            }
-            pump();
+            sendEnded(h);
             return;
         }
         SendOutcome outcome;
@@ -610,13 +620,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                 leaveLane(h);
             }
         } finally {
-            synchronized (lock) {
-                h.sendingNow = false;
-                sending--;
-                releaseSlot(h);
-                lock.notifyAll();
-            }
-            pump();
+            sendEnded(h);
         }
     }
 
@@ -768,11 +772,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         if (recorded) {
             return true;
         }
-        log.warn("delivery {} lost its lease; another worker has it", d.id());
-        synchronized (lock) {
-            held.remove(d.id());
-            leaveLane(h);
-        }
+        forgetLostLease(h);
         return false;
     }
 
