@@ -576,6 +576,17 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             pump();
             return;
         }
+        Delivery d = h.delivery;
+        // The GIVE_UP mark is written before the slot is checked for lateness, not after: a slow or unreachable store
+        // would otherwise let the send leave seconds after its slot, next to a slot granted to the same chat meanwhile.
+        if (d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP && !markSendStarted(h)) {
+            synchronized (lock) {
+                releaseSlot(h);
+                lock.notifyAll();
+            }
+            pump();
+            return;
+        }
         synchronized (lock) {
             if (h.cancelled || closing) {
                 releaseSlot(h);
@@ -595,11 +606,6 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         }
         if (lateSlot) {
             reserveAndSend(h);
-            return;
-        }
-        Delivery d = h.delivery;
-        if (d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP && !markSendStarted(h)) {
-            sendEnded(h);
             return;
         }
         SendOutcome outcome;

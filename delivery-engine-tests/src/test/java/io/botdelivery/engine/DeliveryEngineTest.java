@@ -520,6 +520,35 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a GIVE_UP send whose store mark took longer than lateSendTolerance reserves again instead of leaving late")
+        void slowSendStartedMarkReservesAgain() {
+            java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+            io.botdelivery.core.spi.RetryStore slow = (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("recordAttempt") && stalled.compareAndSet(false, true)) {
+                            clock.advance(Duration.ofSeconds(3));   // a store restart: the write hangs, then succeeds
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            engine.close();
+            engine = DeliveryEngine.builder().store(slow).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
+                    .scheduler(scheduler).config(config("engine-slow-store")).build().start();
+            engines.add(engine);
+            Submission s = engine.submit(DeliveryRequest.builder(USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.runDue();
+
+            assertThat(stalled).isTrue();
+            assertThat(limiter.reservations).as("the stale slot is given up and a new one reserved").hasSize(2);
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusSeconds(3)));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a chat denial within maxInlineWait is retried from memory when the chat's slot comes")
         void chatDenialInMemory() {
             limiter.script(Reservation.denied(Duration.ofSeconds(3), LimitScope.chat(GROUP)));
