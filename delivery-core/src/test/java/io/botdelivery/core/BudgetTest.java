@@ -46,6 +46,17 @@ class BudgetTest {
     }
 
     @Test
+    @DisplayName("separate arrival margins: the lanes' windows by one, the chats' by the other")
+    void separateArrivalMargins() {
+        RateBudgets widened = RateBudgets.telegramDefaults().withArrivalMargins(Duration.ofMillis(50), Duration.ofMillis(250));
+
+        assertThat(widened.global()).isEqualTo(Budget.of(30, Duration.ofMillis(1050)));
+        assertThat(widened.paidBroadcast()).isEqualTo(Budget.of(1000, Duration.ofMillis(1050)));
+        assertThat(widened.privateChat()).isEqualTo(Budget.of(1, Duration.ofMillis(1250)));
+        assertThat(widened.groupChat()).isEqualTo(Budget.of(20, Duration.ofMillis(60_250)));
+    }
+
+    @Test
     @DisplayName("a negative arrival margin is refused")
     void negativeMargin() {
         assertThatThrownBy(() -> Budget.perSecond(30).withArrivalMargin(Duration.ofMillis(-1)))

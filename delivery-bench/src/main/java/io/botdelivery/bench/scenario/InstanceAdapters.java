@@ -1,7 +1,6 @@
 package io.botdelivery.bench.scenario;
 
 import io.botdelivery.core.spi.Notifier;
-import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RetryStore;
 import io.botdelivery.core.spi.RetryStoreException;
@@ -65,7 +64,7 @@ final class InstanceAdapters implements AutoCloseable {
             RedisRateLimiter redis = RedisRateLimiter.create(RedisRateLimiterConfig.builder(botId(s.token()))
                     .address(s.redisAddress())
                     .instanceCount(s.instances())
-                    .budgets(RateBudgets.telegramDefaults().withArrivalMargin(s.arrivalMargin()))
+                    .budgets(s.limiterBudgets())
                     .build());
             toClose.add(redis);
             limiter = redis;
@@ -79,7 +78,7 @@ final class InstanceAdapters implements AutoCloseable {
             toClose.add(postgres);
             store = postgres;
         } else {
-            limiter = new LocalRateLimiter(RateBudgets.telegramDefaults().withArrivalMargin(s.arrivalMargin()), Clock.systemUTC());
+            limiter = new LocalRateLimiter(s.limiterBudgets(), Clock.systemUTC());
             store = new InMemoryRetryStore();
         }
         TelegramNotifier notifier = new TelegramNotifier(TelegramNotifierConfig.of(telegram, s.adminChat()), limiter,

@@ -31,12 +31,14 @@ import java.util.Properties;
  *                         false: as TelegramSender reports it (the recipient chat's)
  * @param maxConcurrentSends the engine's maxConcurrentSends, or 0 for its default
  * @param arrivalMargin    how much longer than Telegram's every budget window the limiter keeps
- *                         ({@link io.botdelivery.core.spi.RateBudgets#withArrivalMargin})
+ *                         ({@link io.botdelivery.core.spi.RateBudgets#withArrivalMargins})
+ * @param chatArrivalMargin the same for each chat's window
  */
 public record InstanceSettings(int slot, int incarnation, int instances, Wiring wiring, Path runDirectory,
                                long startEpochMillis, String redisAddress, String jdbcUrl, String jdbcUser, int telegramPort,
                                String token, long adminChat, Duration leaseLength, Duration maxInlineWait,
-                               boolean globalRetryAfter, int maxConcurrentSends, Duration arrivalMargin) {
+                               boolean globalRetryAfter, int maxConcurrentSends, Duration arrivalMargin,
+                               Duration chatArrivalMargin) {
 
     public InstanceSettings {
         Objects.requireNonNull(wiring, "wiring");
@@ -48,6 +50,7 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
         Objects.requireNonNull(leaseLength, "leaseLength");
         Objects.requireNonNull(maxInlineWait, "maxInlineWait");
         Objects.requireNonNull(arrivalMargin, "arrivalMargin");
+        Objects.requireNonNull(chatArrivalMargin, "chatArrivalMargin");
     }
 
     public Path workloadFile() {
@@ -75,13 +78,18 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
     public InstanceSettings restartedAt(long scenarioStartEpochMillis) {
         return new InstanceSettings(slot, incarnation + 1, instances, wiring, runDirectory, scenarioStartEpochMillis,
                 redisAddress, jdbcUrl, jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter,
-                maxConcurrentSends, arrivalMargin);
+                maxConcurrentSends, arrivalMargin, chatArrivalMargin);
     }
 
     public InstanceSettings forSlot(int newSlot) {
         return new InstanceSettings(newSlot, 0, instances, wiring, runDirectory, startEpochMillis, redisAddress, jdbcUrl,
                 jdbcUser, telegramPort, token, adminChat, leaseLength, maxInlineWait, globalRetryAfter,
-                maxConcurrentSends, arrivalMargin);
+                maxConcurrentSends, arrivalMargin, chatArrivalMargin);
+    }
+
+    /** The budgets this instance's limiter keeps: Telegram's, with the arrival margins. */
+    public io.botdelivery.core.spi.RateBudgets limiterBudgets() {
+        return io.botdelivery.core.spi.RateBudgets.telegramDefaults().withArrivalMargins(arrivalMargin, chatArrivalMargin);
     }
 
     public void write(Path file) {
@@ -103,6 +111,7 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
         p.setProperty("globalRetryAfter", Boolean.toString(globalRetryAfter));
         p.setProperty("maxConcurrentSends", Integer.toString(maxConcurrentSends));
         p.setProperty("arrivalMargin", arrivalMargin.toString());
+        p.setProperty("chatArrivalMargin", chatArrivalMargin.toString());
         try (Writer w = Files.newBufferedWriter(file)) {
             p.store(w, "bot-delivery scenario instance (written by the coordinator)");
         } catch (IOException e) {
@@ -134,7 +143,8 @@ public record InstanceSettings(int slot, int incarnation, int instances, Wiring 
                 Duration.parse(required(p, "maxInlineWait")),
                 Boolean.parseBoolean(p.getProperty("globalRetryAfter", "false")),
                 Integer.parseInt(p.getProperty("maxConcurrentSends", "0")),
-                Duration.parse(p.getProperty("arrivalMargin", "PT0S")));
+                Duration.parse(p.getProperty("arrivalMargin", "PT0S")),
+                Duration.parse(p.getProperty("chatArrivalMargin", "PT0S")));
     }
 
     private static String required(Properties p, String key) {

@@ -11,11 +11,14 @@ package io.botdelivery.bench.scenario;
  *                           so one 429 cannot turn into an hour-long ban and the rest of the run stays measurable
  * @param arrivalMargin      how much longer than Telegram's each budget window the instances' limiters keep
  *                           (default 50 ms, as example-bot's {@code limits.arrival-margin-ms})
+ * @param chatArrivalMargin  the same for each chat's window (default 250 ms, as example-bot's
+ *                           {@code limits.chat-arrival-margin-ms})
  */
 public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boolean escalate,
-                         java.time.Duration arrivalMargin) {
+                         java.time.Duration arrivalMargin, java.time.Duration chatArrivalMargin) {
     public static final java.time.Duration DEFAULT_ARRIVAL_MARGIN = java.time.Duration.ofMillis(50);
-    public static final RunOptions DEFAULTS = new RunOptions(false, 0, true, DEFAULT_ARRIVAL_MARGIN);
+    public static final java.time.Duration DEFAULT_CHAT_ARRIVAL_MARGIN = java.time.Duration.ofMillis(250);
+    public static final RunOptions DEFAULTS = new RunOptions(false, 0, true, DEFAULT_ARRIVAL_MARGIN, DEFAULT_CHAT_ARRIVAL_MARGIN);
 
     public RunOptions {
         if (maxConcurrentSends < 0) {
@@ -24,6 +27,9 @@ public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boole
         if (arrivalMargin == null || arrivalMargin.isNegative()) {
             throw new IllegalArgumentException("arrivalMargin must be zero or positive");
         }
+        if (chatArrivalMargin == null || chatArrivalMargin.isNegative()) {
+            throw new IllegalArgumentException("chatArrivalMargin must be zero or positive");
+        }
     }
 
     /** What differs from the defaults, for the results' title ("" when nothing does). */
@@ -31,6 +37,7 @@ public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boole
         return (globalRetryAfter ? ", every 429 pauses the bot-wide scope" : "")
                 + (maxConcurrentSends > 0 ? ", maxConcurrentSends " + maxConcurrentSends : "")
                 + (escalate ? "" : ", the simulator does not escalate retry_after")
-                + (arrivalMargin.equals(DEFAULT_ARRIVAL_MARGIN) ? "" : ", arrival margin " + arrivalMargin.toMillis() + " ms");
+                + (arrivalMargin.equals(DEFAULT_ARRIVAL_MARGIN) ? "" : ", arrival margin " + arrivalMargin.toMillis() + " ms")
+                + (chatArrivalMargin.equals(DEFAULT_CHAT_ARRIVAL_MARGIN) ? "" : ", chat arrival margin " + chatArrivalMargin.toMillis() + " ms");
     }
 }

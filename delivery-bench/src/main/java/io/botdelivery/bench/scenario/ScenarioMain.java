@@ -22,14 +22,16 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] [--global-429]
- *              [--max-concurrent-sends N] [--no-escalation] [--arrival-margin-ms N] [--out DIR] [--work DIR] [--check]
+ *              [--max-concurrent-sends N] [--no-escalation] [--arrival-margin-ms N] [--chat-arrival-margin-ms N]
+ *              [--out DIR] [--work DIR] [--check]
  * </pre>
  * {@code --global-429} makes every instance treat a 429 as the bot-wide budget's, as example-bot's wiring does;
  * {@code --max-concurrent-sends N} sets the engine's maxConcurrentSends (default 16); {@code --no-escalation} makes the
  * simulator keep every retry_after at what its window needs instead of doubling it for callers that come back early.
  * {@code --check} exits with status 1 when an invariant is broken (a lost delivery, a double claim).
  * {@code --arrival-tolerance-ms} overrides how much arrival jitter the simulator tolerates in every scenario;
- * {@code --arrival-margin-ms} how much longer than Telegram's every window the instances' limiters keep (default 50).
+ * {@code --arrival-margin-ms} how much longer than Telegram's lane windows (global, paid) the instances' limiters keep
+ * (default 50); {@code --chat-arrival-margin-ms} the same for each chat's window (default 250).
  */
 public final class ScenarioMain {
     private static final Logger log = LoggerFactory.getLogger(ScenarioMain.class);
@@ -133,6 +135,7 @@ public final class ScenarioMain {
             int maxConcurrentSends = 0;
             boolean escalate = true;
             Duration margin = RunOptions.DEFAULT_ARRIVAL_MARGIN;
+            Duration chatMargin = RunOptions.DEFAULT_CHAT_ARRIVAL_MARGIN;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--suite" -> suite = value(args, ++i);
@@ -144,6 +147,7 @@ public final class ScenarioMain {
                     case "--max-concurrent-sends" -> maxConcurrentSends = Integer.parseInt(value(args, ++i));
                     case "--no-escalation" -> escalate = false;
                     case "--arrival-margin-ms" -> margin = Duration.ofMillis(Long.parseLong(value(args, ++i)));
+                    case "--chat-arrival-margin-ms" -> chatMargin = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     case "--arrival-tolerance-ms" -> tolerance = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     default -> usage("unknown argument " + args[i]);
                 }
@@ -154,7 +158,7 @@ public final class ScenarioMain {
             if (work == null) {
                 work = Path.of("target", "scenario-runs", suite);
             }
-            return new Options(suite, only, out, work, check, tolerance, new RunOptions(globalRetryAfter, maxConcurrentSends, escalate, margin));
+            return new Options(suite, only, out, work, check, tolerance, new RunOptions(globalRetryAfter, maxConcurrentSends, escalate, margin, chatMargin));
         }
 
         List<Scenario> scenarios() {

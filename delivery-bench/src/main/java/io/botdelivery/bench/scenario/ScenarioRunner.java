@@ -94,7 +94,7 @@ final class ScenarioRunner {
                     scenario.wiring().shared() ? infrastructure.redis().address() : "", jdbcUrl, jdbcUser,
                     telegram.port(), telegram.token(), workload.chats().adminChat(), scenario.leaseLength(),
                     scenario.maxInlineWait(), options.globalRetryAfter(), options.maxConcurrentSends(),
-                    options.arrivalMargin());
+                    options.arrivalMargin(), options.chatArrivalMargin());
             try (InstanceFleet fleet = new InstanceFleet(template, scenario.instances());
                  MachineLoad load = MachineLoad.start()) {
                 fleet.launch();

@@ -33,7 +33,7 @@ class InstanceSideTest {
         void roundTrip(@TempDir Path dir) {
             InstanceSettings s = new InstanceSettings(1, 0, 3, Wiring.REDIS_POSTGRES, dir, 0, "redis://127.0.0.1:1234",
                     "jdbc:postgresql://localhost:5432/x", "postgres", 4321, "7000000001:AAsimulatedTokenThatIsNotReal_0123456",
-                    99_999, Duration.ofSeconds(25), Duration.ofSeconds(20), true, 48, Duration.ofMillis(50));
+                    99_999, Duration.ofSeconds(25), Duration.ofSeconds(20), true, 48, Duration.ofMillis(50), Duration.ofMillis(250));
             Path file = dir.resolve("s.properties");
             s.write(file);
             assertThat(InstanceSettings.read(file)).isEqualTo(s);

@@ -59,8 +59,18 @@ public record RateBudgets(Budget global, Budget privateChat, Budget groupChat, B
      * enforce when sends reach Telegram with up to {@code margin} of jitter, so that none is answered 429.
      */
     public RateBudgets withArrivalMargin(Duration margin) {
-        return new RateBudgets(global.withArrivalMargin(margin), privateChat.withArrivalMargin(margin),
-                groupChat.withArrivalMargin(margin), paidBroadcast.withArrivalMargin(margin));
+        return withArrivalMargins(margin, margin);
+    }
+
+    /**
+     * The lanes' windows longer by {@code laneMargin} and the chats' by {@code chatMargin}. Why two: one late arrival
+     * among the 30 a second of a lane seldom tips a window over, and each millisecond of lane margin costs throughput
+     * for the whole bot; but a chat's next send is often due exactly one window after the last, so a single late
+     * arrival draws a 429 there, while a wider chat window costs only that chat a little latency.
+     */
+    public RateBudgets withArrivalMargins(Duration laneMargin, Duration chatMargin) {
+        return new RateBudgets(global.withArrivalMargin(laneMargin), privateChat.withArrivalMargin(chatMargin),
+                groupChat.withArrivalMargin(chatMargin), paidBroadcast.withArrivalMargin(laneMargin));
     }
 
     /** Every budget scaled to 1/n: what one of n instances may use alone when they cannot coordinate. */

@@ -105,6 +105,7 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         int perGroup = r.intIn(ConfigKeys.GROUP_PER_MINUTE.name(), 1, 60_000);
         int paid = r.intIn(ConfigKeys.PAID_PER_SECOND.name(), 1, 100_000);
         int arrivalMarginMillis = r.intIn(ConfigKeys.ARRIVAL_MARGIN.name(), 0, 1_000);
+        int chatArrivalMarginMillis = r.intIn(ConfigKeys.CHAT_ARRIVAL_MARGIN.name(), 0, 10_000);
         EngineSettings engine = new EngineSettings(
                 r.intIn(ConfigKeys.MAX_CONCURRENT_SENDS.name(), 1, 1024),
                 r.intIn(ConfigKeys.MAX_BUFFERED.name(), 1, 1_000_000),
@@ -118,7 +119,7 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         }
         RateBudgets budgets = new RateBudgets(Budget.perSecond(global), Budget.perSecond(perChat),
                 Budget.of(perGroup, Duration.ofMinutes(1)), Budget.perSecond(paid))
-                .withArrivalMargin(Duration.ofMillis(arrivalMarginMillis));
+                .withArrivalMargins(Duration.ofMillis(arrivalMarginMillis), Duration.ofMillis(chatArrivalMarginMillis));
         return new BotConfig(apiUrl, admins, limiter, store,
                 new RedisSettings(redisUrl, outage == OutageChoice.LOCAL_SHARE, instances), new PostgresSettings(pgUrl, pgUser, pgPassword),
                 budgets, engine, httpPort, catalog, pollUpdates);

@@ -44,7 +44,9 @@ public final class ConfigKeys {
     public static final ConfigKey PAID_PER_SECOND = new ConfigKey("limits.paid-broadcast-per-second", "1000", "N",
             "messages per second in the paid-broadcast lane (Telegram: up to 1000, charged in Stars)");
     public static final ConfigKey ARRIVAL_MARGIN = new ConfigKey("limits.arrival-margin-ms", "50", "MS",
-            "every budget's window is this much longer, so sends that reach Telegram a little late still stay in budget");
+            "the lanes' windows (global, paid broadcast) are this much longer, so sends that reach Telegram a little late still stay in budget");
+    public static final ConfigKey CHAT_ARRIVAL_MARGIN = new ConfigKey("limits.chat-arrival-margin-ms", "250", "MS",
+            "each chat's window is this much longer: a chat's next send is often due exactly a window after the last, so one late arrival would draw a 429");
     public static final ConfigKey MAX_CONCURRENT_SENDS = new ConfigKey("engine.max-concurrent-sends", "16", "N",
             "sends on the wire at once; raise it for the paid lane or a distant Bot API server");
     public static final ConfigKey MAX_BUFFERED = new ConfigKey("engine.max-buffered", "1000", "N",
@@ -59,7 +61,7 @@ public final class ConfigKeys {
     /** Keys every subcommand reads. */
     public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, POLL_UPDATES, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
             POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD_FILE, GLOBAL_PER_SECOND, PRIVATE_CHAT_PER_SECOND,
-            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT);
+            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT);
 
     /** Per-product keys, below {@code products.<id>.}: only in the config file (and its env overrides). */
     public static final List<String> PRODUCT_FIELDS = List.of("title", "description", "price-stars", "photos", "video", "document");

@@ -43,6 +43,7 @@ class BotConfigTest {
             assertThat(c.budgets().groupChat().permits()).isEqualTo(20);
             assertThat(c.budgets().paidBroadcast().permits()).isEqualTo(1000);
             assertThat(c.budgets().global().window()).isEqualTo(java.time.Duration.ofMillis(1050));
+            assertThat(c.budgets().privateChat().window()).as("chats keep a wider arrival margin").isEqualTo(java.time.Duration.ofMillis(1250));
             assertThat(c.httpPort()).isEqualTo(8080);
             assertThat(c.admins()).isEmpty();
             assertThat(c.catalog().isEmpty()).isTrue();
