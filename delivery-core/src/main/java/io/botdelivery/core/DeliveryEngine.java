@@ -89,6 +89,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     private int sending;
     /** No dispatch at all before this: a bot-wide 429 or a halt. */
     private Instant globalPauseUntil = Instant.MIN;
+    /** Held deliveries that go in the paid-broadcast lane (the rest of {@code held} go in the standard one). */
+    private int heldPaid;
     /** Until when a bot-wide 429 this instance received holds (a denial by a full lane does not count). */
     private Instant penalizedUntil = Instant.MIN;
     private Instant pumpTimerAt;
@@ -195,7 +197,8 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         Delivery fresh = Delivery.accepted(DeliveryId.random(), request, now);
         boolean room;
         synchronized (lock) {
-            room = started && !closing && held.size() < config.maxBuffered();
+            // each lane has its own room: a standard-lane backlog waiting for slots never keeps paid broadcasts out
+            room = started && !closing && heldIn(request.allowPaidBroadcast()) < config.maxBuffered();
         }
         RetryStore.Saved saved = store.save(fresh, room ? lease(now) : null);
         if (!saved.created()) {
@@ -249,7 +252,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                     }
                 }
                 leaveLane(h);
-                held.remove(id);
+                unhold(id);
             }
             pump();
         }
@@ -292,6 +295,28 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         return outcomes.computeIfAbsent(existing.id(), id -> new CompletableFuture<>());
     }
 
+    /** Adds a delivery to what this engine holds in memory (under the lock). */
+    private void hold(Held h) {
+        held.put(h.id(), h);
+        if (h.delivery.request().allowPaidBroadcast()) {
+            heldPaid++;
+        }
+    }
+
+    /** Removes a delivery from what this engine holds in memory (under the lock); returns it, or null if not held. */
+    private Held unhold(DeliveryId id) {
+        Held h = held.remove(id);
+        if (h != null && h.delivery.request().allowPaidBroadcast()) {
+            heldPaid--;
+        }
+        return h;
+    }
+
+    /** Deliveries held in memory for the paid-broadcast lane, or for the standard one (under the lock). */
+    private int heldIn(boolean paidBroadcast) {
+        return paidBroadcast ? heldPaid : held.size() - heldPaid;
+    }
+
     /** Takes leased deliveries into memory: each joins its chat's lane. */
     private void adopt(List<Delivery> leased) {
         List<Held> overflow = new ArrayList<>();
@@ -302,7 +327,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                     continue;
                 }
                 Held h = new Held(d, ++seq);
-                held.put(d.id(), h);
+                hold(h);
                 if (interruptedMidSend(d)) {
                     interrupted.add(h);
                     continue;
@@ -494,7 +519,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     private void forgetLostLease(Held h) {
         log.warn("delivery {} lost its lease; another worker has it", h.id());
         synchronized (lock) {
-            held.remove(h.id());
+            unhold(h.id());
             leaveLane(h);
         }
     }
@@ -622,7 +647,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             // the store could not record the outcome: keep the delivery held and let its lease expire if we cannot recover
             log.error("could not record the outcome of delivery {} ({}); it will be retried after its lease", d.id(), outcome, e);
             synchronized (lock) {
-                held.remove(h.id());
+                unhold(h.id());
                 leaveLane(h);
             }
         } finally {
@@ -884,7 +909,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
 
     private void release(Held h, AttemptState state, Instant nextAttemptAt) {
         synchronized (lock) {
-            held.remove(h.id());
+            unhold(h.id());
             if (h.timer != null) {
                 h.timer.cancel();
                 h.timer = null;
@@ -922,7 +947,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
 
     private void finishLocally(Held h) {
         synchronized (lock) {
-            held.remove(h.id());
+            unhold(h.id());
             leaveLane(h);
         }
         try {
@@ -1005,7 +1030,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             if (closing) {
                 return false;
             }
-            room = Math.min(config.claimBatch(), config.maxBuffered() - held.size());
+            room = Math.min(config.claimBatch(), config.maxBuffered() - heldIn(false));
         }
         boolean full = false;
         if (room > 0) {
@@ -1044,7 +1069,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                         h.timer.cancel();
                     }
                     releaseSlot(h);
-                    held.remove(id);
+                    unhold(id);
                     ready.remove(h);
                     ChatLane lane = lanes.get(h.delivery.chatId());
                     if (lane != null) {
@@ -1112,7 +1137,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                 log.warn("could not release delivery {} ({}); its lease will expire", h.id(), e.toString());
             }
             synchronized (lock) {
-                held.remove(h.id());
+                unhold(h.id());
             }
         }
         log.info("delivery engine {} stopped; {} held deliveries handed back to the store", config.workerId(), released);

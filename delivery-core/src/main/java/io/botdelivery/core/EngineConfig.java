@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param leaseLength        how long a claim lasts before another instance may take the delivery (60 s); renewed every
  *                           third of it while held
  * @param maxConcurrentSends deliveries between reservation and outcome at once (16)
- * @param maxBuffered        deliveries held in memory (leased) at once; the rest wait in the store (1000)
+ * @param maxBuffered        deliveries held in memory (leased) at once in each lane (standard, paid broadcast), so a
+ *                           standard-lane backlog never keeps paid broadcasts out; the rest wait in the store (1000)
  * @param maxQueuedPerChat   deliveries held in memory for one chat; the rest wait in the store (20)
  * @param pollInterval       how often the store is polled for due work and owed notifications (1 s)
  * @param claimBatch         deliveries claimed per poll at most (100)

@@ -156,6 +156,27 @@ class DeliveryEngineTest {
         }
     }
 
+    @Test
+    @DisplayName("a buffer full of standard-lane deliveries still takes a fresh paid broadcast into memory")
+    void paidLaneHasItsOwnBuffer() {
+        engine.close();
+        engine = newEngine(config("engine-small-buffer").withMaxBuffered(2));
+        scheduler.runDue();
+        limiter.script(Reservation.granted(Duration.ofSeconds(10)), Reservation.granted(Duration.ofSeconds(10)));
+        submitText(3001, "standard 1");
+        submitText(3002, "standard 2");
+        Submission third = submitText(3003, "standard 3");
+        assertThat(stored(third.id()).status()).as("no room in the standard lane's buffer").isEqualTo(DeliveryStatus.PENDING);
+        assertThat(engine.heldCount()).isEqualTo(2);
+
+        Submission paid = engine.submit(DeliveryRequest.builder(3004, Payload.text("paid")).allowPaidBroadcast(true).build());
+        scheduler.runDue();
+
+        assertThat(sender.callsTo(3004)).as("sent at once, not parked behind the standard backlog").hasSize(1);
+        assertThat(stored(paid.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(sender.callsTo(3003)).isEmpty();
+    }
+
     @Nested
     @DisplayName("per-chat order")
     class Order {

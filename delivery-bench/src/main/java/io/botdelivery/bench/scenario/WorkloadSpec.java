@@ -61,6 +61,15 @@ public record WorkloadSpec(long seed, Duration offerFor, double standardRate, do
         return new WorkloadSpec(seed, offerFor, standardRate, paidRate, 300, 20, 3, 2, 0.10, 0.10, 0.05, 0.10, 0.5);
     }
 
+    /**
+     * A newsletter: text only, to 3000 private chats (1 % blocked), every delivery a notification with GIVE_UP, nothing
+     * in the paid lane. Without albums, groups or uploads the standard lane's budget is the only brake, so it shows what
+     * the engine and the limiters make of the budget on their own.
+     */
+    public static WorkloadSpec broadcast(long seed, Duration offerFor, double standardRate) {
+        return new WorkloadSpec(seed, offerFor, standardRate, 0, 3000, 0, 30, 0, 0, 0, 0, 0, 1.0);
+    }
+
     public WorkloadSpec withOfferFor(Duration d) {
         return new WorkloadSpec(seed, d, standardRate, paidRate, privateChats, groups, blockedChats, migratedGroups,
                 groupShare, photoShare, documentShare, albumShare, giveUpShare);

@@ -35,6 +35,23 @@ class WorkloadTest {
         }
 
         @Test
+        @DisplayName("the newsletter workload is text to private chats only, in the standard lane, with GIVE_UP")
+        void broadcastIsTextOnly() {
+            WorkloadSpec spec = WorkloadSpec.broadcast(7, Duration.ofSeconds(60), 45);
+            Workload newsletter = WorkloadGenerator.generate(spec, 3, "b");
+
+            assertThat(newsletter.offeredWeight(false) / 60.0).isCloseTo(45, within(3.0));
+            assertThat(newsletter.offeredWeight(true)).isZero();
+            assertThat(newsletter.items()).allSatisfy(item -> {
+                assertThat(item.kind()).isEqualTo(WorkKind.TEXT);
+                assertThat(item.chatId()).isPositive();
+                assertThat(item.paidBroadcast()).isFalse();
+                assertThat(item.policy()).isEqualTo(AmbiguousOutcomePolicy.GIVE_UP);
+            });
+            assertThat(newsletter.items().stream().map(WorkItem::chatId).distinct().count()).isGreaterThan(1000);
+        }
+
+        @Test
         @DisplayName("gives the same workload for the same seed")
         void isDeterministic() {
             assertThat(WorkloadGenerator.generate(SPEC, 3, "t").items()).isEqualTo(WORKLOAD.items());
