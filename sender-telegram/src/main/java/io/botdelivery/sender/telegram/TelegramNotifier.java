@@ -34,6 +34,9 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TelegramNotifier.class);
 
     private final TelegramNotifierConfig config;
+    /** Added to every retry_after, as the engine's default {@code retryAfterMargin}: the ban must be over, not ending. */
+    private static final Duration RETRY_AFTER_MARGIN = Duration.ofSeconds(1);
+
     private final RateLimiter limiter;
     private final Clock clock;
     private final TelegramApi api;
@@ -88,8 +91,8 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
 
     /**
      * Sends one alert to one admin, waiting for its rate-limit slot up to maxWait; returns the problem, if any. A 429
-     * (another process using the token, or budgets set too high) pauses the chat in the limiter for everyone, and the
-     * alert waits that pause out if maxWait allows.
+     * (another process using the token, or budgets set too high) pauses the bot (see {@link #scopeOf429}) in the
+     * limiter for everyone, and the alert waits that pause out if maxWait allows.
      */
     private Optional<String> sendTo(long admin, String text) {
         Instant deadline = clock.instant().plus(config.maxWait());
@@ -108,7 +111,14 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
                     pause(denied.retryIn());
                     continue;
                 }
-                pause(((Reservation.Granted) reservation).delay());
+                Duration untilSlot = ((Reservation.Granted) reservation).delay();
+                pause(untilSlot);
+                // a bot-wide 429 taken while this alert waited for its slot (by the engine, or another instance) pauses
+                // the bot: sent anyway, the alert would reach Telegram during the ban and extend it for everyone
+                if (!untilSlot.isZero() && !limiter.globalPause().isZero()) {
+                    lastProblem = "the bot is paused after a 429";
+                    continue;
+                }
                 TelegramApi.Result<Message> result = api.call(
                         TelegramRequests.text(admin, new Payload.Text(text, ParseMode.PLAIN), false));
                 if (result instanceof TelegramApi.Result.Ok<Message>) {
@@ -119,7 +129,7 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
                         && answered.error().errorClass() == TelegramErrorClass.RATE_LIMITED)) {
                     return Optional.of(describe(failure));
                 }
-                limiter.penalize(LimitScope.chat(admin), Duration.ofSeconds(answered.error().retryAfterSeconds()));
+                limiter.penalize(scopeOf429(admin), Duration.ofSeconds(answered.error().retryAfterSeconds()).plus(RETRY_AFTER_MARGIN));
                 lastProblem = describe(failure);
             }
         } catch (RateLimiterUnavailableException e) {
@@ -128,6 +138,16 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
             Thread.currentThread().interrupt();
             return Optional.of("interrupted while waiting for a rate-limit slot");
         }
+    }
+
+    /**
+     * Which scope a 429 to an admin chat pauses. The limiter keeps a private chat at its own 1 msg/s, so a 429 there
+     * almost surely means the bot-wide budget (Telegram does not say), as the engine assumes by default
+     * ({@code EngineConfig.privateChat429IsGlobal}); pausing only the admin chat let the deliveries go on into the ban,
+     * and each of them and each retried alert earned a longer one. An admin group or channel pauses only itself.
+     */
+    private static LimitScope scopeOf429(long admin) {
+        return admin > 0 ? LimitScope.global() : LimitScope.chat(admin);
     }
 
     private String describe(TelegramApi.Failure failure) {

@@ -153,6 +153,49 @@ class TelegramNotifierTest {
         }
 
         @Test
+        @DisplayName("and takes a 429 to a private admin chat as the bot's: every send waits out retry_after plus a second")
+        void a429PausesTheBot() throws Exception {
+            telegram.faults().nextFor(ADMIN, Fault.error(429, "Too Many Requests: retry after 3").withParameter("retry_after", 3));
+            Instant start = clock.instant();
+            List<Duration> pausesSeen = new ArrayList<>();
+            TelegramSenderConfig connection = TelegramSenderConfig.defaults(telegram.token()).withApiUrl(telegram.baseUrl());
+            TelegramNotifier watched = new TelegramNotifier(TelegramNotifierConfig.of(connection, ADMIN), limiter, clock, d -> {
+                pausesSeen.add(limiter.globalPause());
+                clock.advance(d);
+            });
+            notifiers.add(watched);
+
+            watched.deliveryFailed(failed(6, FailureClass.PERMANENT_PAYLOAD, "bad"));
+
+            assertThat(pausesSeen).as("the bot-wide pause while the alert waited").contains(Duration.ofSeconds(4));
+            assertThat(telegram.record().accepted()).singleElement()
+                    .satisfies(m -> assertThat(m.at()).isAfterOrEqualTo(start.plusSeconds(4)));
+        }
+
+        @Test
+        @DisplayName("and does not send into a bot-wide pause that began while it waited for its slot")
+        void slotInsideLaterPause() throws Exception {
+            // the admin chat sent a moment ago: the alert's slot is a second away
+            limiter.reserve(new io.botdelivery.core.spi.RateRequest(ADMIN, 1, false), Duration.ZERO);
+            Instant start = clock.instant();
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            TelegramSenderConfig connection = TelegramSenderConfig.defaults(telegram.token()).withApiUrl(telegram.baseUrl());
+            TelegramNotifier waiting = new TelegramNotifier(TelegramNotifierConfig.of(connection, ADMIN), limiter, clock, d -> {
+                if (first.getAndSet(false)) {
+                    // meanwhile the engine (or another instance) met a bot-wide 429
+                    limiter.penalize(io.botdelivery.core.spi.LimitScope.global(), Duration.ofSeconds(5));
+                }
+                clock.advance(d);
+            });
+            notifiers.add(waiting);
+
+            waiting.deliveryFailed(failed(7, FailureClass.PERMANENT_PAYLOAD, "bad"));
+
+            assertThat(telegram.record().accepted()).singleElement()
+                    .satisfies(m -> assertThat(m.at()).isAfterOrEqualTo(start.plusSeconds(5)));
+        }
+
+        @Test
         @DisplayName("and gives up with an exception when no slot comes within maxWait")
         void maxWait() throws Exception {
             TelegramSenderConfig connection = TelegramSenderConfig.defaults(telegram.token()).withApiUrl(telegram.baseUrl());
