@@ -976,9 +976,15 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             log.warn("admin alert for delivery {} not sent ({}); it will be retried", failed.id(), e.toString());
             return;
         }
-        if (!store.markNotified(failed.id(), config.workerId(), clock.instant())) {
-            log.warn("admin alert for delivery {} sent, but another worker had taken it over; it may be sent twice", failed.id());
-        }
+        // the alert is out: if the store cannot take the mark now, keep trying, or the alert is owed again and repeated
+        Instant sentAt = clock.instant();
+        persist("mark delivery " + failed.id() + " notified", () -> store.markNotified(failed.id(), config.workerId(), sentAt),
+                marked -> {
+                    if (!marked) {
+                        log.warn("admin alert for delivery {} sent, but another worker had taken it over; it may be sent twice",
+                                failed.id());
+                    }
+                });
     }
 
     // ---- the poller ------------------------------------------------------------------------------------------------

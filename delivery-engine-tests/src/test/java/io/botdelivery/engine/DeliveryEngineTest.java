@@ -706,6 +706,34 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("when the store is down after an alert went out, the engine keeps retrying the mark and never alerts twice")
+        void storeOutageAfterAlert() {
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(2);
+            io.botdelivery.core.spi.RetryStore flaky = (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("markNotified") && failures.getAndDecrement() > 0) {
+                            throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            engine.close();
+            engine = DeliveryEngine.builder().store(flaky).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
+                    .scheduler(scheduler).config(config("engine-flaky-mark")).build().start();
+            engines.add(engine);
+            sender.script(USER, new SendOutcome.Permanent("Forbidden: bot was blocked by the user", FailureClass.PERMANENT_RECIPIENT));
+            Submission s = submitText(USER, "hi");
+            scheduler.advance(Duration.ofSeconds(120));
+
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.FAILED);
+            assertThat(failures.get()).as("the mark was retried until the store took it").isNegative();
+            assertThat(notifier.alertsFor(s.id())).isEqualTo(1);
+        }
+
+        @Test
         @DisplayName("when the store is down at completion, the engine keeps retrying the write and never resends")
         void storeOutageAtCompletion() {
             java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(3);
