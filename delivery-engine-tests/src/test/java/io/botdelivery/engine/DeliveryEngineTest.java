@@ -63,6 +63,29 @@ class DeliveryEngineTest {
         return e;
     }
 
+    /** The test's store, with {@code before} run ahead of every call to {@code methodName}: it may throw, or move the clock. */
+    io.botdelivery.core.spi.RetryStore storeWith(String methodName, Runnable before) {
+        return (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals(methodName)) {
+                        before.run();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** Closes the test's engine and starts another, as {@link #config} configures it, on {@code otherStore}. */
+    void restartOn(io.botdelivery.core.spi.RetryStore otherStore, String workerId) {
+        engine.close();
+        engine = DeliveryEngine.builder().store(otherStore).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
+                .scheduler(scheduler).config(config(workerId)).build().start();
+        engines.add(engine);
+    }
+
     @BeforeEach
     void startEngine() {
         engine = newEngine(config("engine-1"));
@@ -544,21 +567,11 @@ class DeliveryEngineTest {
         @DisplayName("a GIVE_UP send whose store mark took longer than lateSendTolerance reserves again instead of leaving late")
         void slowSendStartedMarkReservesAgain() {
             java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
-            io.botdelivery.core.spi.RetryStore slow = (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("recordAttempt") && stalled.compareAndSet(false, true)) {
-                            clock.advance(Duration.ofSeconds(3));   // a store restart: the write hangs, then succeeds
-                        }
-                        try {
-                            return method.invoke(store, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-            engine.close();
-            engine = DeliveryEngine.builder().store(slow).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
-                    .scheduler(scheduler).config(config("engine-slow-store")).build().start();
-            engines.add(engine);
+            restartOn(storeWith("recordAttempt", () -> {
+                if (stalled.compareAndSet(false, true)) {
+                    clock.advance(Duration.ofSeconds(3));   // a store restart: the write hangs, then succeeds
+                }
+            }), "engine-slow-store");
             Submission s = engine.submit(DeliveryRequest.builder(USER, Payload.text("news"))
                     .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
             scheduler.runDue();
@@ -709,21 +722,11 @@ class DeliveryEngineTest {
         @DisplayName("when the store is down after an alert went out, the engine keeps retrying the mark and never alerts twice")
         void storeOutageAfterAlert() {
             java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(2);
-            io.botdelivery.core.spi.RetryStore flaky = (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("markNotified") && failures.getAndDecrement() > 0) {
-                            throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
-                        }
-                        try {
-                            return method.invoke(store, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-            engine.close();
-            engine = DeliveryEngine.builder().store(flaky).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
-                    .scheduler(scheduler).config(config("engine-flaky-mark")).build().start();
-            engines.add(engine);
+            restartOn(storeWith("markNotified", () -> {
+                if (failures.getAndDecrement() > 0) {
+                    throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
+                }
+            }), "engine-flaky-mark");
             sender.script(USER, new SendOutcome.Permanent("Forbidden: bot was blocked by the user", FailureClass.PERMANENT_RECIPIENT));
             Submission s = submitText(USER, "hi");
             scheduler.advance(Duration.ofSeconds(120));
@@ -737,21 +740,11 @@ class DeliveryEngineTest {
         @DisplayName("when the store is down at completion, the engine keeps retrying the write and never resends")
         void storeOutageAtCompletion() {
             java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(3);
-            io.botdelivery.core.spi.RetryStore flaky = (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("complete") && failures.getAndDecrement() > 0) {
-                            throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
-                        }
-                        try {
-                            return method.invoke(store, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-            engine.close();
-            engine = DeliveryEngine.builder().store(flaky).limiter(limiter).sender(sender).notifier(notifier).clock(clock)
-                    .scheduler(scheduler).config(config("engine-flaky")).build().start();
-            engines.add(engine);
+            restartOn(storeWith("complete", () -> {
+                if (failures.getAndDecrement() > 0) {
+                    throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
+                }
+            }), "engine-flaky");
             Submission s = submitText(USER, "paid pack");
             assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.IN_FLIGHT);
 

@@ -32,11 +32,10 @@ import java.util.Optional;
  */
 public final class TelegramNotifier implements Notifier, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TelegramNotifier.class);
-
-    private final TelegramNotifierConfig config;
     /** Added to every retry_after, as the engine's default {@code retryAfterMargin}: the ban must be over, not ending. */
     private static final Duration RETRY_AFTER_MARGIN = Duration.ofSeconds(1);
 
+    private final TelegramNotifierConfig config;
     private final RateLimiter limiter;
     private final Clock clock;
     private final TelegramApi api;

@@ -45,9 +45,13 @@ class TelegramNotifierTest {
     }
 
     private TelegramNotifier notifier(Long... admins) {
+        return notifier(clock::advance, admins);
+    }
+
+    /** A notifier that waits for its slots through {@code pause} (which must move the clock). */
+    private TelegramNotifier notifier(TelegramNotifier.Pause pause, Long... admins) {
         TelegramSenderConfig connection = TelegramSenderConfig.defaults(telegram.token()).withApiUrl(telegram.baseUrl());
-        TelegramNotifier notifier = new TelegramNotifier(TelegramNotifierConfig.of(connection, admins), limiter, clock,
-                clock::advance);
+        TelegramNotifier notifier = new TelegramNotifier(TelegramNotifierConfig.of(connection, admins), limiter, clock, pause);
         notifiers.add(notifier);
         return notifier;
     }
@@ -158,12 +162,10 @@ class TelegramNotifierTest {
             telegram.faults().nextFor(ADMIN, Fault.error(429, "Too Many Requests: retry after 3").withParameter("retry_after", 3));
             Instant start = clock.instant();
             List<Duration> pausesSeen = new ArrayList<>();
-            TelegramSenderConfig connection = TelegramSenderConfig.defaults(telegram.token()).withApiUrl(telegram.baseUrl());
-            TelegramNotifier watched = new TelegramNotifier(TelegramNotifierConfig.of(connection, ADMIN), limiter, clock, d -> {
+            TelegramNotifier watched = notifier(d -> {
                 pausesSeen.add(limiter.globalPause());
                 clock.advance(d);
-            });
-            notifiers.add(watched);
+            }, ADMIN);
 
             watched.deliveryFailed(failed(6, FailureClass.PERMANENT_PAYLOAD, "bad"));
 
@@ -179,15 +181,13 @@ class TelegramNotifierTest {
             limiter.reserve(new io.botdelivery.core.spi.RateRequest(ADMIN, 1, false), Duration.ZERO);
             Instant start = clock.instant();
             java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-            TelegramSenderConfig connection = TelegramSenderConfig.defaults(telegram.token()).withApiUrl(telegram.baseUrl());
-            TelegramNotifier waiting = new TelegramNotifier(TelegramNotifierConfig.of(connection, ADMIN), limiter, clock, d -> {
+            TelegramNotifier waiting = notifier(d -> {
                 if (first.getAndSet(false)) {
                     // meanwhile the engine (or another instance) met a bot-wide 429
                     limiter.penalize(io.botdelivery.core.spi.LimitScope.global(), Duration.ofSeconds(5));
                 }
                 clock.advance(d);
-            });
-            notifiers.add(waiting);
+            }, ADMIN);
 
             waiting.deliveryFailed(failed(7, FailureClass.PERMANENT_PAYLOAD, "bad"));
 
