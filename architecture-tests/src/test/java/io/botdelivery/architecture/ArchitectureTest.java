@@ -18,6 +18,7 @@ class ArchitectureTest {
 
     private static final String[] ADAPTERS = {
             "io.botdelivery.limiter..", "io.botdelivery.store..", "io.botdelivery.sender.."};
+    private static final String BENCH = "io.botdelivery.bench..";
 
     @ArchTest
     static final ArchRule api_depends_only_on_jdk = classes()
@@ -52,10 +53,25 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule production_code_does_not_use_the_testkit = noClasses()
+            .that().resideOutsideOfPackages("io.botdelivery.testkit..", BENCH)
+            .should().dependOnClassesThat().resideInAPackage("io.botdelivery.testkit..")
+            .because("the test kits are test scope; only the benchmarks (never shipped, they start embedded servers) "
+                    + "use the server extensions at compile scope");
+
+    @ArchTest
+    static final ArchRule simulator_depends_only_on_the_model_and_its_http_stack = classes()
+            .that().resideInAPackage("io.botdelivery.simulator..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.botdelivery.simulator..",
+                    "io.botdelivery.api..", "io.botdelivery.core.spi..", "io.undertow..", "org.xnio..",
+                    "com.fasterxml.jackson..", "org.slf4j..")
+            .because("the simulator ships in the demo and the benchmarks: no JUnit, no engine internals, no adapter");
+
+    @ArchTest
+    static final ArchRule only_tools_depend_on_the_simulator = noClasses()
             .that().resideInAnyPackage("io.botdelivery.api..", "io.botdelivery.core..", "io.botdelivery.limiter..",
                     "io.botdelivery.store..", "io.botdelivery.sender..")
-            .should().dependOnClassesThat().resideInAPackage("io.botdelivery.testkit..")
-            .because("the testkit is test scope for adapters");
+            .should().dependOnClassesThat().resideInAPackage("io.botdelivery.simulator..")
+            .because("the library talks to the real Bot API; the simulator is for the demo, benchmarks and tests");
 
     @ArchTest
     static final ArchRule nothing_depends_on_the_example_bot = noClasses()

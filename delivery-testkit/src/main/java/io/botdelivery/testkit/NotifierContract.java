@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every {@link Notifier} must do. An adapter's test extends this class, starts its backend (e.g. a
- * {@link io.botdelivery.testkit.telegram.TelegramSimulator}) in its own {@code @BeforeEach}, and says how to build the
+ * simulated Telegram, the {@code telegram-simulator} module) in its own {@code @BeforeEach}, and says how to build the
  * notifier and how to read what the backend received:
  *
  * <pre>{@code

@@ -1,6 +1,6 @@
 package io.botdelivery.example;
 
-import io.botdelivery.testkit.telegram.TelegramSimulator;
+import io.botdelivery.simulator.TelegramSimulator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,8 +8,8 @@ import io.botdelivery.example.config.Catalog;
 import io.botdelivery.example.config.LimiterChoice;
 import io.botdelivery.example.config.Product;
 import io.botdelivery.example.config.StoreChoice;
-import io.botdelivery.testkit.telegram.SimulatorConfig;
-import io.botdelivery.testkit.telegram.TelegramSimulator;
+import io.botdelivery.simulator.SimulatorConfig;
+import io.botdelivery.simulator.TelegramSimulator;
 
 import java.net.URI;
 import java.time.Duration;

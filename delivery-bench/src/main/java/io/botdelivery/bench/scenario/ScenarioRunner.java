@@ -14,11 +14,11 @@ import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.store.postgres.PostgresRetryStore;
 import io.botdelivery.store.postgres.PostgresRetryStoreConfig;
 import io.botdelivery.testkit.postgres.TestDatabase;
-import io.botdelivery.testkit.telegram.AcceptedMessage;
-import io.botdelivery.testkit.telegram.FaultRates;
-import io.botdelivery.testkit.telegram.RejectedCall;
-import io.botdelivery.testkit.telegram.SimulatorConfig;
-import io.botdelivery.testkit.telegram.TelegramSimulator;
+import io.botdelivery.simulator.AcceptedMessage;
+import io.botdelivery.simulator.FaultRates;
+import io.botdelivery.simulator.RejectedCall;
+import io.botdelivery.simulator.SimulatorConfig;
+import io.botdelivery.simulator.TelegramSimulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,7 +9,7 @@ import io.botdelivery.core.spi.SendOutcome;
 import io.botdelivery.core.spi.SendRequest;
 import io.botdelivery.sender.telegram.TelegramSender;
 import io.botdelivery.sender.telegram.TelegramSenderConfig;
-import io.botdelivery.testkit.telegram.TelegramSimulator;
+import io.botdelivery.simulator.TelegramSimulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

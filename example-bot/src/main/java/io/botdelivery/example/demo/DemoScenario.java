@@ -22,10 +22,10 @@ import io.botdelivery.example.console.ProgressBar;
 import io.botdelivery.example.console.Table;
 import io.botdelivery.example.shop.PackOrder;
 import io.botdelivery.example.shop.ShopApp;
-import io.botdelivery.testkit.telegram.Fault;
-import io.botdelivery.testkit.telegram.FaultRates;
-import io.botdelivery.testkit.telegram.SimulatorConfig;
-import io.botdelivery.testkit.telegram.TelegramSimulator;
+import io.botdelivery.simulator.Fault;
+import io.botdelivery.simulator.FaultRates;
+import io.botdelivery.simulator.SimulatorConfig;
+import io.botdelivery.simulator.TelegramSimulator;
 
 import java.io.IOException;
 import java.io.PrintStream;

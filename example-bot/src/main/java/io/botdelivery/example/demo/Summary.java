@@ -5,9 +5,9 @@ import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.example.broadcast.BroadcastResult;
 import io.botdelivery.example.console.Table;
-import io.botdelivery.testkit.telegram.AcceptedMessage;
-import io.botdelivery.testkit.telegram.TelegramSimulator;
-import io.botdelivery.testkit.telegram.WindowScope;
+import io.botdelivery.simulator.AcceptedMessage;
+import io.botdelivery.simulator.TelegramSimulator;
+import io.botdelivery.simulator.WindowScope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

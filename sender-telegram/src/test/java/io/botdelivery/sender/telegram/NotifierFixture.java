@@ -2,7 +2,7 @@ package io.botdelivery.sender.telegram;
 
 import io.botdelivery.core.spi.Budget;
 import io.botdelivery.core.spi.RateBudgets;
-import io.botdelivery.testkit.telegram.SimulatorConfig;
+import io.botdelivery.simulator.SimulatorConfig;
 
 import java.time.Duration;
 

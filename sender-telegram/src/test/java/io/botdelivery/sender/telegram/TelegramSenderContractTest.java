@@ -1,7 +1,7 @@
 package io.botdelivery.sender.telegram;
 
 import io.botdelivery.core.spi.Sender;
-import io.botdelivery.testkit.SenderContract;
+import io.botdelivery.testkit.sender.SenderContract;
 import org.junit.jupiter.api.DisplayName;
 
 import java.time.Duration;
