@@ -1,9 +1,9 @@
 package io.botdelivery.example;
 
+import io.botdelivery.api.Redaction;
 import io.botdelivery.example.config.ConfigException;
 import io.botdelivery.example.config.ConfigKeys;
 import io.botdelivery.example.config.ConfigOptions;
-import io.botdelivery.example.config.Redact;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,7 +62,7 @@ public final class Main implements Runnable {
         cl.setErr(new PrintWriter(err, true));
         // picocli echoes unknown arguments; one of them may be a token typed where it does not belong
         cl.setParameterExceptionHandler((e, arguments) -> {
-            err.println(Redact.tokens(e.getMessage()));
+            err.println(Redaction.redact(e.getMessage()));
             e.getCommandLine().usage(err);
             return CONFIG_ERROR;
         });

@@ -1,5 +1,6 @@
 package io.botdelivery.testkit.postgres;
 
+import io.botdelivery.api.Redaction;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -37,7 +38,7 @@ final class ExternalBackend extends ServerBackend {
         Matcher m = URL.matcher(jdbcUrl.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(PostgresServer.URL_ENV + " must look like jdbc:postgresql://host:5432/postgres"
-                    + " (optionally ?user=…&password=…), was: " + jdbcUrl.replaceAll("password=[^&]*", "password=***"));
+                    + " (optionally ?user=…&password=…), was: " + Redaction.maskUrls(jdbcUrl));
         }
         Map<String, String> params = parseParameters(m.group(3));
         String u = user != null && !user.isBlank() ? user : params.remove("user");

@@ -1,5 +1,6 @@
 package io.botdelivery.testkit.redis;
 
+import io.botdelivery.api.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
@@ -39,7 +40,7 @@ public record RedisUrl(boolean tls, String host, int port, Optional<String> pass
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a Redis URL (expected redis://[:password@]host[:port][/db]): " + e.getMessage(), e);
+            throw new IllegalArgumentException("not a Redis URL (expected redis://[:password@]host[:port][/db]): " + Redaction.maskUrls(e.getMessage()), e);
         }
         String scheme = uri.getScheme();
         if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {

@@ -1,5 +1,6 @@
 package io.botdelivery.example.config;
 
+import io.botdelivery.api.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -148,6 +149,6 @@ final class SettingsReader {
     }
 
     static String bad(Setting s, String expected) {
-        return s.key() + ": expected " + expected + ", got '" + s.value() + "' (from " + s.source() + ")";
+        return s.key() + ": expected " + expected + ", got '" + Redaction.redact(s.value()) + "' (from " + s.source() + ")";
     }
 }

@@ -1,12 +1,12 @@
 package io.botdelivery.example.shop;
 
+import io.botdelivery.api.Redaction;
 import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RateLimiterUnavailableException;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
-import io.botdelivery.example.config.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
@@ -121,7 +121,7 @@ final class Replies implements AutoCloseable {
         } catch (TelegramApiRequestException e) {
             Integer retryAfter = e.getParameters() == null ? null : e.getParameters().getRetryAfter();
             if (retryAfter == null || after429) {
-                log.warn("reply {} to chat {} refused: {}", message.getMethod(), chatId, Redact.tokens(e.getMessage()));
+                log.warn("reply {} to chat {} refused: {}", message.getMethod(), chatId, Redaction.redact(e.getMessage()));
                 finished(chatId);
                 return;
             }
@@ -133,7 +133,7 @@ final class Replies implements AutoCloseable {
             log.warn("reply {} to chat {} got 429 (retry after {} s)", message.getMethod(), chatId, retryAfter);
             reserveThenSend(chatId, message, tries + 1, true);
         } catch (TelegramApiException e) {
-            log.warn("reply {} to chat {} failed: {}", message.getMethod(), chatId, Redact.tokens(e.toString()));
+            log.warn("reply {} to chat {} failed: {}", message.getMethod(), chatId, Redaction.redact(e.toString()));
             finished(chatId);
         } catch (RuntimeException e) {
             finished(chatId);
@@ -146,7 +146,7 @@ final class Replies implements AutoCloseable {
         try {
             return Boolean.TRUE.equals(client.execute(answer));
         } catch (TelegramApiException e) {
-            log.warn("{} failed: {}", answer.getMethod(), Redact.tokens(e.toString()));
+            log.warn("{} failed: {}", answer.getMethod(), Redaction.redact(e.toString()));
             return false;
         }
     }

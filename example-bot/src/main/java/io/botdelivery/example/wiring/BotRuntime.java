@@ -1,5 +1,6 @@
 package io.botdelivery.example.wiring;
 
+import io.botdelivery.api.Redaction;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
@@ -11,7 +12,6 @@ import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RetryStore;
 import io.botdelivery.core.spi.Sender;
 import io.botdelivery.example.config.BotConfig;
-import io.botdelivery.example.config.Redact;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.ops.HealthCheck;
 import io.botdelivery.example.ops.OpsServer;
@@ -92,10 +92,10 @@ public final class BotRuntime implements AutoCloseable {
                         + " refused it (" + e.getErrorCode() + "); check BOT_TOKEN or bot.token-file, and bot.api-url");
             }
             log.warn("Telegram did not answer getMe at start ({}); starting anyway, deliveries wait until it does",
-                    Redact.tokens(e.getMessage()));
+                    Redaction.redact(e.getMessage()));
         } catch (org.telegram.telegrambots.meta.exceptions.TelegramApiException e) {
             log.warn("Telegram at {} is not reachable yet ({}); starting anyway, deliveries wait until it is",
-                    config.apiUrl(), Redact.tokens(e.toString()));
+                    config.apiUrl(), Redaction.redact(e.toString()));
         }
     }
 

@@ -1,6 +1,6 @@
 package io.botdelivery.example.wiring;
 
-import io.botdelivery.example.config.Redact;
+import io.botdelivery.api.Redaction;
 import io.botdelivery.example.ops.HealthCheck;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.objects.User;
@@ -40,7 +40,7 @@ final class TelegramHealthCheck implements HealthCheck {
             User me = client.execute(new GetMe());
             last = Status.up(apiUrl + " answers getMe as @" + me.getUserName());
         } catch (TelegramApiException e) {
-            last = Status.down(apiUrl + ": " + Redact.tokens(String.valueOf(e.getMessage())));
+            last = Status.down(apiUrl + ": " + Redaction.redact(String.valueOf(e.getMessage())));
         }
         lastAtNanos = System.nanoTime();
         return last;

@@ -1,5 +1,6 @@
 package io.botdelivery.example.config;
 
+import io.botdelivery.api.Redaction;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,16 @@ class BotConfigTest {
         }
 
         @Test
+        @DisplayName("never shows a password that a rejected URL carries")
+        void rejectedUrlIsMasked() {
+            ConfigException e = catchThrowableOfType(ConfigException.class,
+                    () -> load(null, Map.of("BOT_REDIS_URL", "redis://admin:Sup3rS3cret@my_redis:6379"), Map.of()));
+            assertThat(e.problems()).hasSize(1);
+            assertThat(e.problems().get(0)).contains("redis://admin:***@my_redis:6379").doesNotContain("Sup3rS3cret");
+            assertThat(e.getMessage()).doesNotContain("Sup3rS3cret");
+        }
+
+        @Test
         @DisplayName("reports every problem at once, not only the first")
         void allProblems() throws IOException {
             Path yml = file("bad.yml", """
@@ -236,8 +247,8 @@ class BotConfigTest {
         @DisplayName("never shows in toString or in redacted text")
         void redacted() {
             assertThat(new Secret("123456:ABCdefghijkl")).hasToString("Secret[****]");
-            assertThat(Redact.tokens("GET https://api.telegram.org/bot123456:ABCdefghijkl/getMe failed"))
-                    .isEqualTo("GET https://api.telegram.org/bot<token>/getMe failed");
+            assertThat(Redaction.redact("GET https://api.telegram.org/bot123456:ABCdefghijkl/getMe failed"))
+                    .isEqualTo("GET https://api.telegram.org/bot123456:***/getMe failed");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.botdelivery.sender.telegram;
 
+import io.botdelivery.api.Redaction;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;

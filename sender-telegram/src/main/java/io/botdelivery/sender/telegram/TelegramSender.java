@@ -1,5 +1,6 @@
 package io.botdelivery.sender.telegram;
 
+import io.botdelivery.api.Redaction;
 import io.botdelivery.api.FailureClass;
 import io.botdelivery.api.MediaSource;
 import io.botdelivery.api.Payload;
@@ -36,7 +37,7 @@ public final class TelegramSender implements Sender, AutoCloseable {
     public TelegramSender(TelegramSenderConfig config) {
         this.api = new TelegramApi(config);
         this.cache = new FileIdCache(config.fileIdCacheSize());
-        this.description = "TelegramSender[" + config.apiUrl() + ", bot " + Redaction.maskedToken(config.token()) + "]";
+        this.description = "TelegramSender[" + config.apiUrl() + ", bot " + Redaction.maskToken(config.token()) + "]";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.botdelivery.sender.telegram;
 
+import io.botdelivery.api.Redaction;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -79,7 +80,7 @@ public record TelegramSenderConfig(String token, URI apiUrl, Duration connectTim
 
     @Override
     public String toString() {
-        return "TelegramSenderConfig[token=" + Redaction.maskedToken(token) + ", apiUrl=" + apiUrl + ", connectTimeout="
+        return "TelegramSenderConfig[token=" + Redaction.maskToken(token) + ", apiUrl=" + apiUrl + ", connectTimeout="
                 + connectTimeout + ", writeTimeout=" + writeTimeout + ", readTimeout=" + readTimeout
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", fileIdCacheSize=" + fileIdCacheSize + "]";
     }

@@ -1,5 +1,6 @@
 package io.botdelivery.store.postgres;
 
+import io.botdelivery.api.Redaction;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.botdelivery.api.Delivery;
@@ -431,7 +432,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
     }
 
     private String safeUrl() {
-        return config.jdbcUrl().replaceAll("password=[^&]*", "password=***");
+        return Redaction.maskUrls(config.jdbcUrl());
     }
 
     @Override

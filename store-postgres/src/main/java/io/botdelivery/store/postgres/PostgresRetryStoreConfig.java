@@ -1,5 +1,6 @@
 package io.botdelivery.store.postgres;
 
+import io.botdelivery.api.Redaction;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -79,7 +80,7 @@ public record PostgresRetryStoreConfig(
 
     @Override
     public String toString() {
-        return "PostgresRetryStoreConfig[jdbcUrl=" + jdbcUrl.replaceAll("password=[^&]*", "password=***") + ", user=" + user
+        return "PostgresRetryStoreConfig[jdbcUrl=" + Redaction.maskUrls(jdbcUrl) + ", user=" + user
                 + ", password=" + (password == null ? "none" : "***") + ", poolSize=" + poolSize + ", schema=" + schema
                 + ", leaseLength=" + leaseLength + ", batchSize=" + batchSize + ", pollInterval=" + pollInterval
                 + ", migrateOnStart=" + migrateOnStart + ", listenNotify=" + listenNotify
