@@ -4,8 +4,8 @@ import io.botdelivery.api.Redaction;
 import io.botdelivery.example.config.ConfigException;
 import io.botdelivery.example.config.ConfigKeys;
 import io.botdelivery.example.config.ConfigOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;

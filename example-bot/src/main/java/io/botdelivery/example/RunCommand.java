@@ -6,8 +6,12 @@ import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.shop.ShopApp;
 import picocli.CommandLine.Command;
 
+import sun.misc.Signal;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code run}: the shop bot on long polling until SIGTERM or Ctrl-C, which stop it gracefully. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -29,16 +33,26 @@ final class RunCommand extends BotCommand {
             main.err().println("warning: no admins configured (bot.admins); failure alerts go nowhere and admin commands are refused to all");
         }
         ShopApp app = ShopApp.start(config, token, POLL_TIMEOUT);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "graceful-shutdown"));
+        // SIGTERM and Ctrl-C end the wait below and the bot closes on this thread, so the process exits 0 after a clean
+        // stop: closed from a shutdown hook it would exit 143 (128 + SIGTERM), which orchestrators count as a crash.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String signal : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(signal), s -> stopRequested.countDown());
+        }
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable close = () -> {
+            if (closed.compareAndSet(false, true)) {
+                app.close();
+            }
+        };
+        // any other way out of the JVM (System.exit elsewhere, a fatal error) still closes the bot
+        Runtime.getRuntime().addShutdownHook(new Thread(close, "graceful-shutdown"));
         main.out().println("Shop bot running (limiter=" + config.limiter().name().toLowerCase(java.util.Locale.ROOT)
                 + ", store=" + config.store().name().toLowerCase(java.util.Locale.ROOT)
-                + (app.runtime().httpPort() >= 0 ? ", metrics and health on port " + app.runtime().httpPort() : "")
+                + (app.runtime().httpPort() >= 0 ? ", ops endpoint on " + config.http().host() + ":" + app.runtime().httpPort() : "")
                 + "). Stop with Ctrl-C or SIGTERM.");
-        stopped.await();
+        stopRequested.await();
+        close.run();
         return 0;
     }
 }

@@ -26,16 +26,16 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code example-bot run} as its own process, configured by a YAML file and the environment: it answers users, serves
- * /metrics and /health, and stops gracefully on SIGTERM.
+ * /health/ready and /metrics on 127.0.0.1, and stops gracefully on SIGTERM.
  */
 class RunCommandTest {
-    private static final Pattern PORT = Pattern.compile("metrics and health on port (\\d+)");
+    private static final Pattern PORT = Pattern.compile("ops endpoint on 127.0.0.1:(\\d+)");
 
     @TempDir
     Path dir;
 
     @Test
-    @DisplayName("answers /start, serves /metrics and /health, and on SIGTERM stops polling and closes the engine")
+    @DisplayName("answers /start, serves /health/ready and /metrics, and on SIGTERM stops polling and closes the engine")
     void runsAndStopsGracefully() throws Exception {
         Files.write(dir.resolve("guide.pdf"), new byte[] {1, 2, 3});
         Path config = Files.writeString(dir.resolve("shop.yml"), """
@@ -65,10 +65,13 @@ class RunCommandTest {
                 assertThat(telegram.record().acceptedIn(4242).get(0).text()).contains("Printable guide — 5 ⭐");
 
                 HttpClient http = HttpClient.newHttpClient();
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).isEqualTo(200);
                 assertThat(health.body()).contains("\"status\" : \"UP\"", "\"store\"", "\"limiter\"", "\"telegram\"");
+                HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(delete.statusCode()).as("DELETE /metrics").isEqualTo(405);
                 HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(metrics.statusCode()).isEqualTo(200);
@@ -76,6 +79,7 @@ class RunCommandTest {
 
                 bot.destroy(); // SIGTERM
                 assertThat(bot.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+                assertThat(bot.exitValue()).as("a clean stop on SIGTERM exits 0, not 143").isZero();
                 String log = Files.readString(dir.resolve("run.err"));
                 assertThat(log).contains("stopping: polling, then the updates in hand, then the engine", "bot-delivery stopped")
                         .doesNotContain(telegram.token());

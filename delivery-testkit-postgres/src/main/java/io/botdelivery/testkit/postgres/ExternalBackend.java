@@ -1,6 +1,7 @@
 package io.botdelivery.testkit.postgres;
 
 import io.botdelivery.api.Redaction;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

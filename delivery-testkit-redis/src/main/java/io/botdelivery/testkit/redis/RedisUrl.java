@@ -1,6 +1,7 @@
 package io.botdelivery.testkit.redis;
 
 import io.botdelivery.api.Redaction;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;

@@ -25,12 +25,12 @@ import java.util.Set;
  * @param postgres  PostgreSQL, for store=postgres
  * @param budgets   the rate budgets to stay within
  * @param engine    engine tuning
- * @param httpPort  port of /metrics and /health (0: any free port, -1: off)
+ * @param http      the ops endpoint (/health/live, /health/ready, /metrics)
  * @param catalog   the shop's products
  * @param pollUpdates whether this instance takes updates by long polling (one replica only)
  */
 public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, StoreChoice store, RedisSettings redis,
-                        PostgresSettings postgres, RateBudgets budgets, EngineSettings engine, int httpPort,
+                        PostgresSettings postgres, RateBudgets budgets, EngineSettings engine, HttpSettings http,
                         Catalog catalog, boolean pollUpdates) {
 
     /** Where Redis is, and what to do while it is unreachable. */
@@ -52,6 +52,24 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         }
     }
 
+    /**
+     * The ops endpoint.
+     *
+     * @param host         interface to bind (default loopback)
+     * @param port         0: any free port, -1: off
+     * @param metricsToken bearer token {@code /metrics} requires, or {@code null} for none
+     */
+    public record HttpSettings(String host, int port, Secret metricsToken) {
+        public HttpSettings {
+            Objects.requireNonNull(host, "host");
+        }
+
+        /** On loopback at {@code port}, metrics open. */
+        public static HttpSettings local(int port) {
+            return new HttpSettings("127.0.0.1", port, null);
+        }
+    }
+
     /** Engine tuning taken from configuration. */
     public record EngineSettings(int maxConcurrentSends, int maxBuffered, int claimBatch, Duration pollInterval) {
         public EngineSettings {
@@ -68,6 +86,7 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         Objects.requireNonNull(postgres, "postgres");
         Objects.requireNonNull(budgets, "budgets");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(http, "http");
         Objects.requireNonNull(catalog, "catalog");
     }
 
@@ -91,6 +110,11 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         LimiterChoice limiter = r.choice(ConfigKeys.LIMITER.name(), LimiterChoice.class);
         StoreChoice store = r.choice(ConfigKeys.STORE.name(), StoreChoice.class);
         URI redisUrl = r.uri(ConfigKeys.REDIS_URL.name(), Set.of("redis", "rediss"), true, "redis://127.0.0.1:6379");
+        if (redisUrl != null && !redisDatabaseOk(redisUrl)) {
+            r.problem(SettingsReader.bad(settings.get(ConfigKeys.REDIS_URL.name()).orElseThrow(),
+                    "a Redis URL whose path is empty or a database number (0 to 9999), such as redis://127.0.0.1:6379/0"));
+            redisUrl = null;
+        }
         OutageChoice outage = r.choice(ConfigKeys.REDIS_OUTAGE.name(), OutageChoice.class);
         int instances = r.intIn(ConfigKeys.REDIS_INSTANCES.name(), 1, 1000);
         String pgUrl = r.string(ConfigKeys.POSTGRES_URL.name(), "a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/botdelivery");
@@ -112,6 +136,8 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
                 r.intIn(ConfigKeys.CLAIM_BATCH.name(), 1, 100_000),
                 Duration.ofMillis(r.intIn(ConfigKeys.POLL_INTERVAL.name(), 10, 600_000)));
         int httpPort = r.intIn(ConfigKeys.HTTP_PORT.name(), -1, 65_535);
+        String httpHost = r.string(ConfigKeys.HTTP_HOST.name(), "an interface address such as 127.0.0.1 or 0.0.0.0");
+        Secret metricsToken = secret(ConfigKeys.METRICS_TOKEN_ENV, ConfigKeys.METRICS_TOKEN_FILE, settings, env, r).orElse(null);
         Catalog catalog = CatalogReader.read(settings, r);
         boolean pollUpdates = r.choice(ConfigKeys.POLL_UPDATES.name(), YesNo.class) == YesNo.TRUE;
         if (!r.problems().isEmpty()) {
@@ -122,7 +148,7 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
                 .withArrivalMargins(Duration.ofMillis(arrivalMarginMillis), Duration.ofMillis(chatArrivalMarginMillis));
         return new BotConfig(apiUrl, admins, limiter, store,
                 new RedisSettings(redisUrl, outage == OutageChoice.LOCAL_SHARE, instances), new PostgresSettings(pgUrl, pgUser, pgPassword),
-                budgets, engine, httpPort, catalog, pollUpdates);
+                budgets, engine, new HttpSettings(httpHost, httpPort, metricsToken), catalog, pollUpdates);
     }
 
     /**
@@ -148,6 +174,15 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
             throw new ConfigException(r.problems());
         }
         return token.orElseThrow();
+    }
+
+    /** The URL's path names a database by number, or nothing (Redisson would fail later with a raw exception). */
+    private static boolean redisDatabaseOk(URI url) {
+        String path = url.getPath();
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return true;
+        }
+        return path.matches("/\\d{1,4}");
     }
 
     private static Secret postgresPassword(LayeredSettings settings, Map<String, String> env, SettingsReader r) {

@@ -56,12 +56,16 @@ public final class ConfigKeys {
     public static final ConfigKey POLL_INTERVAL = new ConfigKey("engine.poll-interval-ms", "1000", "MILLIS",
             "how often the store is polled for due retries and owed alerts");
     public static final ConfigKey HTTP_PORT = new ConfigKey("http.port", "8080", "PORT",
-            "port of /metrics (Prometheus) and /health; 0 picks a free port, -1 turns the endpoint off");
+            "port of the ops endpoint (/health/live, /health/ready, /metrics); 0 picks a free port, -1 turns it off");
+    public static final ConfigKey HTTP_HOST = new ConfigKey("http.host", "127.0.0.1", "HOST",
+            "interface the ops endpoint binds; 127.0.0.1 keeps it on this machine, 0.0.0.0 exposes it (then set a metrics token)");
+    public static final ConfigKey METRICS_TOKEN_FILE = new ConfigKey("http.metrics-token-file", null, "FILE",
+            "file holding a bearer token /metrics requires (or set BOT_METRICS_TOKEN); unset: /metrics is open to whoever reaches http.host");
 
     /** Keys every subcommand reads. */
     public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, POLL_UPDATES, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
             POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD_FILE, GLOBAL_PER_SECOND, PRIVATE_CHAT_PER_SECOND,
-            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT);
+            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT, HTTP_HOST, METRICS_TOKEN_FILE);
 
     /** Per-product keys, below {@code products.<id>.}: only in the config file (and its env overrides). */
     public static final List<String> PRODUCT_FIELDS = List.of("title", "description", "price-stars", "photos", "video", "document");
@@ -69,6 +73,7 @@ public final class ConfigKeys {
     /** Secrets read only from the environment (or a file), never from a flag. */
     public static final String TOKEN_ENV = "BOT_TOKEN";
     public static final String POSTGRES_PASSWORD_ENV = "BOT_POSTGRES_PASSWORD";
+    public static final String METRICS_TOKEN_ENV = "BOT_METRICS_TOKEN";
     /** The config file, when not given with --config. */
     public static final String CONFIG_FILE_ENV = "BOT_CONFIG";
 

@@ -1,11 +1,11 @@
 package io.botdelivery.example.wiring;
 
-import io.botdelivery.api.Redaction;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
 import com.google.inject.util.Modules;
+import io.botdelivery.api.Redaction;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.spi.Notifier;
 import io.botdelivery.core.spi.RateLimiter;
@@ -23,9 +23,12 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The running delivery side of the bot: the Guice injector over the configured adapters, the started engine, and the
@@ -66,13 +69,16 @@ public final class BotRuntime implements AutoCloseable {
             postgres.onNewWork(engine::wakeUp);
         }
         OpsServer ops = null;
-        if (config.httpPort() >= 0) {
+        BotConfig.HttpSettings http = config.http();
+        if (http.port() >= 0) {
             try {
-                ops = OpsServer.start(config.httpPort(), injector.getInstance(PrometheusMeterRegistry.class), healthChecks(injector, config));
+                ops = OpsServer.start(new OpsServer.Settings(http.host(), http.port(),
+                                Optional.ofNullable(http.metricsToken()).map(Secret::value)),
+                        injector.getInstance(PrometheusMeterRegistry.class), healthChecks(injector, config));
             } catch (IOException e) {
                 engine.close();
-                throw new UncheckedIOException("cannot serve /metrics and /health on port " + config.httpPort()
-                        + " (set http.port to a free port, 0 for any, -1 for none)", e);
+                throw new UncheckedIOException("cannot serve the ops endpoint on " + http.host() + ":" + http.port()
+                        + " (set http.host and http.port to a free address, http.port 0 for any port, -1 for none)", e);
             }
         }
         log.info("bot-delivery started: limiter={}, store={}, Bot API {}", config.limiter(), config.store(), config.apiUrl());
@@ -99,15 +105,18 @@ public final class BotRuntime implements AutoCloseable {
         }
     }
 
+    private static final Duration STORE_CHECK_MAX_AGE = Duration.ofSeconds(5);
+
     private static List<HealthCheck> healthChecks(Injector injector, BotConfig config) {
         RetryStore store = injector.getInstance(RetryStore.class);
         RateLimiter limiter = injector.getInstance(RateLimiter.class);
         TelegramClient client = injector.getInstance(TelegramClient.class);
         return List.of(
+                // the summary counts rows: cached, so probes from several load balancers cost one query per interval
                 HealthCheck.of("store", () -> {
                     long total = store.summary().total();
                     return HealthCheck.Status.up(config.store().name().toLowerCase(java.util.Locale.ROOT) + ", " + total + " deliveries");
-                }),
+                }).cached(STORE_CHECK_MAX_AGE, Clock.systemUTC()),
                 AdapterModules.limiterHealth(config, limiter),
                 new TelegramHealthCheck(client, config.apiUrl().toString()));
     }
@@ -136,7 +145,7 @@ public final class BotRuntime implements AutoCloseable {
         return config;
     }
 
-    /** The port of /metrics and /health, or -1 when it is off. */
+    /** The port of the ops endpoint (/health/live, /health/ready, /metrics), or -1 when it is off. */
     public int httpPort() {
         return ops == null ? -1 : ops.port();
     }

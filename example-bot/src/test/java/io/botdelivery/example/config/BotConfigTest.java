@@ -45,7 +45,9 @@ class BotConfigTest {
             assertThat(c.budgets().paidBroadcast().permits()).isEqualTo(1000);
             assertThat(c.budgets().global().window()).isEqualTo(java.time.Duration.ofMillis(1050));
             assertThat(c.budgets().privateChat().window()).as("chats keep a wider arrival margin").isEqualTo(java.time.Duration.ofMillis(1250));
-            assertThat(c.httpPort()).isEqualTo(8080);
+            assertThat(c.http().port()).isEqualTo(8080);
+            assertThat(c.http().host()).isEqualTo("127.0.0.1");
+            assertThat(c.http().metricsToken()).isNull();
             assertThat(c.admins()).isEmpty();
             assertThat(c.catalog().isEmpty()).isTrue();
         }
@@ -63,16 +65,16 @@ class BotConfigTest {
                     """);
             BotConfig fileOnly = load(yml, Map.of(), Map.of());
             assertThat(fileOnly.limiter()).isEqualTo(LimiterChoice.REDIS);
-            assertThat(fileOnly.httpPort()).isEqualTo(9000);
+            assertThat(fileOnly.http().port()).isEqualTo(9000);
 
             Map<String, String> env = Map.of("BOT_HTTP_PORT", "9100", "BOT_LIMITS_GLOBAL_PER_SECOND", "20");
             BotConfig withEnv = load(yml, env, Map.of());
-            assertThat(withEnv.httpPort()).isEqualTo(9100);
+            assertThat(withEnv.http().port()).isEqualTo(9100);
             assertThat(withEnv.budgets().global().permits()).isEqualTo(20);
             assertThat(withEnv.store()).isEqualTo(StoreChoice.POSTGRES);
 
             BotConfig withFlag = load(yml, env, Map.of("http.port", "9200"));
-            assertThat(withFlag.httpPort()).isEqualTo(9200);
+            assertThat(withFlag.http().port()).isEqualTo(9200);
             assertThat(withFlag.budgets().global().permits()).isEqualTo(20);
         }
 
@@ -119,6 +121,25 @@ class BotConfigTest {
                     () -> load(null, Map.of("BOT_LIMITER", "redsi"), Map.of()));
             assertThat(e.problems()).containsExactly(
                     "limiter: expected local or redis, got 'redsi' (from environment variable BOT_LIMITER)");
+        }
+
+        @Test
+        @DisplayName("a Redis URL whose path is not a database number is refused at once, not when Redis is first used")
+        void redisDatabase() {
+            ConfigException e = catchThrowableOfType(ConfigException.class,
+                    () -> load(null, Map.of("BOT_REDIS_URL", "redis://127.0.0.1:6379/abc"), Map.of()));
+            assertThat(e.problems()).singleElement().asString()
+                    .startsWith("redis.url: expected a Redis URL whose path is empty or a database number");
+            assertThat(load(null, Map.of("BOT_REDIS_URL", "redis://127.0.0.1:6379/3"), Map.of()).redis().url().getPath()).isEqualTo("/3");
+        }
+
+        @Test
+        @DisplayName("the metrics token comes from the environment and never shows")
+        void metricsToken() {
+            BotConfig c = load(null, Map.of("BOT_METRICS_TOKEN", "t0ken-value", "BOT_HTTP_HOST", "0.0.0.0"), Map.of());
+            assertThat(c.http().metricsToken().value()).isEqualTo("t0ken-value");
+            assertThat(c.http().host()).isEqualTo("0.0.0.0");
+            assertThat(c.toString()).doesNotContain("t0ken-value");
         }
 
         @Test

@@ -1,7 +1,7 @@
 package io.botdelivery.sender.telegram;
 
-import io.botdelivery.api.Redaction;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.botdelivery.api.Redaction;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;

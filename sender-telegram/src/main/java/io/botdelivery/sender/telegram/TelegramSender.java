@@ -1,9 +1,9 @@
 package io.botdelivery.sender.telegram;
 
-import io.botdelivery.api.Redaction;
 import io.botdelivery.api.FailureClass;
 import io.botdelivery.api.MediaSource;
 import io.botdelivery.api.Payload;
+import io.botdelivery.api.Redaction;
 import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.SendOutcome;
 import io.botdelivery.core.spi.SendRequest;

@@ -1,6 +1,7 @@
 package io.botdelivery.sender.telegram;
 
 import io.botdelivery.api.Redaction;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

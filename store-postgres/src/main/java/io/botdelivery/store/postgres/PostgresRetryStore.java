@@ -1,6 +1,5 @@
 package io.botdelivery.store.postgres;
 
-import io.botdelivery.api.Redaction;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.botdelivery.api.Delivery;
@@ -8,6 +7,7 @@ import io.botdelivery.api.DeliveryId;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.IdempotencyKey;
 import io.botdelivery.api.QueueSummary;
+import io.botdelivery.api.Redaction;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.Lease;
 import io.botdelivery.core.spi.RetryStore;

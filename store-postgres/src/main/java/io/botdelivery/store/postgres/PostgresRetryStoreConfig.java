@@ -1,6 +1,7 @@
 package io.botdelivery.store.postgres;
 
 import io.botdelivery.api.Redaction;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
