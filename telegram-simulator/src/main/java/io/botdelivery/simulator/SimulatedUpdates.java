@@ -43,7 +43,23 @@ public final class SimulatedUpdates {
 
     /** The user writes {@code text} to the bot in their private chat; a leading "/" makes it a command. Returns the update id. */
     public long userSends(long userId, String text) {
-        ObjectNode message = userMessage(userId);
+        return enqueue("message", withText(userMessage(userId), text));
+    }
+
+    /**
+     * The user writes {@code text} in the group or supergroup {@code groupId} (a negative id) where the bot is a
+     * member; a leading "/" makes it a command. Returns the update id.
+     */
+    public long userSendsInGroup(long groupId, long userId, String text) {
+        if (groupId >= 0 || userId <= 0) {
+            throw new IllegalArgumentException("a group id is negative and a user id positive");
+        }
+        SimulatedChats.Chat chat = chats.forUpdate(groupId);
+        ObjectNode message = Shapes.userMessage(chat, userId, chat.nextMessageIds(1), clock.instant().getEpochSecond());
+        return enqueue("message", withText(message, text));
+    }
+
+    private static ObjectNode withText(ObjectNode message, String text) {
         message.put("text", text);
         if (text.startsWith("/")) {
             int end = text.indexOf(' ');
@@ -52,7 +68,7 @@ public final class SimulatedUpdates {
             entity.put("offset", 0);
             entity.put("length", end < 0 ? text.length() : end);
         }
-        return enqueue("message", message);
+        return message;
     }
 
     /** The user confirms paying an invoice; the bot must answer with answerPreCheckoutQuery. Returns the query id. */

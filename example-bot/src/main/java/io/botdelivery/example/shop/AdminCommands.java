@@ -17,11 +17,14 @@ import java.util.Set;
 
 /**
  * The admin commands: {@code /queue}, {@code /failed}, {@code /redeliver <id>}, {@code /cancel <id>}. Each returns the
- * reply text; a user who is not a configured admin gets a refusal and nothing runs.
+ * reply text; a user who is not a configured admin gets a refusal and nothing runs. The bot answers them only in a
+ * private chat (a group gets {@link #PRIVATE_ONLY}, whoever asked), so an admin's command typed in a group does not
+ * post chat ids and error texts there.
  */
 final class AdminCommands {
     static final Set<String> COMMANDS = Set.of("/queue", "/failed", "/redeliver", "/cancel");
     static final String REFUSAL = "Sorry, this command is for the shop's admins only.";
+    static final String PRIVATE_ONLY = "Admin commands work only in a private chat with the bot.";
     private static final int FAILED_SHOWN = 10;
     private static final int ORDER_PARTS_SCANNED = 100;
 

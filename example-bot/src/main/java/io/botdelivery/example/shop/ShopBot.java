@@ -104,17 +104,18 @@ public final class ShopBot implements LongPollingUpdateConsumer {
             if (message.hasSuccessfulPayment()) {
                 paid(message.getChatId(), message.getSuccessfulPayment());
             } else if (message.hasText() && message.getFrom() != null) {
-                text(message.getChatId(), message.getFrom().getId(), message.getText());
+                text(message.getChatId(), message.getFrom().getId(), message.getText(), message.getChat().isUserChat());
             }
         }
     }
 
-    private void text(long chatId, long userId, String text) {
+    private void text(long chatId, long userId, String text, boolean privateChat) {
         String[] parts = text.strip().split("\\s+", 2);
         String command = parts[0].contains("@") ? parts[0].substring(0, parts[0].indexOf('@')) : parts[0];
         String argument = parts.length > 1 ? parts[1] : "";
         if (AdminCommands.isAdminCommand(command)) {
-            reply(chatId, admin.handle(userId, command, argument));
+            // queue counts, chat ids and error texts are for the admin's eyes: never answered where others read along
+            reply(chatId, privateChat ? admin.handle(userId, command, argument) : AdminCommands.PRIVATE_ONLY);
         } else if (command.equals("/buy")) {
             Optional<Product> product = catalog.find(argument.strip());
             product.ifPresentOrElse(p -> sendInvoice(chatId, p),

@@ -160,12 +160,36 @@ class ShopBotTest {
     @DisplayName("Admin commands")
     class Admin {
         @Test
-        @DisplayName("a user who is not an admin is refused /failed and /queue")
+        @DisplayName("a user who is not an admin is refused every admin command, and nothing runs")
         void refused() {
-            telegram.updates().userSends(BUYER, "/failed");
-            telegram.updates().userSends(BUYER, "/queue");
-            await().atMost(Duration.ofSeconds(10)).until(() -> textsIn(BUYER).size() == 2);
-            assertThat(textsIn(BUYER)).containsOnly(AdminCommands.REFUSAL);
+            checkout(BUYER);
+            telegram.chats().block(BUYER);
+            telegram.updates().successfulPayment(BUYER, "XTR", 50, PAYLOAD, "charge-7");
+            awaitFinal("charge-7");
+            Delivery pack = engine().findByIdempotencyKey(IdempotencyKey.of("charge-7:pack")).orElseThrow();
+            telegram.chats().reopen(BUYER);
+            int before = textsIn(BUYER).size();
+
+            for (String command : List.of("/failed", "/queue", "/redeliver " + pack.id(), "/cancel " + pack.id())) {
+                telegram.updates().userSends(BUYER, command);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> textsIn(BUYER).size() == before + 4);
+            assertThat(textsIn(BUYER).subList(before, before + 4)).containsOnly(AdminCommands.REFUSAL);
+            assertThat(engine().find(pack.id()).orElseThrow().status()).as("not redelivered, not cancelled").isEqualTo(DeliveryStatus.FAILED);
+        }
+
+        @Test
+        @DisplayName("in a group, every admin command, from an admin or not, gets only a pointer to the private chat")
+        void notInGroups() {
+            long group = -4242L;
+            telegram.chats().addGroup(group);
+            List<String> commands = List.of("/failed", "/queue", "/redeliver x", "/cancel x");
+            for (String command : commands) {
+                telegram.updates().userSendsInGroup(group, SimulatedTelegram.ADMIN, command);
+                telegram.updates().userSendsInGroup(group, BUYER, command);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> textsIn(group).size() == 2 * commands.size());
+            assertThat(textsIn(group)).containsOnly(AdminCommands.PRIVATE_ONLY);
         }
 
         @Test
