@@ -192,7 +192,8 @@ public final class LocalRateLimiter implements RateLimiter {
         private long pausedUntil = NEVER;
 
         Lane(WindowRule rule) {
-            this.log = new GrantLog(rule, rule.permits() * 2);
+            // grows with use: a lane at 30/s holds about 30 stamps, one at 1000/s about 1000
+            this.log = new GrantLog(rule, Math.min(rule.permits(), 1024));
         }
 
         synchronized void pauseUntil(long until) {
