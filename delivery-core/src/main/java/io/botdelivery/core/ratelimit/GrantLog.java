@@ -90,12 +90,16 @@ public final class GrantLog {
         }
     }
 
-    /** Records a grant of {@code weight} messages at {@code slot} (found by {@link #earliest}; not checked again). */
+    /**
+     * Records a grant of {@code weight} messages at {@code slot} (found by {@link #earliest}; not checked again), up to
+     * {@link WindowRule#MAX_COUNTED_WEIGHT} of them.
+     */
     public void add(long slot, int weight) {
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be at least 1, was " + weight);
         }
-        for (int i = 0; i < weight; i++) {
+        int counted = WindowRule.countedWeight(weight);
+        for (int i = 0; i < counted; i++) {
             insert(slot + rule.unitOffset(i));
         }
     }

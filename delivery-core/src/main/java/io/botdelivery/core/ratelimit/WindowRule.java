@@ -32,6 +32,13 @@ import java.util.concurrent.TimeUnit;
  *                        {@code permits} of them never fit in less than a window
  */
 public record WindowRule(long window, int permits, int burst, long interval) {
+    /**
+     * The most messages one grant counts: a scope keeps one stamp per message, so an absurd weight must not become
+     * billions of stamps (or a script loop of billions on Redis). No Telegram request comes near it: an album has at
+     * most 10 items.
+     */
+    public static final int MAX_COUNTED_WEIGHT = 10_000;
+
     public WindowRule {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1 tick, was " + window);
@@ -64,6 +71,11 @@ public record WindowRule(long window, int permits, int burst, long interval) {
     /** How long a grant matters to later decisions: the longer of the two windows. */
     public long retention() {
         return Math.max(window, smoothingWindow());
+    }
+
+    /** The messages a grant of {@code weight} records: the weight, up to {@link #MAX_COUNTED_WEIGHT}. */
+    public static int countedWeight(int weight) {
+        return Math.min(weight, MAX_COUNTED_WEIGHT);
     }
 
     /** What a request of {@code weight} counts in the budget window at its slot. */

@@ -253,7 +253,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
                 keys.chat(request.chatId()));
         String[] rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
-        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(request.weight()), rates[0], rates[1],
+        // the script records one stamp per message: an absurd weight is counted up to the rule's maximum, as in Java
+        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(WindowRule.countedWeight(request.weight())),
+                        rates[0], rates[1],
                         rates[2], rates[3], rates[4], rates[5], rates[6], rates[7], Long.toString(horizonMicros),
                         Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
                 .toCompletableFuture()

@@ -19,7 +19,7 @@
 -- ARGV[1] 'r' reserve, 'c' penalize a chat, 'g' penalize every lane, 'p' how long the bot-wide pause still holds,
 --         't' time (a probe that proves the script is loaded)
 -- ARGV[2] now in microseconds, or '' for the Redis server's TIME (one clock for every instance)
--- reserve   KEYS lane, lane's sorted set, chat; ARGV[3] weight, [4..7] lane W, P, B, I, [8..11] chat W, P, B, I,
+-- reserve   KEYS lane, lane's sorted set, chat; ARGV[3] weight (at most 10,000), [4..7] lane W, P, B, I, [8..11] chat W, P, B, I,
 --           [12] horizon, [13] not-before offset from now, [14] extra TTL in ms
 --           -> {1, delay, 0, now} granted; {0, retry-in, scope (0 lane, 1 chat), now} denied
 -- penalize a chat   KEYS chat; ARGV[3] duration, [4] the chat's retention (the longer window), [5] extra TTL
@@ -240,13 +240,17 @@ if slot > limit then
 end
 
 -- book: w stamps in each scope, the items beyond P a window apart
+-- (in ZADDs of at most 500 stamps: unpack's arguments live on Lua's C stack, about 8,000 slots)
 local args = {}
 for i = 0, weight - 1 do
     seq = seq + 1
     args[#args + 1] = slot + math.floor(i / laneP) * laneW
     args[#args + 1] = seq
+    if #args == 1000 or i == weight - 1 then
+        redis.call('ZADD', KEYS[2], unpack(args))
+        args = {}
+    end
 end
-redis.call('ZADD', KEYS[2], unpack(args))
 local laneLast = math.max(lastStamp or 0, slot + math.floor((weight - 1) / laneP) * laneW)
 local laneTtl = ttlMillis(math.max(laneLast + laneR, pause), extraTtl)
 redis.call('SET', KEYS[1], struct.pack(LANE, pause, seq), 'PX', laneTtl)

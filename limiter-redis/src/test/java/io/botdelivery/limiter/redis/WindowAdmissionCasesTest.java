@@ -72,4 +72,18 @@ class WindowAdmissionCasesTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("an absurd weight is answered by the script, counted up to the rule's maximum like the Java arithmetic")
+    void absurdWeight() {
+        MutableClock clock = MutableClock.at("2026-12-01T00:00:00Z");
+        RedisRateLimiterConfig config = RedisRateLimiterConfig.builder("cases-" + BOTS.incrementAndGet())
+                .address(REDIS.address()).timeSource(TimeSource.INJECTED_CLOCK).build();
+        try (RedisRateLimiter limiter = RedisRateLimiter.create(config, clock, new SimpleMeterRegistry())) {
+            assertThat(limiter.reserve(new RateRequest(1, Integer.MAX_VALUE, false), Duration.ofDays(365)))
+                    .isEqualTo(Reservation.granted(Duration.ZERO));
+            // 10,000 messages to a chat allowed 1 a second hold it for 10,000 s
+            assertThat(limiter.reserve(RateRequest.of(1), Duration.ofHours(2))).isInstanceOf(Reservation.Denied.class);
+        }
+    }
 }
