@@ -40,6 +40,14 @@ class ArchitectureTest {
             .because("an adapter author reads only the ports and the API");
 
     @ArchTest
+    static final ArchRule rate_arithmetic_depends_only_on_ports_and_jdk = classes()
+            .that().resideInAPackage("io.botdelivery.core.ratelimit..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.botdelivery.core.spi..",
+                    "io.botdelivery.core.ratelimit..")
+            .because("every limiter adapter shares this arithmetic (one copy, not one per adapter), so it must stay as"
+                    + " free of the engine as the ports are");
+
+    @ArchTest
     static final ArchRule adapters_do_not_depend_on_each_other = slices()
             .matching("io.botdelivery.(limiter|store|sender).(*)..")
             .should().notDependOnEachOther()

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -49,16 +50,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>What is checked, for every scope (standard lane, paid-broadcast lane, each private chat, each group): never more
  * than the budget in any sliding window, also with concurrent callers; a denial consumes nothing anywhere
  * (all-or-nothing); the paid-broadcast lane is separate from the standard budget; weights count fully, and a weight above
- * the burst is granted (never split or refused) once the whole weight fits; a penalty blocks exactly its scope, and a
+ * the burst is granted (never split or refused) once the whole weight fits, and an album is admitted as soon as its
+ * items fit the window (a lane of 30 a second takes 10 albums of 3 within one second); a penalty blocks exactly its scope, and a
  * shorter penalty never shortens a longer one; a denial names the scope that denied; a granted delay never exceeds the
  * horizon; and a reservation that waits for its chat does not hold back other chats (the bot-wide budget is used around
  * it, not blocked until it).
  *
  * <p>Notes for implementers:
  * <ul>
- *   <li>Space sends by {@code ceil(window / (permits - burst + 1))}, not by {@link Budget#emissionIntervalNanos()}:
- *       that one rounds down (30 sends spaced by 33 333 333 ns fit 31 in one second), and with a burst above 1 the
- *       window total holds only if the rest is spaced by {@code window / (permits - burst + 1)}.</li>
+ *   <li>Count each window exactly (a log of the last window's grants): an album of k is admitted when k places fit
+ *       the window, not after k emission intervals, and the kit checks both that the lane is used and that no window
+ *       overshoots. Smooth sends with at most {@code burst} in any {@code burst × }{@link Budget#emissionIntervalNanos()}
+ *       (rounded up, never down: a truncated 1 s / 30 would space 31 sends within one second).</li>
  *   <li>A global penalty pauses every send of the bot, the paid-broadcast lane included; a chat penalty pauses that
  *       chat in both lanes. A denial by the paid-broadcast lane names {@link LimitScope#global()}.</li>
  *   <li>When both the chat and the bot-wide scope alone would push the slot past the horizon, the denial names the one
@@ -438,6 +441,97 @@ public abstract class RateLimiterContract {
 
             assertThat(delayOf(limiter.reserve(new RateRequest(9, 4, false), Duration.ofSeconds(2))))
                     .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1050));
+        }
+    }
+
+    @Nested
+    @DisplayName("Albums and the window")
+    class AlbumsAndTheWindow extends ClockDriven {
+
+        @Test
+        @DisplayName("a lane that takes 30 messages a window takes 10 albums of 3 within one window")
+        void tenAlbumsOfThreeInOneWindow() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            Duration last = Duration.ZERO;
+            for (int chat = 1; chat <= 10; chat++) {
+                last = delayOf(limiter.reserve(new RateRequest(chat, 3, false), LONG_HORIZON));
+            }
+
+            recorder.assertWithin(TELEGRAM);
+            // a rule that makes an album of k wait for k emission intervals puts the 10th album past 1.5 s
+            assertThat(last).as("the 10th album: the 28th to 30th messages of the first window")
+                    .isLessThan(TELEGRAM.global().window());
+        }
+
+        @Test
+        @DisplayName("the album after a full window waits until the window's first album has left it")
+        void albumAfterAFullWindowWaits() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            for (int chat = 1; chat <= 10; chat++) {
+                delayOf(limiter.reserve(new RateRequest(chat, 3, false), LONG_HORIZON));
+            }
+
+            Duration eleventh = delayOf(limiter.reserve(new RateRequest(11, 3, false), LONG_HORIZON));
+
+            recorder.assertWithin(TELEGRAM);
+            assertThat(eleventh).isGreaterThanOrEqualTo(TELEGRAM.global().window());
+        }
+
+        @Test
+        @DisplayName("an album waits until every one of its items fits the window, never overshooting it")
+        void albumWaitsForRoomForEveryItem() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            for (int chat = 1; chat <= 28; chat++) {
+                delayOf(limiter.reserve(RateRequest.of(chat), LONG_HORIZON));
+            }
+
+            Duration album = delayOf(limiter.reserve(new RateRequest(29, 3, false), LONG_HORIZON));
+
+            recorder.assertWithin(TELEGRAM);
+            assertThat(album).as("the 29th to 31st messages: the first single must have left the window")
+                    .isGreaterThanOrEqualTo(TELEGRAM.global().window());
+        }
+
+        @Test
+        @DisplayName("a fresh limiter grants exactly the budget in its first window, however many albums wait")
+        void firstWindowOfAFreshLimiter() {
+            RateLimiter limiter = limiter(TELEGRAM);
+
+            int inFirstWindow = 0;
+            for (int chat = 1; chat <= 40; chat++) {
+                Duration delay = delayOf(limiter.reserve(new RateRequest(chat, 3, false), LONG_HORIZON));
+                if (delay.compareTo(TELEGRAM.global().window()) < 0) {
+                    inFirstWindow += 3;
+                }
+            }
+
+            recorder.assertWithin(TELEGRAM);
+            assertThat(inFirstWindow).as("messages granted in the first second").isEqualTo(TELEGRAM.global().permits());
+        }
+
+        @Test
+        @DisplayName("a mix of singles and 10 % albums of 2 to 4 keeps every window and uses at least 94 % of the lane")
+        void mixedAlbumsUseTheLane() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            Random random = new Random(20261205);
+            long window = TELEGRAM.global().window().toNanos();
+            int[] messagesPerWindow = new int[40];
+
+            for (int chat = 1; chat <= 900; chat++) {
+                int weight = random.nextInt(10) == 0 ? 2 + random.nextInt(3) : 1;
+                long slot = delayOf(limiter.reserve(new RateRequest(chat, weight, false), LONG_HORIZON)).toNanos();
+                if (slot / window < messagesPerWindow.length) {
+                    messagesPerWindow[(int) (slot / window)] += weight;
+                }
+            }
+
+            recorder.assertWithin(TELEGRAM);
+            // the first 25 whole seconds, all saturated (900 requests are about 1,080 messages, 36 s of budget); an
+            // album of k that waits for k emission intervals leaves about 0.86 of them used, exact windows about 0.97
+            int used = Arrays.stream(messagesPerWindow, 0, 25).sum();
+            assertThat(used / (25.0 * TELEGRAM.global().permits())).as("share of the lane used in 25 saturated seconds")
+                    .isGreaterThanOrEqualTo(0.94);
         }
     }
 

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * At most {@code permits} messages in any sliding {@code window}. With {@code burst = 1} sends are spaced evenly,
- * {@link #emissionIntervalNanos()} apart (rounded up, so the window total holds exactly). A larger burst lets up to
- * {@code burst} go back to back; to keep the window total, limiters then space the sustained rate by
- * {@code window / (permits - burst + 1)}, so a burst trades sustained rate for latency.
+ * At most {@code permits} messages in any sliding {@code window}, and at most {@code burst} in any
+ * {@code burst × }{@link #emissionIntervalNanos()} (the smoothing window). With {@code burst = 1} single sends are
+ * spaced evenly, {@link #emissionIntervalNanos()} apart (rounded up, so the window total holds exactly); a larger burst
+ * lets up to {@code burst} go back to back. The window total is counted exactly, so a burst costs no sustained rate,
+ * and an album of k (weight k) needs k free places in the window but only {@code min(k, burst)} in the smoothing
+ * window.
  */
 public record Budget(int permits, Duration window, int burst) {
     public Budget {
@@ -53,7 +55,10 @@ public record Budget(int permits, Duration window, int burst) {
         return new Budget(permits, window.plus(margin), burst);
     }
 
-    /** Spacing between evenly spaced sends: window / permits in nanoseconds, rounded up (never one too many per window). */
+    /**
+     * Spacing between evenly spaced sends: window / permits in nanoseconds, rounded up, never down (a truncated
+     * 1 s / 30 would fit 31 sends in one second).
+     */
     public long emissionIntervalNanos() {
         long w = window.toNanos();
         return (w + permits - 1) / permits;

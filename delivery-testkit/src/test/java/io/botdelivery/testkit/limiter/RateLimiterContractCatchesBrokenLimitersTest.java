@@ -91,8 +91,16 @@ class RateLimiterContractCatchesBrokenLimitersTest {
                             "name the global scope when only the bot-wide budget is busy"),
                     flaw(Flaw.GRANTS_PAST_HORIZON, Set.of("GlobalBudget"),
                             "keeps every budget through a long random workload, and never grants past the horizon"),
-                    flaw(Flaw.TRUNCATES_INTERVAL, Set.of("GlobalBudget"),
-                            "spaces sends to many chats so that no second holds more than 30, and wastes no slot"));
+                    flaw(Flaw.WINDOW_ONE_NANO_SHORT, Set.of("AlbumsAndTheWindow"),
+                            "the album after a full window waits until the window's first album has left it",
+                            "a fresh limiter grants exactly the budget in its first window, however many albums wait"),
+                    // today's rule before exact windows: sound, but an album of k waits for k emission intervals
+                    flaw(Flaw.ALBUM_WAITS_K_INTERVALS, Set.of("AlbumsAndTheWindow"),
+                            "a lane that takes 30 messages a window takes 10 albums of 3 within one window",
+                            "a fresh limiter grants exactly the budget in its first window, however many albums wait",
+                            "a mix of singles and 10 % albums of 2 to 4 keeps every window and uses at least 94 % of the lane"),
+                    flaw(Flaw.ALBUM_NEEDS_ONE_PLACE, Set.of("AlbumsAndTheWindow"),
+                            "an album waits until every one of its items fits the window, never overshooting it"));
         }
 
         @ParameterizedTest(name = "{0}")

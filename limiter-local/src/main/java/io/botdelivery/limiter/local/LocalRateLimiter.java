@@ -1,5 +1,8 @@
 package io.botdelivery.limiter.local;
 
+import io.botdelivery.core.ratelimit.GrantLog;
+import io.botdelivery.core.ratelimit.WindowRule;
+import io.botdelivery.core.spi.Budget;
 import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
@@ -13,18 +16,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
 /**
- * An in-process {@link RateLimiter}: one GCRA state per chat, a {@link LaneSchedule} per bot-wide lane (standard and
- * paid broadcast), time from the injected {@link Clock}. Thread-safe; a reservation locks its chat's map bin and then
- * its lane, never the other way round.
+ * An in-process {@link RateLimiter}: every scope (the standard lane, the paid-broadcast lane, each chat) keeps the time
+ * stamps of its last window's messages in a {@link GrantLog} and admits a request where it fits the budget window
+ * exactly and the smoothing window ({@link WindowRule}); time from the injected {@link Clock}. Thread-safe; a
+ * reservation locks its chat's map bin and then its lane, never the other way round.
  *
- * <p>Memory stays bounded: a chat's state is one {@code long} (its theoretical arrival time), and once that time has
- * passed the state is exactly that of a chat never seen, so it is dropped. Sweeps run on the calling thread when the
+ * <p>Memory stays bounded: a chat's state is its stamps of the last window (8 bytes a message) and its pause; once both
+ * are past, the state is exactly that of a chat never seen, so it is dropped. Sweeps run on the calling thread when the
  * number of tracked chats has doubled since the last sweep, or when {@link LocalRateLimiterConfig#sweepPeriod()} has
- * passed; a million chats that each sent once keep no more entries than the chats still inside their own interval.
+ * passed.
  *
  * <p>The limiter does not coordinate with other processes: give each of N uncoordinated instances
  * {@link RateBudgets#share(int)} of the budgets, or use a shared limiter.
@@ -32,15 +37,18 @@ import java.util.function.BiFunction;
 public final class LocalRateLimiter implements RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRateLimiter.class);
     private static final long MIN_SWEEP_SIZE = 4096;
+    /** Caps horizons and penalties so absurd durations cannot overflow the arithmetic: ten years. */
+    private static final long MAX_NANOS = 10L * 366 * 24 * 3600 * 1_000_000_000L;
+    private static final long NEVER = Long.MIN_VALUE / 4;
 
     private final Clock clock;
-    private final Gcra privateChats;
-    private final Gcra groupChats;
-    private final LaneSchedule standardLane;
-    private final LaneSchedule paidLane;
+    private final WindowRule privateChats;
+    private final WindowRule groupChats;
+    private final Lane standardLane;
+    private final Lane paidLane;
     private final long sweepPeriodNanos;
 
-    private final ConcurrentHashMap<Long, Long> chatTats = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Chat> chats = new ConcurrentHashMap<>();
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private volatile long sweepAtSize = MIN_SWEEP_SIZE;
     private volatile long sweepAtTime = Long.MIN_VALUE;
@@ -49,10 +57,10 @@ public final class LocalRateLimiter implements RateLimiter {
         Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         RateBudgets budgets = config.budgets();
-        this.privateChats = new Gcra(budgets.privateChat());
-        this.groupChats = new Gcra(budgets.groupChat());
-        this.standardLane = new LaneSchedule(new Gcra(budgets.global()));
-        this.paidLane = new LaneSchedule(new Gcra(budgets.paidBroadcast()));
+        this.privateChats = rule(budgets.privateChat());
+        this.groupChats = rule(budgets.groupChat());
+        this.standardLane = new Lane(rule(budgets.global()));
+        this.paidLane = new Lane(rule(budgets.paidBroadcast()));
         this.sweepPeriodNanos = config.sweepPeriod().toNanos();
     }
 
@@ -73,9 +81,8 @@ public final class LocalRateLimiter implements RateLimiter {
             throw new IllegalArgumentException("horizon must not be negative, was " + horizon);
         }
         long now = nowNanos();
-        long horizonNanos = horizon.compareTo(Duration.ofNanos(Gcra.MAX_NANOS)) > 0 ? Gcra.MAX_NANOS : horizon.toNanos();
-        Attempt attempt = new Attempt(request, now, now + horizonNanos);
-        chatTats.compute(request.chatId(), attempt);
+        Attempt attempt = new Attempt(request, now, now + capped(horizon));
+        chats.compute(request.chatId(), attempt);
         if (attempt.granted) {
             sweepIfDue(now);
         }
@@ -90,18 +97,17 @@ public final class LocalRateLimiter implements RateLimiter {
             return;
         }
         long now = nowNanos();
-        long until = now + (duration.compareTo(Duration.ofNanos(Gcra.MAX_NANOS)) > 0 ? Gcra.MAX_NANOS : duration.toNanos());
+        long until = now + capped(duration);
         if (scope.isGlobal()) {
-            synchronized (standardLane) {
-                standardLane.pauseUntil(until);
-            }
-            synchronized (paidLane) {
-                paidLane.pauseUntil(until);
-            }
+            standardLane.pauseUntil(until);
+            paidLane.pauseUntil(until);
             LOG.debug("bot-wide sends paused for {}", duration);
         } else {
-            Gcra gcra = chatGcra(scope.chatId());
-            chatTats.merge(scope.chatId(), gcra.paused(Gcra.IDLE, until), Math::max);
+            chats.compute(scope.chatId(), (chatId, chat) -> {
+                Chat state = chat == null ? newChat(chatId) : chat;
+                state.pausedUntil = Math.max(state.pausedUntil, until);
+                return state;
+            });
             // a storm of 429s across many chats adds entries too
             sweepIfDue(now);
         }
@@ -109,21 +115,28 @@ public final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public Duration globalPause() {
-        long until;
-        synchronized (standardLane) {
-            until = standardLane.pausedUntil();
-        }
+        long until = standardLane.pausedUntil();
         long now = nowNanos();
         return until > now ? Duration.ofNanos(until - now) : Duration.ZERO;
     }
 
     /** Chats whose state is held right now (idle ones not yet swept included). For tests and metrics. */
     long trackedChats() {
-        return chatTats.mappingCount();
+        return chats.mappingCount();
     }
 
-    private Gcra chatGcra(long chatId) {
-        return chatId < 0 ? groupChats : privateChats;
+    private static WindowRule rule(Budget budget) {
+        return WindowRule.of(budget, TimeUnit.NANOSECONDS);
+    }
+
+    private static long capped(Duration duration) {
+        return duration.compareTo(Duration.ofNanos(MAX_NANOS)) > 0 ? MAX_NANOS : duration.toNanos();
+    }
+
+    private Chat newChat(long chatId) {
+        WindowRule rule = chatId < 0 ? groupChats : privateChats;
+        // a private chat holds one or two stamps; a group up to its permits
+        return new Chat(new GrantLog(rule, Math.min(rule.permits() + 1, 8)));
     }
 
     private long nowNanos() {
@@ -132,23 +145,25 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private void sweepIfDue(long now) {
-        if (chatTats.mappingCount() >= sweepAtSize || now >= sweepAtTime) {
+        if (chats.mappingCount() >= sweepAtSize || now >= sweepAtTime) {
             sweep(now);
         }
     }
 
     /**
-     * Drops the chats whose theoretical arrival time has passed. {@code removeIf} on the values view removes an entry
-     * only if its value is still the one tested, so a chat updated meanwhile (its time moved into the future) stays.
+     * Drops the chats whose stamps and pause have all passed, each under its bin's lock, so a chat updated meanwhile
+     * is tested as it is now.
      */
     private void sweep(long now) {
         if (!sweeping.compareAndSet(false, true)) {
             return;
         }
         try {
-            long before = chatTats.mappingCount();
-            chatTats.values().removeIf(tat -> tat <= now);
-            long after = chatTats.mappingCount();
+            long before = chats.mappingCount();
+            for (Long chatId : chats.keySet()) {
+                chats.computeIfPresent(chatId, (id, chat) -> chat.isIdle(now) ? null : chat);
+            }
+            long after = chats.mappingCount();
             sweepAtSize = Math.max(MIN_SWEEP_SIZE, 2 * after);
             sweepAtTime = now + sweepPeriodNanos;
             LOG.trace("swept idle chat state: {} -> {} entries", before, after);
@@ -157,11 +172,45 @@ public final class LocalRateLimiter implements RateLimiter {
         }
     }
 
+    /** A chat's state; read and written only under its map bin's lock. */
+    private static final class Chat {
+        final GrantLog log;
+        long pausedUntil = NEVER;
+
+        Chat(GrantLog log) {
+            this.log = log;
+        }
+
+        boolean isIdle(long now) {
+            return pausedUntil <= now && log.isIdle(now);
+        }
+    }
+
+    /** A bot-wide lane; its log and pause are guarded by the lane's own monitor. */
+    private static final class Lane {
+        final GrantLog log;
+        private long pausedUntil = NEVER;
+
+        Lane(WindowRule rule) {
+            // grows with use: a lane at 30/s holds about 30 stamps, one at 1000/s about 1000
+            this.log = new GrantLog(rule, Math.min(rule.permits(), 1024));
+        }
+
+        synchronized void pauseUntil(long until) {
+            // a shorter pause never shortens a longer one
+            pausedUntil = Math.max(pausedUntil, until);
+        }
+
+        synchronized long pausedUntil() {
+            return pausedUntil;
+        }
+    }
+
     /**
      * One reservation, run by {@link ConcurrentHashMap#compute} while the chat's bin is locked: the chat cannot change
      * underneath, so booking the lane and then the chat is all-or-nothing.
      */
-    private final class Attempt implements BiFunction<Long, Long, Long> {
+    private final class Attempt implements BiFunction<Long, Chat, Chat> {
         private final RateRequest request;
         private final long now;
         private final long limit;
@@ -175,32 +224,50 @@ public final class LocalRateLimiter implements RateLimiter {
         }
 
         @Override
-        public Long apply(Long chatId, Long current) {
-            Gcra chat = chatGcra(chatId);
+        public Chat apply(Long chatId, Chat current) {
+            Chat chat = current == null ? newChat(chatId) : current;
             int weight = request.weight();
-            long tat = current == null ? Gcra.IDLE : current;
-            long chatEarliest = Math.max(now, chat.earliest(tat, weight));
-            LaneSchedule lane = request.paidBroadcast() ? paidLane : standardLane;
+            long chatFrom = Math.max(now, chat.pausedUntil);
+            Lane lane = request.paidBroadcast() ? paidLane : standardLane;
             synchronized (lane) {
-                long slot = lane.earliest(now, chatEarliest, weight);
+                long laneFrom = Math.max(now, lane.pausedUntil);
+                long slot = earliestForBoth(chat.log, lane.log, Math.max(chatFrom, laneFrom), weight);
                 if (slot <= limit) {
-                    lane.commit(slot, weight);
+                    lane.log.add(slot, weight);
+                    chat.log.add(slot, weight);
                     granted = true;
                     result = Reservation.granted(Duration.ofNanos(slot - now));
-                    return chat.after(tat, slot, weight);
+                    return chat;
                 }
-                result = Reservation.denied(Duration.ofNanos(slot - limit), deniedBy(lane, chatEarliest, chatId, weight));
+                result = Reservation.denied(Duration.ofNanos(slot - limit),
+                        deniedBy(chat.log.earliest(now, chatFrom, weight), lane, laneFrom, chatId, weight));
                 return current;
             }
         }
 
+        /**
+         * The earliest slot both scopes admit: each answer is the earliest its scope admits at or after the other's,
+         * so the two meet at the first slot both allow (past every stamp, both always do).
+         */
+        private long earliestForBoth(GrantLog chat, GrantLog lane, long from, int weight) {
+            long slot = from;
+            while (true) {
+                long chatSlot = chat.earliest(now, slot, weight);
+                long laneSlot = lane.earliest(now, chatSlot, weight);
+                if (laneSlot == chatSlot) {
+                    return laneSlot;
+                }
+                slot = laneSlot;
+            }
+        }
+
         /** The scope whose own earliest slot is later; the lane when the chat alone would fit the horizon. */
-        private LimitScope deniedBy(LaneSchedule lane, long chatEarliest, long chatId, int weight) {
-            if (chatEarliest <= limit) {
+        private LimitScope deniedBy(long chatAlone, Lane lane, long laneFrom, long chatId, int weight) {
+            if (chatAlone <= limit) {
                 return LimitScope.global();
             }
-            long laneAlone = lane.earliest(now, now, weight);
-            return laneAlone > chatEarliest ? LimitScope.global() : LimitScope.chat(chatId);
+            long laneAlone = lane.log.earliest(now, laneFrom, weight);
+            return laneAlone > chatAlone ? LimitScope.global() : LimitScope.chat(chatId);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.botdelivery.limiter.redis;
 
+import io.botdelivery.core.ratelimit.WindowRule;
 import io.botdelivery.core.spi.RateRequest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,29 +14,29 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HeldSlots {
     private static final long SWEEP_EVERY_MICROS = 1_000_000;
 
-    private final GcraRate globalShare;
-    private final GcraRate paidShare;
-    private final GcraRate privateChatShare;
-    private final GcraRate groupChatShare;
+    private final WindowRule globalShare;
+    private final WindowRule paidShare;
+    private final WindowRule privateChatShare;
+    private final WindowRule groupChatShare;
     private final AtomicLong globalEnd = new AtomicLong();
     private final AtomicLong paidEnd = new AtomicLong();
     private final ConcurrentHashMap<Long, Long> chatEnds = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong();
 
     HeldSlots(io.botdelivery.core.spi.RateBudgets share) {
-        this.globalShare = GcraRate.of(share.global());
-        this.paidShare = GcraRate.of(share.paidBroadcast());
-        this.privateChatShare = GcraRate.of(share.privateChat());
-        this.groupChatShare = GcraRate.of(share.groupChat());
+        this.globalShare = LocalWindows.rule(share.global());
+        this.paidShare = LocalWindows.rule(share.paidBroadcast());
+        this.privateChatShare = LocalWindows.rule(share.privateChat());
+        this.groupChatShare = LocalWindows.rule(share.groupChat());
     }
 
     /** Records a slot granted by Redis starting at {@code slot}; {@code now} is the injected clock's time. */
     void granted(RateRequest request, long slot, long now) {
         int weight = request.weight();
-        GcraRate lane = request.paidBroadcast() ? paidShare : globalShare;
-        GcraRate chat = request.isGroupChat() ? groupChatShare : privateChatShare;
-        (request.paidBroadcast() ? paidEnd : globalEnd).accumulateAndGet(slot + weight * lane.intervalMicros(), Math::max);
-        chatEnds.merge(request.chatId(), slot + weight * chat.intervalMicros(), Math::max);
+        WindowRule lane = request.paidBroadcast() ? paidShare : globalShare;
+        WindowRule chat = request.isGroupChat() ? groupChatShare : privateChatShare;
+        (request.paidBroadcast() ? paidEnd : globalEnd).accumulateAndGet(slot + weight * lane.interval(), Math::max);
+        chatEnds.merge(request.chatId(), slot + weight * chat.interval(), Math::max);
         long last = lastSweep.get();
         if (now - last >= SWEEP_EVERY_MICROS && lastSweep.compareAndSet(last, now)) {
             chatEnds.values().removeIf(end -> end <= now);
@@ -43,7 +44,7 @@ final class HeldSlots {
     }
 
     /** Makes {@code local} schedule nothing before these slots end. */
-    void handTo(LocalGcra local) {
+    void handTo(LocalWindows local) {
         local.continueAfter(globalEnd.get(), paidEnd.get(), Map.copyOf(chatEnds));
     }
 

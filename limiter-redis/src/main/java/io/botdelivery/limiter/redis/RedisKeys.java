@@ -1,9 +1,10 @@
 package io.botdelivery.limiter.redis;
 
 /**
- * The names of one bot's keys: {@code {bot:<id>}:global} and {@code {bot:<id>}:paid} (a lane's state, a hash), each
- * with {@code …:s} (its future grants, a sorted set), and {@code {bot:<id>}:chat:<chatId>} (a chat's state). All share
- * the hash tag {@code {bot:<id>}}, so on Redis Cluster they live in one slot and one script may touch them together.
+ * The names of one bot's keys: {@code {bot:<id>}:global} and {@code {bot:<id>}:paid} (a lane's pause and member
+ * sequence), each with {@code …:s} (its message time stamps, a sorted set), and {@code {bot:<id>}:chat:<chatId>} (a
+ * chat's pause and stamps). All share the hash tag {@code {bot:<id>}}, so on Redis Cluster they live in one slot and one
+ * script may touch them together.
  */
 final class RedisKeys {
     private final String prefix;

@@ -1,5 +1,6 @@
 package io.botdelivery.limiter.redis;
 
+import io.botdelivery.core.ratelimit.WindowRule;
 import io.botdelivery.core.spi.Budget;
 import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
@@ -25,12 +26,13 @@ import org.slf4j.LoggerFactory;
  * A {@link RateLimiter} whose budgets every instance of the bot shares through one Redis.
  *
  * <p>Each decision is one {@code EVALSHA} of one Lua script ({@code limiter.lua}) that reads the Redis server's clock
- * and decides the lane (global or paid broadcast) and the chat together, all or nothing, with GCRA (virtual scheduling):
- * no compare-and-swap loop, no second round trip. A chat that must wait books its lane slot in the future without
- * blocking other chats: they are fitted into the gaps before it. Keys are {@code {bot:<botId>}:global} and
- * {@code …:paid} (a lane's state), {@code …:global:s} and {@code …:paid:s} (a lane's future grants) and
- * {@code …:chat:<chatId>}: one hash tag, so the script runs on Redis Cluster too, and each key expires as soon as it
- * means nothing any more (a chat's key one interval after its last slot). {@link #penalize} stores the pause in Redis
+ * and decides the lane (global or paid broadcast) and the chat together, all or nothing, by exact sliding windows over
+ * each scope's message time stamps ({@link WindowRule}; the same rule as limiter-local): no compare-and-swap loop, no
+ * second round trip. A chat that must wait books its lane slot in the future without blocking other chats: they are
+ * fitted into the gaps before it. Keys are {@code {bot:<botId>}:global} and {@code …:paid} (a lane's pause),
+ * {@code …:global:s} and {@code …:paid:s} (a lane's stamps) and {@code …:chat:<chatId>} (a chat's pause and stamps):
+ * one hash tag, so the script runs on Redis Cluster too, and each key expires as soon as it means nothing any more (a
+ * chat's key one window after its last slot). {@link #penalize} stores the pause in Redis
  * (in the chat's state, or in both lanes' for a global pause), so a 429 seen by one instance holds for all of them.
  *
  * <p><b>Outages.</b> The first call that cannot reach Redis switches the limiter, at once, to its
@@ -101,7 +103,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     /** The script's rate argument, by [paid broadcast ? 1 : 0][group chat ? 1 : 0]. */
     private final String[][][] rateArguments = new String[2][2][];
     private final String extraTtl;
-    private final LocalGcra local;
+    private final LocalWindows local;
     /** What this instance holds from Redis; kept only under LOCAL_SHARE, where the local schedule must follow it. */
     private final HeldSlots held;
     /** Until this injected-clock µs, Redis slots must come after the locally granted ones. */
@@ -109,17 +111,18 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final LimiterMetrics metrics;
     private final Availability availability;
 
-    /** A budget's GCRA parameters, as the script's arguments. */
-    private record ScriptRate(String interval, String burst, String permits) {
+    /** A budget's window rule ({@link WindowRule}, in microseconds), as the script's arguments. */
+    private record ScriptRate(String window, String permits, String burst, String interval, String retention) {
         static ScriptRate of(Budget budget) {
-            GcraRate rate = GcraRate.of(budget);
-            return new ScriptRate(Long.toString(rate.intervalMicros()), Integer.toString(rate.burst()),
-                    Integer.toString(rate.permits()));
+            WindowRule rule = LocalWindows.rule(budget);
+            return new ScriptRate(Long.toString(rule.window()), Integer.toString(rule.permits()),
+                    Integer.toString(rule.burst()), Long.toString(rule.interval()), Long.toString(rule.retention()));
         }
 
-        /** The script's ARGV[4..9] (lane I, B, P, chat I, B, P): one array for each lane and kind of chat. */
+        /** The script's ARGV[4..11] (lane W, P, B, I, chat W, P, B, I): one array for each lane and kind of chat. */
         static String[] pair(ScriptRate lane, ScriptRate chat) {
-            return new String[] {lane.interval, lane.burst, lane.permits, chat.interval, chat.burst, chat.permits};
+            return new String[] {lane.window, lane.permits, lane.burst, lane.interval,
+                    chat.window, chat.permits, chat.burst, chat.interval};
         }
     }
 
@@ -141,7 +144,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         }
         this.extraTtl = config.timeSource() == TimeSource.INJECTED_CLOCK ? INJECTED_CLOCK_EXTRA_TTL_MILLIS : "0";
         RateBudgets share = budgets.share(config.instanceCount());
-        this.local = new LocalGcra(share);
+        this.local = new LocalWindows(share);
         this.held = new HeldSlots(share);
         this.availability = new Availability(config.outagePolicy(), config.probeInterval(), this::probe,
                 new Switches(), config.botId());
@@ -250,8 +253,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
                 keys.chat(request.chatId()));
         String[] rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
-        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(request.weight()), rates[0], rates[1],
-                        rates[2], rates[3], rates[4], rates[5], Long.toString(horizonMicros),
+        // the script records one stamp per message: an absurd weight is counted up to the rule's maximum, as in Java
+        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(WindowRule.countedWeight(request.weight())),
+                        rates[0], rates[1],
+                        rates[2], rates[3], rates[4], rates[5], rates[6], rates[7], Long.toString(horizonMicros),
                         Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
                 .toCompletableFuture()
                 .handle((reply, error) -> error == null
@@ -324,7 +329,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         } else {
             ScriptRate chat = scope.chatId() < 0 ? groupChatRate : privateChatRate;
             call = script.call(List.of(keys.chat(scope.chatId())), "c", nowArgument(), Long.toString(micros),
-                    chat.interval(), chat.burst(), extraTtl).toCompletableFuture();
+                    chat.retention(), extraTtl).toCompletableFuture();
         }
         join(call);
     }

@@ -1,31 +1,29 @@
 -- bot-delivery RedisRateLimiter: every decision of every instance, in one atomic call.
 --
--- Budgets follow GCRA (virtual scheduling), as limiter-local does: a scope with permits P per window W and burst B
--- spaces sends by I = ceil(W / (P - B + 1)) (that spacing keeps the window total, bursts included); a send of weight w
--- costs w * I and may go lead(w) = (B - min(w, P)) * I before the scope's theoretical arrival time (TAT). A negative
--- lead is a weight above the burst waiting until the whole weight fits.
+-- Each scope admits by exact sliding windows, as limiter-local does (io.botdelivery.core.ratelimit.GrantLog, the Java
+-- copy of this arithmetic; both run the same table of cases): a scope with permits P per window W, burst B and
+-- interval I = ceil(W / P) keeps the time stamp of every message of its last window (and of its future grants), and
+-- admits w messages at s when every window (a, a + W] containing s holds at most P - min(w, P) stamps (the budget
+-- window) and every window (a, a + B*I] containing s at most B - min(w, B) (the smoothing window). A weight above P
+-- counts its items a window apart (P at s, the next P at s + W, ...): it goes alone once the whole budget is back.
 --
--- A chat is one TAT (a 429 pause is folded into it). A lane (the bot-wide budget, or the paid-broadcast one) is a
--- time line: a send that waits for its chat books its lane slot in the future, and other chats' sends are fitted into
--- the gaps before it as long as the whole sequence, in time order, still conforms. The lane's state, 8 doubles packed
--- in one string value:
---   b = TAT before the first listed grant, t = TAT after all grants, n = listed grants, l = last listed slot,
---   m = latest slot booked with slack before it, f = first listed slot, p = global pause until, q = grant sequence
--- and its sorted set lists the future grants: score = slot, member = '<seq>:<weight>'. Grants whose slot has come are
--- folded into b. Only a grant after m can have a usable gap before it, so a request starting after m goes to the end of
--- the line in O(1); the full scan runs only for requests that may fill a gap. Every key expires once it means nothing
--- any more: idle chats and lanes leave nothing behind.
+-- For a slot s with p stamps at or before it (u[1..p]) that is three tests per window: s >= u[p - room] + W (the room+1
+-- stamps before), s <= u[p + room + 1] - W (the room+1 after), and no room+1 consecutive stamps straddling s spanning
+-- less than W. At the end of the line only the first applies, by rank, in O(log n): the common case loads nothing.
 --
--- Times are microseconds since the epoch (exact in a double). The hot path defines no function and no table: each
--- costs an allocation per call.
+-- Keys: the lane's state (pause until, member sequence: 2 doubles packed in a string), the lane's stamps (a sorted
+-- set, score = stamp, member = a sequence number), the chat's state (pause until, then its stamps: doubles packed in a
+-- string). Stamps older than the longer window are dropped; every key expires once it means nothing any more.
+-- Times are microseconds since the epoch (exact in a double).
 --
 -- ARGV[1] 'r' reserve, 'c' penalize a chat, 'g' penalize every lane, 'p' how long the bot-wide pause still holds,
 --         't' time (a probe that proves the script is loaded)
 -- ARGV[2] now in microseconds, or '' for the Redis server's TIME (one clock for every instance)
--- reserve   KEYS lane, lane's sorted set, chat; ARGV[3] weight, [4..6] lane I, B, P, [7..9] chat I, B, P,
---           [10] horizon, [11] not-before offset from now, [12] extra TTL in ms
+-- reserve   KEYS lane, lane's sorted set, chat; ARGV[3] weight (at most 10,000), [4..7] lane W, P, B, I, [8..11] chat W, P, B, I,
+--           [12] horizon, [13] not-before offset from now, [14] extra TTL in ms
 --           -> {1, delay, 0, now} granted; {0, retry-in, scope (0 lane, 1 chat), now} denied
--- penalize a chat   KEYS chat; ARGV[3] duration, [4] chat I, [5] chat B, [6] extra TTL -> {1, 0, 0, now}
+-- penalize a chat   KEYS chat; ARGV[3] duration, [4] the chat's retention (the longer window), [5] extra TTL
+--                   -> {1, 0, 0, now}
 -- penalize globally KEYS standard lane, paid lane; ARGV[3] duration, [4] extra TTL -> {1, 0, 0, now}
 -- pause left       KEYS standard lane -> {1, microseconds the bot-wide pause still holds (0 if none), 0, now}
 
@@ -42,28 +40,49 @@ if op == 't' then
     return {1, 0, 0, now}
 end
 
-local LANE = 'dddddddd'
+local LANE = 'dd'
+
+-- a chat's state: its pause, then its stamps, oldest first
+local function unpackChat(raw)
+    local stamps = {}
+    if not raw then
+        return 0, stamps
+    end
+    local pause = struct.unpack('d', raw)
+    for at = 9, #raw, 8 do
+        stamps[#stamps + 1] = struct.unpack('d', raw, at)
+    end
+    return pause, stamps
+end
+
+local function packChat(pause, stamps)
+    local parts = {struct.pack('d', pause)}
+    for i = 1, #stamps do
+        parts[#parts + 1] = struct.pack('d', stamps[i])
+    end
+    return table.concat(parts)
+end
+
+local function ttlMillis(untilMicros, extraTtl)
+    return math.max(1, math.ceil((untilMicros - now) / 1000) + 1 + extraTtl)
+end
 
 if op == 'p' then
     local raw = redis.call('GET', KEYS[1])
     local p = 0
     if raw then
-        local _
-        _, _, _, _, _, _, p = struct.unpack(LANE, raw)
+        p = struct.unpack(LANE, raw)
     end
     return {1, math.max(0, p - now), 0, now}
 end
 
 if op == 'c' then
-    local interval, burst, extraTtl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-    local raw = redis.call('GET', KEYS[1])
-    local tat = 0
-    if raw then
-        tat = struct.unpack('d', raw)
-    end
-    -- no send before the pause ends, not even within the burst
-    local paused = math.max(tat, now + tonumber(ARGV[3]) + (burst - 1) * interval)
-    redis.call('SET', KEYS[1], struct.pack('d', paused), 'PX', math.max(1, math.ceil((paused - now) / 1000) + 1 + extraTtl))
+    local pauseUntil, retention, extraTtl = now + tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+    local pause, stamps = unpackChat(redis.call('GET', KEYS[1]))
+    -- a shorter penalty never shortens a longer one in force
+    pause = math.max(pause, pauseUntil)
+    local last = stamps[#stamps] or 0
+    redis.call('SET', KEYS[1], packChat(pause, stamps), 'PX', ttlMillis(math.max(pause, last + retention), extraTtl))
     return {1, 0, 0, now}
 end
 
@@ -72,14 +91,14 @@ if op == 'g' then
     local extraTtl = tonumber(ARGV[4])
     for i = 1, 2 do
         local raw = redis.call('GET', KEYS[i])
-        local b, t, n, l, m, f, p, q = 0, 0, 0, 0, 0, 0, 0, 0
+        local p, q = 0, 0
         if raw then
-            b, t, n, l, m, f, p, q = struct.unpack(LANE, raw)
+            p, q = struct.unpack(LANE, raw)
         end
-        -- a shorter penalty never shortens a longer one in force
         p = math.max(p, pauseUntil)
-        redis.call('SET', KEYS[i], struct.pack(LANE, b, t, n, l, m, f, p, q),
-            'PX', math.max(1, math.ceil((math.max(t, p) - now) / 1000) + 1 + extraTtl))
+        -- the state outlives the lane's stamps (its sequence numbers must not be reused while they exist)
+        local ttl = math.max(ttlMillis(p, extraTtl), redis.call('PTTL', KEYS[i]))
+        redis.call('SET', KEYS[i], struct.pack(LANE, p, q), 'PX', ttl)
     end
     return {1, 0, 0, now}
 end
@@ -89,188 +108,163 @@ if op ~= 'r' then
 end
 
 local weight = tonumber(ARGV[3])
-local laneI, laneB, laneP = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local chatI, chatB, chatP = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local limit = now + tonumber(ARGV[10])
-local notBefore = now + tonumber(ARGV[11])
-local extraTtl = tonumber(ARGV[12])
+local laneW, laneP, laneB, laneI = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local chatW, chatP, chatB, chatI = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local limit = now + tonumber(ARGV[12])
+local notBefore = now + tonumber(ARGV[13])
+local extraTtl = tonumber(ARGV[14])
+local laneL, chatL = laneB * laneI, chatB * chatI
+local laneR, chatR = math.max(laneW, laneL), math.max(chatW, chatL)
+local laneRoom, laneSroom = laneP - math.min(weight, laneP), laneB - math.min(weight, laneB)
+local chatRoom, chatSroom = chatP - math.min(weight, chatP), chatB - math.min(weight, chatB)
 
-local state = redis.call('MGET', KEYS[1], KEYS[3])
-local b, t, n, l, m, f, p, q = 0, 0, 0, 0, 0, 0, 0, 0
-if state[1] then
-    b, t, n, l, m, f, p, q = struct.unpack(LANE, state[1])
-end
-local chatTat = 0
-if state[2] then
-    chatTat = struct.unpack('d', state[2])
-end
-
--- grants whose slot has come fold into b
-local folded = false
-if n > 0 and f <= now then
-    folded = true
-    local past = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'WITHSCORES')
-    for i = 1, #past, 2 do
-        b = math.max(b, tonumber(past[i + 1])) + tonumber(string.match(past[i], ':(%d+)$')) * laneI
+-- whether no room+1 consecutive stamps around position p span less than len
+local function noTightStraddle(u, n, p, room, len)
+    local j = math.max(1, p - room + 1)
+    while j <= p and j + room <= n do
+        if u[j + room] - u[j] < len then
+            return false
+        end
+        j = j + 1
     end
-    if #past > 0 then
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-    end
-    n = redis.call('ZCARD', KEYS[2])
-    if n == 0 then
-        -- everything listed has passed (or expired with its TAT): the lane is its tail
-        b, l, m, f = t, 0, 0, 0
-    else
-        f = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2])
-    end
+    return true
 end
 
-local cost = weight * laneI
-local ahead = (laneB - math.min(weight, laneP)) * laneI
-local chatEarliest = math.max(now, chatTat - (chatB - math.min(weight, chatP)) * chatI)
-
--- The slow path, defined only when grants are listed: the earliest slot at or after 'from' where the send fits among
--- them. Returns slot, gap (0-based: listed grants before it), whether it leaves slack before it, and the listed grants.
-local scan, tailWith
-if n > 0 then
-scan = function(from)
-    local start = math.max(from, now, p)
-    local raw = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
-    local times, weights = {}, {}
-    for i = 1, #raw, 2 do
-        weights[#weights + 1] = tonumber(string.match(raw[i], ':(%d+)$'))
-        times[#times + 1] = tonumber(raw[i + 1])
+-- the earliest slot at or after start where the stamps u[1..n] leave room in both windows
+local function earliestIn(u, n, start, W, room, L, sroom)
+    local lo, hi = 0, n
+    while lo < hi do
+        local mid = math.floor((lo + hi) / 2)
+        if u[mid + 1] <= start then
+            lo = mid + 1
+        else
+            hi = mid
+        end
     end
-    local count = #times
-    local tatAfter, maxEnter = {}, {}
-    local tat = b
-    for i = 1, count do
-        tat = math.max(tat, times[i]) + weights[i] * laneI
-        tatAfter[i] = tat
-    end
-    -- maxEnter[i]: the latest TAT entering grant i with which grant i and all after it still conform
-    local exitLimit = math.huge
-    for i = count, 1, -1 do
-        local wi = weights[i]
-        exitLimit = math.min(times[i] + (laneB - math.min(wi, laneP)) * laneI, math.max(times[i], exitLimit - wi * laneI))
-        maxEnter[i] = exitLimit
-    end
-    local gap = 0
-    while gap < count and times[gap + 1] < start do
-        gap = gap + 1
-    end
+    local p = lo
     while true do
-        local entering = b
-        if gap > 0 then
-            entering = tatAfter[gap]
+        local first = start
+        if p > 0 and u[p] > first then
+            first = u[p]
         end
-        local lo = math.max(start, entering - ahead)
-        if gap > 0 then
-            lo = math.max(lo, times[gap])
+        local last = math.huge
+        if p < n then
+            last = u[p + 1] - 1
         end
-        if gap == count then
-            return lo, gap, lo > entering - ahead, times, weights
+        if p - room >= 1 then
+            first = math.max(first, u[p - room] + W)
         end
-        local latestExit = maxEnter[gap + 1]
-        if entering + cost <= latestExit and lo <= math.min(times[gap + 1], latestExit - cost) then
-            return lo, gap, true, times, weights
+        if p - sroom >= 1 then
+            first = math.max(first, u[p - sroom] + L)
         end
-        gap = gap + 1
+        if p + room + 1 <= n then
+            last = math.min(last, u[p + room + 1] - W)
+        end
+        if p + sroom + 1 <= n then
+            last = math.min(last, u[p + sroom + 1] - L)
+        end
+        if first <= last and noTightStraddle(u, n, p, room, W) and noTightStraddle(u, n, p, sroom, L) then
+            return first
+        end
+        p = p + 1
     end
 end
+
+local laneRaw = redis.call('GET', KEYS[1])
+local pause, seq = 0, 0
+if laneRaw then
+    pause, seq = struct.unpack(LANE, laneRaw)
+end
+local chatPause, chatStamps = unpackChat(redis.call('GET', KEYS[3]))
+-- stamps a whole window (of either kind) old are in no window that holds a slot from now on
+while #chatStamps > 0 and chatStamps[1] <= now - chatR do
+    table.remove(chatStamps, 1)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - laneR)
+
+local laneFrom = math.max(now, pause, notBefore)
+local chatFrom = math.max(now, chatPause, notBefore)
+
+-- the lane: by rank at the end of the line, else over its stamps from laneFrom - laneR on (older ones cannot matter)
+local lastStamp = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')[2]
+lastStamp = lastStamp and tonumber(lastStamp) or nil
+local laneStamps, laneCount
+local function rankedStamp(fromEnd)
+    local got = redis.call('ZRANGE', KEYS[2], -fromEnd, -fromEnd, 'WITHSCORES')[2]
+    return got and tonumber(got) or nil
+end
+local function laneEarliest(start)
+    if lastStamp == nil or start >= lastStamp then
+        local slot = start
+        local before = rankedStamp(laneRoom + 1)
+        if before then
+            slot = math.max(slot, before + laneW)
+        end
+        before = rankedStamp(laneSroom + 1)
+        if before then
+            slot = math.max(slot, before + laneL)
+        end
+        return slot
+    end
+    if laneStamps == nil then
+        local raw = redis.call('ZRANGEBYSCORE', KEYS[2], string.format('(%.0f', laneFrom - laneR), '+inf',
+            'WITHSCORES')
+        laneStamps = {}
+        for i = 2, #raw, 2 do
+            laneStamps[#laneStamps + 1] = tonumber(raw[i])
+        end
+        laneCount = #laneStamps
+    end
+    return earliestIn(laneStamps, laneCount, start, laneW, laneRoom, laneL, laneSroom)
 end
 
--- the lane's earliest slot for this request: O(1) unless a gap may be filled
-local start = math.max(chatEarliest, notBefore, p)
-local slot, gap, slack, times, weights
-if n == 0 then
-    slot = math.max(start, b - ahead)
-    gap, slack = 0, slot > b - ahead
-elseif start > m then
-    slot = math.max(start, t - ahead, l)
-    gap, slack = n, slot > t - ahead
-else
-    slot, gap, slack, times, weights = scan(start)
+-- the earliest slot both admit: each answer is the earliest its scope admits at or after the other's
+local slot = math.max(laneFrom, chatFrom)
+while true do
+    local chatSlot = earliestIn(chatStamps, #chatStamps, slot, chatW, chatRoom, chatL, chatSroom)
+    local laneSlot = laneEarliest(chatSlot)
+    slot = laneSlot
+    if laneSlot == chatSlot then
+        break
+    end
 end
 
 if slot > limit then
     -- name the scope whose own earliest slot is later; the lane when the chat alone would fit the horizon
     local scope = 0
-    if chatEarliest > limit then
-        local alone
-        if n == 0 then
-            alone = math.max(now, p, b - ahead)
-        elseif math.max(now, p) > m then
-            alone = math.max(now, p, t - ahead, l)
-        else
-            alone = scan(now)
-        end
-        if alone <= chatEarliest then
-            scope = 1
-        end
-    end
-    if folded then
-        -- the grants just folded are gone from the sorted set: their sum must be kept (it changes no decision)
-        redis.call('SET', KEYS[1], struct.pack(LANE, b, t, n, l, m, f, p, q), 'KEEPTTL')
+    local chatAlone = earliestIn(chatStamps, #chatStamps, chatFrom, chatW, chatRoom, chatL, chatSroom)
+    if chatAlone > limit and laneEarliest(laneFrom) <= chatAlone then
+        scope = 1
     end
     return {0, slot - limit, scope, now}
 end
 
--- the TAT after every grant with this one inserted at gap 'at' (the listed grants as the scan loaded them)
-if n > 0 then
-tailWith = function(at)
-    if times == nil then
-        local _
-        _, _, _, times, weights = scan(now)
+-- book: w stamps in each scope, the items beyond P a window apart
+-- (in ZADDs of at most 500 stamps: unpack's arguments live on Lua's C stack, about 8,000 slots)
+local args = {}
+for i = 0, weight - 1 do
+    seq = seq + 1
+    args[#args + 1] = slot + math.floor(i / laneP) * laneW
+    args[#args + 1] = seq
+    if #args == 1000 or i == weight - 1 then
+        redis.call('ZADD', KEYS[2], unpack(args))
+        args = {}
     end
-    local tat = b
-    for i = 1, #times + 1 do
-        local s, wi
-        if i <= at then
-            s, wi = times[i], weights[i]
-        elseif i == at + 1 then
-            s, wi = slot, weight
-        else
-            s, wi = times[i - 1], weights[i - 1]
-        end
-        tat = math.max(tat, s) + wi * laneI
-    end
-    return tat
 end
-end
+local laneLast = math.max(lastStamp or 0, slot + math.floor((weight - 1) / laneP) * laneW)
+local laneTtl = ttlMillis(math.max(laneLast + laneR, pause), extraTtl)
+redis.call('SET', KEYS[1], struct.pack(LANE, pause, seq), 'PX', laneTtl)
+redis.call('PEXPIRE', KEYS[2], laneTtl)
 
-if gap == 0 and slot <= now then
-    -- its time has come: straight into the folded part
-    if n == 0 then
-        b = math.max(b, slot) + cost
-        t = b
-    else
-        t = tailWith(0)
-        b = math.max(b, slot) + cost
+for i = 0, weight - 1 do
+    local stamp = slot + math.floor(i / chatP) * chatW
+    local at = #chatStamps + 1
+    while at > 1 and chatStamps[at - 1] > stamp do
+        at = at - 1
     end
-else
-    if gap == n then
-        t = math.max(t, slot) + cost
-    else
-        t = tailWith(gap)
-    end
-    q = q + 1
-    redis.call('ZADD', KEYS[2], slot, q .. ':' .. weight)
-    if n == 0 or slot < f then
-        f = slot
-    end
-    n = n + 1
-    l = math.max(l, slot)
-    if slack then
-        m = math.max(m, slot)
-    end
+    table.insert(chatStamps, at, stamp)
 end
-
-local laneTtl = math.max(1, math.ceil((math.max(t, p) - now) / 1000) + 1 + extraTtl)
-redis.call('SET', KEYS[1], struct.pack(LANE, b, t, n, l, m, f, p, q), 'PX', laneTtl)
-if n > 0 then
-    redis.call('PEXPIRE', KEYS[2], laneTtl)
-end
-local newChatTat = math.max(chatTat, slot) + weight * chatI
-redis.call('SET', KEYS[3], struct.pack('d', newChatTat), 'PX', math.max(1, math.ceil((newChatTat - now) / 1000) + 1 + extraTtl))
+local chatLast = chatStamps[#chatStamps]
+redis.call('SET', KEYS[3], packChat(chatPause, chatStamps), 'PX',
+    ttlMillis(math.max(chatLast + chatR, chatPause), extraTtl))
 return {1, slot - now, 0, now}

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The in-process stand-in for an outage; time is plain microseconds here, moved by hand. */
-@DisplayName("The outage stand-in (LocalGcra)")
-class LocalGcraTest {
+@DisplayName("The outage stand-in (LocalWindows)")
+class LocalWindowsTest {
     private static final long SECOND = 1_000_000;
     private static final long HORIZON = 10 * SECOND;
     private final RateBudgets share = RateBudgets.telegramDefaults().withGlobal(Budget.perSecond(30)).share(3);
@@ -31,7 +31,7 @@ class LocalGcraTest {
         @Test
         @DisplayName("the lane at this instance's share: 10 per second of 30 for one of three")
         void lanesAtTheShare() {
-            LocalGcra local = new LocalGcra(share);
+            LocalWindows local = new LocalWindows(share);
 
             long last = 0;
             for (int chat = 1; chat <= 11; chat++) {
@@ -44,7 +44,7 @@ class LocalGcraTest {
         @Test
         @DisplayName("after the slots this instance still holds from Redis, lane and chat alike")
         void continuesAfterRedisSlots() {
-            LocalGcra local = new LocalGcra(share);
+            LocalWindows local = new LocalWindows(share);
 
             local.continueAfter(2 * SECOND, 0, Map.of(5L, 4 * SECOND));
 
@@ -55,7 +55,7 @@ class LocalGcraTest {
         @Test
         @DisplayName("and denies, consuming nothing, past the horizon")
         void deniesPastHorizon() {
-            LocalGcra local = new LocalGcra(share);
+            LocalWindows local = new LocalWindows(share);
             local.reserve(RateRequest.of(5), HORIZON, 0);
 
             Decision denied = local.reserve(RateRequest.of(5), 0, 0);
@@ -72,7 +72,7 @@ class LocalGcraTest {
         @Test
         @DisplayName("hold their scope and are reported while in force, the longer one winning")
         void pausesHold() {
-            LocalGcra local = new LocalGcra(share);
+            LocalWindows local = new LocalWindows(share);
             local.pause(LimitScope.chat(5), 3 * SECOND, 0);
             local.pause(LimitScope.chat(5), SECOND, 0);
             local.pause(LimitScope.global(), 2 * SECOND, 0);
@@ -88,7 +88,7 @@ class LocalGcraTest {
     @Test
     @DisplayName("forgets idle chats, so memory stays bounded")
     void forgetsIdleChats() {
-        LocalGcra local = new LocalGcra(share);
+        LocalWindows local = new LocalWindows(share);
         for (int chat = 1; chat <= 1_000; chat++) {
             local.reserve(RateRequest.of(chat), 1_000 * SECOND, 0);
         }
