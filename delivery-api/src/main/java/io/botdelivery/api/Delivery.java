@@ -20,6 +20,8 @@ import java.util.List;
  * @param nextAttemptAt    when it is due (PENDING), or {@code null} when final
  * @param finishedAt       when it became DELIVERED, FAILED or CANCELLED, or {@code null}
  * @param notifiedAt       when the admin was told it FAILED, or {@code null}
+ * @param sendStarted      a worker recorded that it was putting this delivery on the wire and has recorded no answer
+ *                         since; a GIVE_UP delivery claimed in this state may have arrived, so it is not sent again
  */
 public record Delivery(
         DeliveryId id,
@@ -35,7 +37,8 @@ public record Delivery(
         Instant updatedAt,
         Instant nextAttemptAt,
         Instant finishedAt,
-        Instant notifiedAt) {
+        Instant notifiedAt,
+        boolean sendStarted) {
 
     public Delivery {
         InvalidDeliveryException.required(id, "id");
@@ -47,6 +50,14 @@ public record Delivery(
         if (attempts < 0 || deliveredItems < 0) {
             throw new IllegalArgumentException("attempts and deliveredItems must not be negative");
         }
+    }
+
+    /** A snapshot without the "send started" mark (the shape before the mark had a field of its own). */
+    public Delivery(DeliveryId id, DeliveryRequest request, long chatId, DeliveryStatus status, int attempts,
+                    int deliveredItems, List<Long> messageIds, String lastError, FailureClass lastErrorClass,
+                    Instant createdAt, Instant updatedAt, Instant nextAttemptAt, Instant finishedAt, Instant notifiedAt) {
+        this(id, request, chatId, status, attempts, deliveredItems, messageIds, lastError, lastErrorClass, createdAt,
+                updatedAt, nextAttemptAt, finishedAt, notifiedAt, false);
     }
 
     /** A fresh PENDING delivery, due at {@code now}. */
@@ -65,6 +76,6 @@ public record Delivery(
 
     public Delivery withStatus(DeliveryStatus newStatus, Instant now) {
         return new Delivery(id, request, chatId, newStatus, attempts, deliveredItems, messageIds, lastError,
-                lastErrorClass, createdAt, now, nextAttemptAt, finishedAt, notifiedAt);
+                lastErrorClass, createdAt, now, nextAttemptAt, finishedAt, notifiedAt, sendStarted);
     }
 }

@@ -1,6 +1,6 @@
 package io.botdelivery.api;
 
-/** Why an attempt did not deliver, as the engine classifies Telegram's answers (DESIGN.md, "Error classes"). */
+/** Why an attempt did not deliver, as the engine classifies Telegram's answers (docs/design.md, "Error classes"). */
 public enum FailureClass {
     /** 429: rate limited; not counted as an attempt. */
     RATE_LIMITED,

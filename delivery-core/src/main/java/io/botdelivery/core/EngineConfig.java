@@ -1,10 +1,12 @@
 package io.botdelivery.core;
 
+import io.botdelivery.core.spi.RetryAfterScopePolicy;
+
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The engine's settings; {@link #defaults()} are DESIGN.md's.
+ * The engine's settings; {@link #defaults()} are those of docs/design.md.
  *
  * @param workerId           this instance's lease owner name; unique across instances and restarts
  * @param retryPolicy        quick and slow retry schedules, maxAttempts
@@ -26,9 +28,10 @@ import java.util.Objects;
  * @param maxRedirects       chat migrations followed per delivery before it fails (3)
  * @param lateSendTolerance  a send that would leave later than its reserved slot by more than this reserves again
  *                           (20 ms): Telegram counts arrivals, so a late send would bunch with the next ones
- * @param privateChat429IsGlobal a 429 for a private chat pauses every send, not only that chat (true): the limiter
- *                           keeps each private chat at 1 msg/s, so such a 429 almost surely means the bot-wide budget
- *                           (Telegram does not say), and ignoring it earns escalating bans
+ * @param retryAfterScope    which scope a 429 pauses ({@link RetryAfterScopePolicy#PRIVATE_CHAT_IS_GLOBAL}): Telegram
+ *                           does not say which budget a 429 is about, see {@link RetryAfterScopePolicy}
+ * @param finishedRetention  finished deliveries (DELIVERED, FAILED and alerted, CANCELLED) older than this are purged
+ *                           from the store, in batches, by the poller (7 days)
  */
 public record EngineConfig(
         String workerId,
@@ -47,7 +50,8 @@ public record EngineConfig(
         boolean weightAlbumsByItems,
         int maxRedirects,
         Duration lateSendTolerance,
-        boolean privateChat429IsGlobal) {
+        RetryAfterScopePolicy retryAfterScope,
+        Duration finishedRetention) {
 
     public EngineConfig {
         Objects.requireNonNull(workerId, "workerId");
@@ -60,6 +64,8 @@ public record EngineConfig(
         requirePositive(fatalPause, "fatalPause");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(lateSendTolerance, "lateSendTolerance");
+        Objects.requireNonNull(retryAfterScope, "retryAfterScope");
+        requirePositive(finishedRetention, "finishedRetention");
         if (leaseLength.compareTo(maxInlineWait) <= 0) {
             throw new IllegalArgumentException("leaseLength (" + leaseLength + ") must be longer than maxInlineWait ("
                     + maxInlineWait + "), or held deliveries would be claimed by other instances while they wait");
@@ -69,10 +75,19 @@ public record EngineConfig(
         }
     }
 
+    /**
+     * Whether a 429 for a private chat pauses every send: the shortcut for {@link #retryAfterScope()} from before that
+     * policy had a type of its own.
+     */
+    public boolean privateChat429IsGlobal() {
+        return retryAfterScope != RetryAfterScopePolicy.AS_REPORTED;
+    }
+
     public static EngineConfig defaults() {
         return new EngineConfig(defaultWorkerId(), RetryPolicy.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(1),
                 Duration.ofSeconds(60), 16, 1000, 20, Duration.ofSeconds(1), 100, Duration.ofSeconds(1),
-                Duration.ofSeconds(60), Duration.ofSeconds(10), true, 3, Duration.ofMillis(20), true);
+                Duration.ofSeconds(60), Duration.ofSeconds(10), true, 3, Duration.ofMillis(20),
+                RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL, Duration.ofDays(7));
     }
 
     /** {@code host-pid-random}: unique per process start. */
@@ -149,7 +164,8 @@ public record EngineConfig(
         private boolean weightAlbumsByItems;
         private int maxRedirects;
         private Duration lateSendTolerance;
-        private boolean privateChat429IsGlobal;
+        private RetryAfterScopePolicy retryAfterScope;
+        private Duration finishedRetention;
 
         private Builder(EngineConfig c) {
             workerId = c.workerId;
@@ -168,7 +184,8 @@ public record EngineConfig(
             weightAlbumsByItems = c.weightAlbumsByItems;
             maxRedirects = c.maxRedirects;
             lateSendTolerance = c.lateSendTolerance;
-            privateChat429IsGlobal = c.privateChat429IsGlobal;
+            retryAfterScope = c.retryAfterScope;
+            finishedRetention = c.finishedRetention;
         }
 
         public Builder workerId(String v) {
@@ -251,13 +268,24 @@ public record EngineConfig(
             return this;
         }
 
+        /** Shortcut: true is {@link RetryAfterScopePolicy#PRIVATE_CHAT_IS_GLOBAL}, false {@link RetryAfterScopePolicy#AS_REPORTED}. */
         public Builder privateChat429IsGlobal(boolean v) {
-            privateChat429IsGlobal = v;
+            retryAfterScope = v ? RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL : RetryAfterScopePolicy.AS_REPORTED;
+            return this;
+        }
+
+        public Builder retryAfterScope(RetryAfterScopePolicy v) {
+            retryAfterScope = v;
+            return this;
+        }
+
+        public Builder finishedRetention(Duration v) {
+            finishedRetention = v;
             return this;
         }
 
         public EngineConfig build() {
-            return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered, maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects, lateSendTolerance, privateChat429IsGlobal);
+            return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered, maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects, lateSendTolerance, retryAfterScope, finishedRetention);
         }
     }
 

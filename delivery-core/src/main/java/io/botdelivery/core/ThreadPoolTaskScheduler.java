@@ -23,11 +23,16 @@ public final class ThreadPoolTaskScheduler implements TaskScheduler, AutoCloseab
     private final ExecutorService workers;
 
     public ThreadPoolTaskScheduler(int workerThreads) {
+        this(workerThreads, "delivery");
+    }
+
+    /** Threads are named {@code <namePrefix>-timer-N} and {@code <namePrefix>-worker-N}. */
+    public ThreadPoolTaskScheduler(int workerThreads, String namePrefix) {
         if (workerThreads < 1) {
             throw new IllegalArgumentException("workerThreads must be at least 1");
         }
-        this.timer = Executors.newSingleThreadScheduledExecutor(named("delivery-timer"));
-        this.workers = Executors.newFixedThreadPool(workerThreads, named("delivery-worker"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(named(namePrefix + "-timer"));
+        this.workers = Executors.newFixedThreadPool(workerThreads, named(namePrefix + "-worker"));
     }
 
     @Override
@@ -47,13 +52,18 @@ public final class ThreadPoolTaskScheduler implements TaskScheduler, AutoCloseab
         return () -> f.cancel(false);
     }
 
-    /** Stops both pools, waiting up to {@code grace} for running tasks. */
+    /**
+     * Stops both pools: timers not yet due are dropped, running tasks get up to {@code grace} to finish, then are
+     * interrupted. Returns once every thread has ended (or after another {@code grace} if a task ignores interrupts).
+     */
     public void shutdown(Duration grace) throws InterruptedException {
         timer.shutdownNow();
         workers.shutdown();
         if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             workers.shutdownNow();
+            workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
         }
+        timer.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -770,7 +770,8 @@ class DeliveryEngineTest {
             scheduler.runDue();
             assertThat(stored(first.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
             Delivery marked = onTheWire.get();
-            assertThat(marked.lastErrorClass()).as("marked as started before it went").isEqualTo(FailureClass.AMBIGUOUS);
+            assertThat(marked.sendStarted()).as("marked as started before it went").isTrue();
+            assertThat(stored(first.id()).sendStarted()).as("the outcome clears the mark").isFalse();
 
             // a worker died with the same mark in the store: its lease runs out
             Instant now = clock.instant();
@@ -778,7 +779,7 @@ class DeliveryEngineTest {
                     .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build(), now);
             store.save(orphan, new io.botdelivery.core.spi.Lease("dead-worker", now.plusSeconds(30)));
             store.recordAttempt(orphan.id(), "dead-worker", new io.botdelivery.core.spi.AttemptState(0, USER, 0, List.of(),
-                    marked.lastError(), FailureClass.AMBIGUOUS), now);
+                    null, null, true), now);
             clock.advance(Duration.ofSeconds(31));
             scheduler.advance(Duration.ofSeconds(2));
 
@@ -788,6 +789,23 @@ class DeliveryEngineTest {
             assertThat(failed.lastErrorClass()).isEqualTo(FailureClass.AMBIGUOUS);
             assertThat(failed.lastError()).contains("GIVE_UP");
             assertThat(notifier.alertsFor(orphan.id())).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("defect 6: a GIVE_UP delivery whose last error merely reads like the old mark is sent, not failed")
+        void sendStartedIsAFlagNotAString() {
+            Instant now = clock.instant();
+            Delivery resumed = Delivery.accepted(DeliveryId.random(), DeliveryRequest.builder(USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build(), now);
+            store.save(resumed, new io.botdelivery.core.spi.Lease("dead-worker", now.plusSeconds(30)));
+            // the text the store used to hold as the mark, now only an error text: the flag is what counts
+            store.recordAttempt(resumed.id(), "dead-worker", new io.botdelivery.core.spi.AttemptState(0, USER, 0, List.of(),
+                    "send started; no answer recorded yet", FailureClass.AMBIGUOUS, false), now);
+            clock.advance(Duration.ofSeconds(31));
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(sender.callsTo(USER)).hasSize(1);
+            assertThat(stored(resumed.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
         }
 
         @Test

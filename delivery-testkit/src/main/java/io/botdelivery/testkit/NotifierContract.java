@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -49,7 +51,12 @@ public abstract class NotifierContract {
         /** Throws when its backend refuses an alert; the test makes the backend refuse with {@link #refuseNext(int)}. */
         REPORTS_FAILURE,
         /** Sends an alert for {@link Notifier#sendingHalted(String)}. */
-        HALT_ALERTS
+        HALT_ALERTS,
+        /**
+         * Can be made to wait for its backend (e.g. the admin chat's rate-limit slot is far away); the test congests it
+         * with {@link #congest()} and checks that a call still ends within {@link Notifier#MAX_BLOCKING}.
+         */
+        CAN_BE_CONGESTED
     }
 
     private Notifier notifier;
@@ -63,6 +70,14 @@ public abstract class NotifierContract {
     /** Makes the backend refuse the next {@code n} alerts; needed for {@link Capability#REPORTS_FAILURE}. */
     protected void refuseNext(int n) {
         throw new UnsupportedOperationException("declare REPORTS_FAILURE and override refuseNext");
+    }
+
+    /**
+     * Makes the backend congested for longer than {@link Notifier#MAX_BLOCKING} but less than what a notifier would
+     * naively wait (e.g. the bot paused for 20 s); needed for {@link Capability#CAN_BE_CONGESTED}.
+     */
+    protected void congest() {
+        throw new UnsupportedOperationException("declare CAN_BE_CONGESTED and override congest");
     }
 
     /** What this notifier can do beyond the core; none by default. */
@@ -79,8 +94,8 @@ public abstract class NotifierContract {
 
     @AfterEach
     void closeNotifier() throws Exception {
-        if (notifier instanceof AutoCloseable closeable) {
-            closeable.close();
+        if (notifier != null) {
+            notifier.close();
         }
     }
 
@@ -188,6 +203,33 @@ public abstract class NotifierContract {
                 }
             } finally {
                 pool.shutdownNow();
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("when its backend is congested")
+    class Congested {
+        @Test
+        @DisplayName("a call returns or throws within Notifier.MAX_BLOCKING instead of waiting for the backend")
+        void boundedCall() throws Exception {
+            require(Capability.CAN_BE_CONGESTED);
+            Notifier shared = notifier();
+            congest();
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> call = caller.submit(() -> {
+                    try {
+                        shared.deliveryFailed(blocked());
+                    } catch (Exception refused) {
+                        // throwing is a correct answer: the engine calls again later
+                    }
+                });
+                // the engine runs alerts one at a time: a call over the bound holds up every alert behind it
+                assertThatCode(() -> call.get(Notifier.MAX_BLOCKING.toMillis() + 1_000, TimeUnit.MILLISECONDS))
+                        .as("a notifier call must end within %s", Notifier.MAX_BLOCKING).doesNotThrowAnyException();
+            } finally {
+                caller.shutdownNow();
             }
         }
     }

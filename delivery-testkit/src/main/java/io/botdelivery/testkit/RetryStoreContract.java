@@ -63,8 +63,8 @@ public abstract class RetryStoreContract {
 
     /** Releases what {@link #createStore} opened. */
     protected void closeStore(RetryStore store) throws Exception {
-        if (store instanceof AutoCloseable closeable) {
-            closeable.close();
+        if (store != null) {
+            store.close();
         }
     }
 
@@ -376,6 +376,28 @@ public abstract class RetryStoreContract {
         }
 
         @Test
+        @DisplayName("the 'send started' mark survives a crashed owner: the next claimer sees it, and any later write clears it")
+        void sendStartedMark() {
+            Delivery d = saved(1);
+            Delivery claimed = claimOne("w1");
+            assertThat(claimed.sendStarted()).isFalse();
+
+            assertThat(store.recordAttempt(d.id(), "w1", AttemptState.of(claimed).withSendStarted(true), clock.instant())).isTrue();
+            assertThat(reload(d).sendStarted()).isTrue();
+            assertThat(reload(d).lastError()).as("the mark is a flag, not an error text").isNull();
+            clock.advance(Duration.ofSeconds(31));
+            Delivery taken = claimOne("w2");
+            assertThat(taken.sendStarted()).as("seen by the worker taking over").isTrue();
+
+            assertThat(store.reschedule(d.id(), "w2", AttemptState.of(taken), clock.instant(), clock.instant())).isTrue();
+            assertThat(reload(d).sendStarted()).isFalse();
+            Delivery again = claimOne("w3");
+            assertThat(store.recordAttempt(d.id(), "w3", AttemptState.of(again).withSendStarted(true), clock.instant())).isTrue();
+            assertThat(store.complete(d.id(), "w3", List.of(5L), clock.instant())).isTrue();
+            assertThat(reload(d).sendStarted()).as("cleared by completing").isFalse();
+        }
+
+        @Test
         @DisplayName("renewing leases extends the ones still held and leaves out the ones lost")
         void renewLeases() {
             Delivery kept = saved(1);
@@ -445,6 +467,52 @@ public abstract class RetryStoreContract {
             assertThat(store.fail(d.id(), "w1", failedAttempt(claimed, "second", FailureClass.PERMANENT_PAYLOAD), clock.instant(), clock.instant())).isFalse();
             assertThat(reload(d).lastError()).isEqualTo("first");
             assertThat(store.claimDue(clock.instant().plusSeconds(3600), 10, lease("w2"))).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("Retention")
+    class Retention {
+        @Test
+        @DisplayName("finished deliveries older than the cut-off are purged in batches, oldest first; the rest stay")
+        void purgesOldFinished() {
+            Delivery delivered = saved(1);
+            store.complete(claimOne("w1").id(), "w1", List.of(1L), clock.instant());
+            clock.advance(Duration.ofSeconds(1));
+            Delivery cancelled = saved(2);
+            store.cancel(cancelled.id(), null, clock.instant());
+            clock.advance(Duration.ofSeconds(1));
+            Delivery owedAlert = saved(3);
+            Delivery claimed = claimOne("w1");
+            store.fail(owedAlert.id(), "w1", failedAttempt(claimed, "chat not found", FailureClass.PERMANENT_RECIPIENT),
+                    clock.instant(), clock.instant());
+            clock.advance(Duration.ofDays(8));
+            Delivery recent = saved(5);
+            store.complete(claimOne("w1").id(), "w1", List.of(2L), clock.instant());
+            Delivery waiting = saved(4);
+            Instant cutOff = clock.instant().minus(Duration.ofDays(7));
+
+            assertThat(store.purgeFinished(cutOff, 1)).as("one batch of one").isEqualTo(1);
+            assertThat(store.find(delivered.id())).as("the oldest goes first").isEmpty();
+            assertThat(store.find(cancelled.id())).isPresent();
+            assertThat(store.purgeFinished(cutOff, 10)).isEqualTo(1);
+            assertThat(store.find(cancelled.id())).isEmpty();
+            assertThat(store.purgeFinished(cutOff, 10)).isZero();
+            assertThat(store.find(owedAlert.id())).as("its alert is still owed").isPresent();
+            assertThat(store.find(waiting.id())).as("not finished").isPresent();
+            assertThat(store.find(recent.id())).as("finished after the cut-off").isPresent();
+            assertThat(store.findByIdempotencyKey(delivered.request().idempotencyKey())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("findAll returns the snapshots of the ids that exist")
+        void findAll() {
+            Delivery a = saved(1);
+            Delivery b = saved(2);
+
+            assertThat(store.findAll(List.of(a.id(), b.id(), DeliveryId.random()))).extracting(Delivery::id)
+                    .containsExactlyInAnyOrder(a.id(), b.id());
+            assertThat(store.findAll(List.of())).isEmpty();
         }
     }
 

@@ -71,7 +71,6 @@ final class InstanceAdapters implements AutoCloseable {
             PostgresRetryStoreConfig.Builder config = PostgresRetryStoreConfig.builder(s.jdbcUrl())
                     .user(s.jdbcUser())
                     .poolSize(6)
-                    .leaseLength(s.leaseLength())
                     .migrateOnStart(false)
                     .listenNotify(true);
             postgres = startStore(config.build());

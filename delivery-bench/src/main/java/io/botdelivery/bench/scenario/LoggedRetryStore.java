@@ -118,6 +118,16 @@ final class LoggedRetryStore implements RetryStore {
     }
 
     @Override
+    public List<Delivery> findAll(Collection<DeliveryId> ids) {
+        return delegate.findAll(ids);
+    }
+
+    @Override
+    public int purgeFinished(Instant finishedBefore, int max) {
+        return delegate.purgeFinished(finishedBefore, max);
+    }
+
+    @Override
     public Optional<Delivery> findByIdempotencyKey(IdempotencyKey key) {
         return delegate.findByIdempotencyKey(key);
     }

@@ -1,17 +1,5 @@
 package io.botdelivery.core.spi;
 
-import io.botdelivery.api.Delivery;
-import io.botdelivery.api.DeliveryId;
-import io.botdelivery.api.DeliveryStatus;
-import io.botdelivery.api.IdempotencyKey;
-import io.botdelivery.api.QueueSummary;
-
-import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-
 /**
  * The queue of deliveries: every accepted delivery is saved here before its first attempt, and workers lease due
  * ones from it. With a durable implementation this is what makes "nothing lost" true across crashes and replicas.
@@ -24,80 +12,22 @@ import java.util.Set;
  * still held, so repeating them answers the same). Deliveries with an {@code orderingKey} are never claimed or leased while an
  * earlier-created delivery with the same key is PENDING or IN_FLIGHT. Null arguments throw
  * {@link NullPointerException}; a store that cannot reach its storage throws {@link RetryStoreException}.
+ *
+ * <p><b>Roles.</b> The methods are grouped by who needs them: {@link DeliveryQueue} (save, claim, leases, cancel,
+ * redeliver, purge), {@link LeasedWrites} (an owner's outcome writes), {@link AlertOutbox} (owed admin alerts) and
+ * {@link DeliveryQueries} (reads). A store implements all four; code that needs one role depends on that one.
+ *
+ * <p><b>Retention.</b> Finished deliveries do not stay forever: {@link #purgeFinished} deletes those older than the
+ * engine's {@code finishedRetention} (7 days by default), and an in-memory store may also forget the oldest finished
+ * ones beyond a bound of its own.
+ *
+ * <p><b>Lifecycle.</b> A store holding resources (a connection pool) releases them in {@link #close()}; whoever
+ * created it closes it, after the engines using it.
  */
-public interface RetryStore {
+public interface RetryStore extends DeliveryQueue, LeasedWrites, AlertOutbox, DeliveryQueries, AutoCloseable {
 
-    /** The result of {@link #save}. */
-    record Saved(Delivery delivery, boolean created, boolean leased) {
-    }
-
-    /**
-     * Stores a new delivery (status PENDING, due at its {@code nextAttemptAt}), or returns the one stored under the
-     * same idempotency key ({@code created = false}, nothing changed). If {@code lease} is not null, a newly created
-     * delivery is stored IN_FLIGHT under that lease ({@code leased = true}) unless an earlier delivery with the same
-     * ordering key is unfinished, so the caller may send it at once without another round trip.
-     */
-    Saved save(Delivery delivery, Lease lease);
-
-    /**
-     * Leases up to {@code max} due deliveries to {@code lease.owner()}: PENDING ones with {@code nextAttemptAt <= now}
-     * and IN_FLIGHT ones whose lease ended ({@code until <= now}), ordered by priority, then due time, then creation.
-     * They come back IN_FLIGHT.
-     */
-    List<Delivery> claimDue(Instant now, int max, Lease lease);
-
-    /**
-     * Extends the leases the owner still holds to {@code lease.until()} and returns the ids it still holds; a delivery
-     * missing from the answer was lost (another worker may have it) and must not be sent.
-     */
-    Set<DeliveryId> renewLeases(Collection<DeliveryId> ids, Lease lease);
-
-    /** IN_FLIGHT under {@code owner} → DELIVERED with the Telegram message ids; releases the lease. */
-    boolean complete(DeliveryId id, String owner, List<Long> messageIds, Instant now);
-
-    /** Records an attempt's progress and keeps the lease (the worker will retry it soon, from memory). */
-    boolean recordAttempt(DeliveryId id, String owner, AttemptState state, Instant now);
-
-    /** IN_FLIGHT under {@code owner} → PENDING, due at {@code nextAttemptAt}, with the attempt's progress; releases the lease. */
-    boolean reschedule(DeliveryId id, String owner, AttemptState state, Instant nextAttemptAt, Instant now);
-
-    /**
-     * IN_FLIGHT under {@code owner} → FAILED with the reason in {@code state}, and an admin notification owed, in one
-     * step. The failed delivery stays leased to the owner until {@code notifyLeaseUntil} so it can notify at once;
-     * after that any worker may {@link #claimUnnotified claim} the owed notification.
-     */
-    boolean fail(DeliveryId id, String owner, AttemptState state, Instant now, Instant notifyLeaseUntil);
-
-    /** Leases up to {@code max} FAILED deliveries whose notification is owed and not leased (or whose lease ended). */
-    List<Delivery> claimUnnotified(Instant now, int max, Lease lease);
-
-    /** Records that the admin was notified about a FAILED delivery held by {@code owner}; it is never owed again. */
-    boolean markNotified(DeliveryId id, String owner, Instant now);
-
-    /**
-     * PENDING → CANCELLED; also IN_FLIGHT → CANCELLED when leased by {@code owner} (null: only PENDING, or IN_FLIGHT
-     * with an ended lease).
-     */
-    boolean cancel(DeliveryId id, String owner, Instant now);
-
-    /**
-     * FAILED → PENDING, due now, attempts reset to 0, notification no longer owed (a new failure owes a new one).
-     * Album items already delivered stay delivered.
-     */
-    boolean redeliver(DeliveryId id, Instant now);
-
-    Optional<Delivery> find(DeliveryId id);
-
-    Optional<Delivery> findByIdempotencyKey(IdempotencyKey key);
-
-    /** Counts by status, and the creation time of the oldest PENDING or IN_FLIGHT delivery. */
-    QueueSummary summary();
-
-    /** FAILED deliveries, most recently failed first, at most {@code limit}. */
-    List<Delivery> recentFailures(int limit);
-
-    /** Convenience: the count of one status. */
-    default long count(DeliveryStatus status) {
-        return summary().count(status);
+    /** Releases what the store holds; idempotent. The default holds nothing. */
+    @Override
+    default void close() {
     }
 }

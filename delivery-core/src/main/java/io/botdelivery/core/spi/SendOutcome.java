@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-/** What Telegram made of one send, classified (DESIGN.md, "Error classes"). Senders return these; they do not throw. */
+/** What Telegram made of one send, classified (docs/design.md, "Error classes"). Senders return these; they do not throw. */
 public sealed interface SendOutcome permits SendOutcome.Delivered, SendOutcome.RetryAfter, SendOutcome.Transient,
         SendOutcome.Ambiguous, SendOutcome.Permanent, SendOutcome.Redirect, SendOutcome.PartialAlbum {
 

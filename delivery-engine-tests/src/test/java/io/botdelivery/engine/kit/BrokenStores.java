@@ -48,6 +48,7 @@ final class BrokenStores {
         public Optional<Delivery> findByIdempotencyKey(IdempotencyKey key) { return d.findByIdempotencyKey(key); }
         public QueueSummary summary() { return d.summary(); }
         public List<Delivery> recentFailures(int limit) { return d.recentFailures(limit); }
+        public int purgeFinished(Instant before, int max) { return d.purgeFinished(before, max); }
     }
 
     /** Hands out leased deliveries again, as a store without row locks would. */

@@ -2,6 +2,7 @@ package io.botdelivery.example.wiring;
 
 import com.google.inject.Module;
 import io.botdelivery.core.spi.Notifier;
+import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
@@ -65,7 +66,7 @@ public final class AdapterModules {
             return binder -> binder.bind(Notifier.class).toInstance(Notifier.none());
         }
         return new TelegramNotifierModule(new TelegramNotifierConfig(senderConfig(config, token),
-                List.copyOf(config.admins()), Duration.ofSeconds(30)));
+                List.copyOf(config.admins()), TelegramNotifierConfig.DEFAULT_MAX_WAIT, RetryAfterScopePolicy.ALWAYS_GLOBAL));
     }
 
     static TelegramSenderConfig senderConfig(BotConfig config, Secret token) {

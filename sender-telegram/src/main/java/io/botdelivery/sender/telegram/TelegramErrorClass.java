@@ -1,6 +1,6 @@
 package io.botdelivery.sender.telegram;
 
-/** The classes of Telegram's error answers (DESIGN.md, "Error classes"; the same names as {@code telegram-errors.json}). */
+/** The classes of Telegram's error answers (docs/design.md, "Error classes"; the same names as {@code telegram-errors.json}). */
 enum TelegramErrorClass {
     /** 429 with {@code retry_after}: nothing was sent. */
     RATE_LIMITED,

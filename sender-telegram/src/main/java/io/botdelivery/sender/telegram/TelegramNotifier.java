@@ -27,10 +27,11 @@ import java.util.Optional;
  * it is given, like any other send, so a storm of failures cannot earn the bot a 429.
  *
  * <p>An alert counts as handed over when at least one admin chat received it; if none did, the call throws
- * {@link AlertNotSentException} and the engine calls again later. Thread-safe; {@link #close()} releases the HTTP
- * client.
+ * {@link AlertNotSentException} and the engine calls again later. A call waits for slots at most
+ * {@link TelegramNotifierConfig#maxWait()} (within {@link Notifier#MAX_BLOCKING}): an alert whose slot is further away
+ * fails at once rather than holding the alert queue. Thread-safe; {@link #close()} releases the HTTP client.
  */
-public final class TelegramNotifier implements Notifier, AutoCloseable {
+public final class TelegramNotifier implements Notifier {
     private static final Logger log = LoggerFactory.getLogger(TelegramNotifier.class);
     /** Added to every retry_after, as the engine's default {@code retryAfterMargin}: the ban must be over, not ending. */
     private static final Duration RETRY_AFTER_MARGIN = Duration.ofSeconds(1);
@@ -72,8 +73,10 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
     private void broadcast(String text, String about) throws AlertNotSentException {
         List<String> problems = new ArrayList<>();
         int received = 0;
+        // one deadline for the whole call, every admin chat together: the port bounds a call, not a chat
+        Instant deadline = clock.instant().plus(config.maxWait());
         for (long admin : config.adminChatIds()) {
-            Optional<String> problem = sendTo(admin, text);
+            Optional<String> problem = sendTo(admin, text, deadline);
             if (problem.isPresent()) {
                 problems.add("chat " + admin + ": " + problem.get());
             } else {
@@ -89,12 +92,12 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
     }
 
     /**
-     * Sends one alert to one admin, waiting for its rate-limit slot up to maxWait; returns the problem, if any. A 429
-     * (another process using the token, or budgets set too high) pauses the bot (see {@link #scopeOf429}) in the
-     * limiter for everyone, and the alert waits that pause out if maxWait allows.
+     * Sends one alert to one admin, waiting for its rate-limit slot until {@code deadline}; returns the problem, if
+     * any. A 429 (another process using the token, or budgets set too high) pauses the scope the configured
+     * {@link io.botdelivery.core.spi.RetryAfterScopePolicy} names, in the limiter for everyone, and the alert waits that
+     * pause out if the deadline allows.
      */
-    private Optional<String> sendTo(long admin, String text) {
-        Instant deadline = clock.instant().plus(config.maxWait());
+    private Optional<String> sendTo(long admin, String text, Instant deadline) {
         String lastProblem = "no rate-limit slot within " + config.maxWait();
         try {
             while (true) {
@@ -128,7 +131,7 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
                         && answered.error().errorClass() == TelegramErrorClass.RATE_LIMITED)) {
                     return Optional.of(describe(failure));
                 }
-                limiter.penalize(scopeOf429(admin), Duration.ofSeconds(answered.error().retryAfterSeconds()).plus(RETRY_AFTER_MARGIN));
+                limiter.penalize(config.retryAfterScope().scopeOf(LimitScope.chat(admin)), Duration.ofSeconds(answered.error().retryAfterSeconds()).plus(RETRY_AFTER_MARGIN));
                 lastProblem = describe(failure);
             }
         } catch (RateLimiterUnavailableException e) {
@@ -137,16 +140,6 @@ public final class TelegramNotifier implements Notifier, AutoCloseable {
             Thread.currentThread().interrupt();
             return Optional.of("interrupted while waiting for a rate-limit slot");
         }
-    }
-
-    /**
-     * Which scope a 429 to an admin chat pauses. The limiter keeps a private chat at its own 1 msg/s, so a 429 there
-     * almost surely means the bot-wide budget (Telegram does not say), as the engine assumes by default
-     * ({@code EngineConfig.privateChat429IsGlobal}); pausing only the admin chat let the deliveries go on into the ban,
-     * and each of them and each retried alert earned a longer one. An admin group or channel pauses only itself.
-     */
-    private static LimitScope scopeOf429(long admin) {
-        return admin > 0 ? LimitScope.global() : LimitScope.chat(admin);
     }
 
     private String describe(TelegramApi.Failure failure) {

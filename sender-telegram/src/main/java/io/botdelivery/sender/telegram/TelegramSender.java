@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * {@link Sender} on the TelegramBots client: sends every payload kind (uploads from bytes or a path, URLs, file ids,
- * albums mixing them), classifies Telegram's answers (DESIGN.md, "Error classes"), and remembers the file ids of
+ * albums mixing them), classifies Telegram's answers (docs/design.md, "Error classes"), and remembers the file ids of
  * uploads so the same file is uploaded once.
  *
  * <p>Deviations the port allows: a cached file id Telegram calls stale is dropped and the send repeated once with the

@@ -11,8 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The error vectors of {@code telegram-errors.json} (a copy of {@code ../shared/data/telegram-errors.json}, kept in
- * test resources so the tests are self-contained): Telegram's own answers with the class each must get.
+ * The error vectors of {@code telegram-errors.json} (kept in test resources so the tests are self-contained): Telegram's own answers with the class each must get.
  */
 record ErrorVectors(int http, String body, String contentType, TelegramErrorClass expected, JsonNode vector) {
 

@@ -114,9 +114,11 @@ class TelegramModulesTest {
     @DisplayName("TelegramNotifierConfig")
     class NotifierConfig {
         @Test
-        @DisplayName("needs at least one admin chat and waits 30 s for a slot by default")
+        @DisplayName("needs at least one admin chat, waits 4 s for a slot by default and never past Notifier.MAX_BLOCKING")
         void admins() {
-            assertThat(TelegramNotifierConfig.of(CONFIG, 1L, 2L).maxWait()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(TelegramNotifierConfig.of(CONFIG, 1L, 2L).maxWait()).isEqualTo(Duration.ofSeconds(4));
+            assertThatThrownBy(() -> TelegramNotifierConfig.of(CONFIG, 1L).withMaxWait(Duration.ofSeconds(30)))
+                    .hasMessageContaining("telegram.notifier.maxWait");
             assertThatThrownBy(() -> TelegramNotifierConfig.of(CONFIG)).hasMessageContaining("telegram.adminChatIds");
             assertThatThrownBy(() -> TelegramNotifierConfig.of(CONFIG, 0L)).hasMessageContaining("must not contain 0");
         }

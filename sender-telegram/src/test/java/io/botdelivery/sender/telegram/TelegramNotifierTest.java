@@ -184,7 +184,7 @@ class TelegramNotifierTest {
             TelegramNotifier waiting = notifier(d -> {
                 if (first.getAndSet(false)) {
                     // meanwhile the engine (or another instance) met a bot-wide 429
-                    limiter.penalize(io.botdelivery.core.spi.LimitScope.global(), Duration.ofSeconds(5));
+                    limiter.penalize(io.botdelivery.core.spi.LimitScope.global(), Duration.ofSeconds(4));
                 }
                 clock.advance(d);
             }, ADMIN);
@@ -192,7 +192,7 @@ class TelegramNotifierTest {
             waiting.deliveryFailed(failed(7, FailureClass.PERMANENT_PAYLOAD, "bad"));
 
             assertThat(telegram.record().accepted()).singleElement()
-                    .satisfies(m -> assertThat(m.at()).isAfterOrEqualTo(start.plusSeconds(5)));
+                    .satisfies(m -> assertThat(m.at()).isAfterOrEqualTo(start.plusSeconds(4)));
         }
 
         @Test

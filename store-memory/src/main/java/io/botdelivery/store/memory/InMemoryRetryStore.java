@@ -18,6 +18,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,8 +34,14 @@ import java.util.TreeSet;
  *
  * <p>Nothing survives the process: at-least-once holds only while it lives. Use {@code store-postgres} when deliveries
  * must survive a restart.
+ *
+ * <p><b>Bounded.</b> Finished deliveries (payloads, uploads included) are kept for queries only up to
+ * {@code maxFinished} of them (10,000 by default): beyond that the oldest finished one is forgotten, its idempotency key
+ * with it. A FAILED delivery whose admin alert is still owed is never forgotten. {@link #purgeFinished} also deletes
+ * finished deliveries by age, as every store does.
  */
 public final class InMemoryRetryStore implements RetryStore {
+    public static final int DEFAULT_MAX_FINISHED = 10_000;
 
     private static final Comparator<Row> BY_DUE = Comparator.<Row, Instant>comparing(r -> r.delivery.nextAttemptAt())
             .thenComparing(r -> r.delivery.createdAt())
@@ -67,8 +75,21 @@ public final class InMemoryRetryStore implements RetryStore {
     private final TreeSet<Row> leased = new TreeSet<>(BY_LEASE_END);
     private final TreeSet<Row> failed = new TreeSet<>(BY_FINISH_DESC);
     private final Map<String, TreeSet<Row>> unfinishedByOrderingKey = new HashMap<>();
+    /** Finished rows, in the order they finished (the oldest first): what retention forgets first. */
+    private final LinkedHashSet<Row> finishedOrder = new LinkedHashSet<>();
+    private final int maxFinished;
 
+    /** A store that keeps at most {@link #DEFAULT_MAX_FINISHED} finished deliveries. */
     public InMemoryRetryStore() {
+        this(DEFAULT_MAX_FINISHED);
+    }
+
+    /** A store that keeps at most {@code maxFinished} finished deliveries (at least 1). */
+    public InMemoryRetryStore(int maxFinished) {
+        if (maxFinished < 1) {
+            throw new IllegalArgumentException("maxFinished must be at least 1, was " + maxFinished);
+        }
+        this.maxFinished = maxFinished;
         for (Priority p : Priority.values()) {
             waiting.put(p, new TreeSet<>(BY_DUE));
         }
@@ -271,6 +292,7 @@ public final class InMemoryRetryStore implements RetryStore {
                 return false;
             }
             failed.remove(row);
+            finishedOrder.remove(row);
             row.leaseOwner = null;
             row.leaseUntil = null;
             Delivery d = row.delivery;
@@ -341,7 +363,11 @@ public final class InMemoryRetryStore implements RetryStore {
     }
 
     private void releaseLease(Row row) {
-        leased.remove(row);
+        if (row.leaseUntil != null) {
+            // a row without a lease is not in the index, and the index's comparator cannot place it (found by the
+            // engine's model test: cancelling a PENDING delivery while another one was leased threw)
+            leased.remove(row);
+        }
         row.leaseOwner = null;
         row.leaseUntil = null;
     }
@@ -381,11 +407,44 @@ public final class InMemoryRetryStore implements RetryStore {
         if (finished.status() == DeliveryStatus.FAILED) {
             failed.add(row);
         }
+        finishedOrder.add(row);
+        if (finishedOrder.size() > maxFinished) {
+            forgetOldestFinished(finishedOrder.size() - maxFinished, null);
+        }
+    }
+
+    /** Forgets up to {@code max} finished rows, oldest first, that finished before {@code before} (null: any). */
+    private int forgetOldestFinished(int max, Instant before) {
+        int forgotten = 0;
+        for (Iterator<Row> it = finishedOrder.iterator(); it.hasNext() && forgotten < max; ) {
+            Row row = it.next();
+            Delivery d = row.delivery;
+            if (before != null && !d.finishedAt().isBefore(before)) {
+                break;
+            }
+            if (d.status() == DeliveryStatus.FAILED && d.notifiedAt() == null) {
+                continue;
+            }
+            it.remove();
+            failed.remove(row);
+            rows.remove(d.id());
+            byKey.remove(d.request().idempotencyKey());
+            forgotten++;
+        }
+        return forgotten;
+    }
+
+    @Override
+    public int purgeFinished(Instant finishedBefore, int max) {
+        Objects.requireNonNull(finishedBefore, "finishedBefore");
+        synchronized (lock) {
+            return forgetOldestFinished(max, finishedBefore);
+        }
     }
 
     private static Delivery withState(Delivery d, DeliveryStatus status, AttemptState s, Instant now, Instant next) {
         return new Delivery(d.id(), d.request(), s.chatId(), status, s.attempts(), s.deliveredItems(), s.messageIds(),
-                s.lastError(), s.lastErrorClass(), d.createdAt(), now, next, d.finishedAt(), d.notifiedAt());
+                s.lastError(), s.lastErrorClass(), d.createdAt(), now, next, d.finishedAt(), d.notifiedAt(), s.sendStarted());
     }
 
     @Override

@@ -19,6 +19,10 @@ interface DeliveryMapper {
 
     DeliveryRow findById(@Param("id") UUID id);
 
+    List<DeliveryRow> findByIds(@Param("ids") List<UUID> ids);
+
+    int purgeFinished(@Param("before") Instant before, @Param("max") int max);
+
     DeliveryRow findByIdempotencyKey(@Param("key") String key);
 
     List<DeliveryRow> claimDue(@Param("now") Instant now, @Param("max") int max, @Param("owner") String owner,

@@ -36,4 +36,5 @@ final class DeliveryRow {
     Instant failedAt;
     Instant cancelledAt;
     Instant notifiedAt;
+    boolean sendStarted;
 }

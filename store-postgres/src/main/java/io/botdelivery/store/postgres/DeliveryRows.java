@@ -110,7 +110,7 @@ final class DeliveryRows {
                     row.messageIds, row.lastError,
                     row.lastErrorClass == null ? null : FailureClass.valueOf(row.lastErrorClass),
                     row.createdAt, row.updatedAt, status.isFinal() ? null : row.nextAttemptAt, finishedAt(row, status),
-                    row.notifiedAt);
+                    row.notifiedAt, row.sendStarted);
         } catch (InvalidDeliveryException e) {
             throw new UnreadableDeliveryException("stored request is not valid: " + e.getMessage(), e);
         } catch (IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {

@@ -315,6 +315,27 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
                 .map(DeliveryRows::toDeliveryOrStandIn);
     }
 
+    /** One round trip for the whole batch. */
+    @Override
+    public List<Delivery> findAll(Collection<DeliveryId> ids) {
+        Objects.requireNonNull(ids, "ids");
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<java.util.UUID> uuids = ids.stream().map(DeliveryId::value).toList();
+        return run("find " + uuids.size() + " deliveries", m -> m.findByIds(uuids)).stream()
+                .map(DeliveryRows::toDeliveryOrStandIn).toList();
+    }
+
+    @Override
+    public int purgeFinished(Instant finishedBefore, int max) {
+        Objects.requireNonNull(finishedBefore, "finishedBefore");
+        if (max < 1) {
+            return 0;
+        }
+        return run("purge finished deliveries", m -> m.purgeFinished(micros(finishedBefore), max));
+    }
+
     @Override
     public Optional<Delivery> findByIdempotencyKey(IdempotencyKey key) {
         Objects.requireNonNull(key, "key");

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Configuration of {@link PostgresRetryStore}. Build with {@link #builder(String)}; every value is checked when built
+ * Configuration of {@link PostgresRetryStore}. Lease length, claim batch and poll interval are the engine's
+ * ({@code EngineConfig}): the store takes each lease and batch as an argument and never polls, so it has none of its own. Build with {@link #builder(String)}; every value is checked when built
  * and a bad one names its key and what it accepts.
  *
  * @param jdbcUrl           e.g. {@code jdbc:postgresql://db:5432/shop}
@@ -15,10 +16,6 @@ import java.util.regex.Pattern;
  * @param password          database password, or {@code null}; never printed
  * @param poolSize          maximum connections in this instance's pool
  * @param schema            schema holding the store's tables and views (created by the migrations)
- * @param leaseLength       how long a worker holds what it claimed before another may take it over (for the engine's
- *                          worker: the store takes each lease as an argument)
- * @param batchSize         how many deliveries a worker claims at once (for the engine's worker)
- * @param pollInterval      how often a worker looks for due work when nothing woke it (for the engine's worker)
  * @param migrateOnStart    apply the Flyway migrations shipped in the jar when the store starts
  * @param listenNotify      announce new work with PostgreSQL NOTIFY and listen for it ({@link PostgresRetryStore#onNewWork})
  * @param connectionTimeout how long an operation waits for a connection before it fails with
@@ -30,18 +27,12 @@ public record PostgresRetryStoreConfig(
         String password,
         int poolSize,
         String schema,
-        Duration leaseLength,
-        int batchSize,
-        Duration pollInterval,
         boolean migrateOnStart,
         boolean listenNotify,
         Duration connectionTimeout) {
 
     public static final int DEFAULT_POOL_SIZE = 10;
     public static final String DEFAULT_SCHEMA = "bot_delivery";
-    public static final Duration DEFAULT_LEASE_LENGTH = Duration.ofSeconds(30);
-    public static final int DEFAULT_BATCH_SIZE = 100;
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,53}");
@@ -53,11 +44,6 @@ public record PostgresRetryStoreConfig(
         Objects.requireNonNull(schema, "schema");
         check(IDENTIFIER.matcher(schema).matches(), "schema",
                 "a plain lowercase identifier (letters, digits, underscores; at most 54), was \"" + schema + "\"");
-        Objects.requireNonNull(leaseLength, "leaseLength");
-        check(leaseLength.compareTo(Duration.ofSeconds(1)) >= 0, "leaseLength", "at least 1 s, was " + leaseLength);
-        check(batchSize >= 1 && batchSize <= 10_000, "batchSize", "1 to 10000, was " + batchSize);
-        Objects.requireNonNull(pollInterval, "pollInterval");
-        check(!pollInterval.isNegative() && !pollInterval.isZero(), "pollInterval", "positive, was " + pollInterval);
         Objects.requireNonNull(connectionTimeout, "connectionTimeout");
         check(connectionTimeout.toMillis() >= 250, "connectionTimeout", "at least 250 ms (HikariCP's minimum), was " + connectionTimeout);
     }
@@ -69,7 +55,7 @@ public record PostgresRetryStoreConfig(
 
     public Builder toBuilder() {
         return new Builder(jdbcUrl).user(user).password(password).poolSize(poolSize).schema(schema)
-                .leaseLength(leaseLength).batchSize(batchSize).pollInterval(pollInterval).migrateOnStart(migrateOnStart)
+.migrateOnStart(migrateOnStart)
                 .listenNotify(listenNotify).connectionTimeout(connectionTimeout);
     }
 
@@ -83,7 +69,6 @@ public record PostgresRetryStoreConfig(
     public String toString() {
         return "PostgresRetryStoreConfig[jdbcUrl=" + Redaction.maskUrls(jdbcUrl) + ", user=" + user
                 + ", password=" + (password == null ? "none" : "***") + ", poolSize=" + poolSize + ", schema=" + schema
-                + ", leaseLength=" + leaseLength + ", batchSize=" + batchSize + ", pollInterval=" + pollInterval
                 + ", migrateOnStart=" + migrateOnStart + ", listenNotify=" + listenNotify
                 + ", connectionTimeout=" + connectionTimeout + "]";
     }
@@ -95,9 +80,6 @@ public record PostgresRetryStoreConfig(
         private String password;
         private int poolSize = DEFAULT_POOL_SIZE;
         private String schema = DEFAULT_SCHEMA;
-        private Duration leaseLength = DEFAULT_LEASE_LENGTH;
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private boolean migrateOnStart = true;
         private boolean listenNotify = true;
         private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
@@ -126,21 +108,6 @@ public record PostgresRetryStoreConfig(
             return this;
         }
 
-        public Builder leaseLength(Duration leaseLength) {
-            this.leaseLength = leaseLength;
-            return this;
-        }
-
-        public Builder batchSize(int batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        public Builder pollInterval(Duration pollInterval) {
-            this.pollInterval = pollInterval;
-            return this;
-        }
-
         public Builder migrateOnStart(boolean migrateOnStart) {
             this.migrateOnStart = migrateOnStart;
             return this;
@@ -157,8 +124,7 @@ public record PostgresRetryStoreConfig(
         }
 
         public PostgresRetryStoreConfig build() {
-            return new PostgresRetryStoreConfig(jdbcUrl, user, password, poolSize, schema, leaseLength, batchSize,
-                    pollInterval, migrateOnStart, listenNotify, connectionTimeout);
+            return new PostgresRetryStoreConfig(jdbcUrl, user, password, poolSize, schema, migrateOnStart, listenNotify, connectionTimeout);
         }
     }
 }

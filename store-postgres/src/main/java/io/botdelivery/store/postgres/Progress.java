@@ -12,6 +12,7 @@ final class Progress {
     final List<Long> messageIds;
     final String lastError;
     final String lastErrorClass;
+    final boolean sendStarted;
 
     private Progress(AttemptState s) {
         this.attempts = s.attempts();
@@ -20,6 +21,7 @@ final class Progress {
         this.messageIds = s.messageIds();
         this.lastError = s.lastError();
         this.lastErrorClass = s.lastErrorClass() == null ? null : s.lastErrorClass().name();
+        this.sendStarted = s.sendStarted();
     }
 
     static Progress of(AttemptState state) {

@@ -29,9 +29,6 @@ class PostgresRetryStoreConfigTest {
         assertThat(c.password()).isNull();
         assertThat(c.poolSize()).isEqualTo(10);
         assertThat(c.schema()).isEqualTo("bot_delivery");
-        assertThat(c.leaseLength()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.batchSize()).isEqualTo(100);
-        assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.migrateOnStart()).isTrue();
         assertThat(c.listenNotify()).isTrue();
         assertThat(c.connectionTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -41,12 +38,22 @@ class PostgresRetryStoreConfigTest {
     @DisplayName("maps every builder setting, and toBuilder keeps them all")
     void fullMapping() {
         PostgresRetryStoreConfig c = PostgresRetryStoreConfig.builder(URL).user("bot").password("s3cret").poolSize(3)
-                .schema("shop_queue").leaseLength(Duration.ofSeconds(45)).batchSize(250).pollInterval(Duration.ofMillis(500))
+                .schema("shop_queue")
                 .migrateOnStart(false).listenNotify(false).connectionTimeout(Duration.ofSeconds(2)).build();
 
-        assertThat(c).isEqualTo(new PostgresRetryStoreConfig(URL, "bot", "s3cret", 3, "shop_queue", Duration.ofSeconds(45),
-                250, Duration.ofMillis(500), false, false, Duration.ofSeconds(2)));
+        assertThat(c).isEqualTo(new PostgresRetryStoreConfig(URL, "bot", "s3cret", 3, "shop_queue",
+                false, false, Duration.ofSeconds(2)));
         assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    @DisplayName("defect 6: names no lease, batch or poll interval of its own, so its start-up log cannot contradict the engine's")
+    void noEngineSettings() {
+        PostgresRetryStoreConfig c = PostgresRetryStoreConfig.builder(URL).build();
+
+        assertThat(c.toString()).doesNotContain("lease").doesNotContain("batch").doesNotContain("poll");
+        assertThat(java.util.Arrays.stream(PostgresRetryStoreConfig.class.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName))
+                .doesNotContain("leaseLength", "batchSize", "pollInterval");
     }
 
     @Test
@@ -62,9 +69,6 @@ class PostgresRetryStoreConfigTest {
                 arguments("not a PostgreSQL URL", "jdbcUrl", (UnaryOperator<PostgresRetryStoreConfig.Builder>) b -> PostgresRetryStoreConfig.builder("jdbc:mysql://db/shop")),
                 arguments("an empty pool", "poolSize", (UnaryOperator<PostgresRetryStoreConfig.Builder>) b -> b.poolSize(0)),
                 arguments("a schema needing quotes", "schema", (UnaryOperator<PostgresRetryStoreConfig.Builder>) b -> b.schema("Bot-Delivery")),
-                arguments("a sub-second lease", "leaseLength", (UnaryOperator<PostgresRetryStoreConfig.Builder>) b -> b.leaseLength(Duration.ofMillis(500))),
-                arguments("a zero batch", "batchSize", (UnaryOperator<PostgresRetryStoreConfig.Builder>) b -> b.batchSize(0)),
-                arguments("a zero poll interval", "pollInterval", (UnaryOperator<PostgresRetryStoreConfig.Builder>) b -> b.pollInterval(Duration.ZERO)),
                 arguments("a connection timeout under HikariCP's minimum", "connectionTimeout",
                         (UnaryOperator<PostgresRetryStoreConfig.Builder>) b -> b.connectionTimeout(Duration.ofMillis(100))));
     }

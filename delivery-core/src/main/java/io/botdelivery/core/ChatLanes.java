@@ -1,0 +1,173 @@
+package io.botdelivery.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per-chat lanes: at most one delivery of a chat is reserving or sending at a time (its lane's <em>active</em> one), the
+ * others queue in submission order. A delivery waiting for a quick retry steps aside so later deliveries to the chat go
+ * on, except those sharing its ordering key, which wait for it. An active delivery becomes ready (is put in the
+ * {@link ReadyQueues}) the moment it becomes active.
+ *
+ * <p><b>Locking.</b> Not thread-safe: every method is called with the engine lock held.
+ */
+final class ChatLanes {
+    private final Map<Long, Lane> lanes = new HashMap<>();
+    private final ReadyQueues ready;
+
+    private static final class Lane {
+        final long chatId;
+        final ArrayDeque<HeldDelivery> queue = new ArrayDeque<>();
+        HeldDelivery active;
+        final Set<String> blockedKeys = new HashSet<>();
+
+        Lane(long chatId) {
+            this.chatId = chatId;
+        }
+
+        boolean idle() {
+            return active == null && queue.isEmpty() && blockedKeys.isEmpty();
+        }
+    }
+
+    ChatLanes(ReadyQueues ready) {
+        this.ready = ready;
+    }
+
+    /** Queues {@code h} at the end of its chat's lane; false (nothing changed) when the lane already queues {@code max}. */
+    boolean join(HeldDelivery h, int max) {
+        Lane lane = lanes.computeIfAbsent(h.chatId(), Lane::new);
+        if (lane.queue.size() >= max) {
+            dropIfIdle(lane);
+            return false;
+        }
+        lane.queue.addLast(h);
+        advance(lane);
+        return true;
+    }
+
+    /** {@code h} no longer occupies its lane (finished, handed back, or dropped); the next one may go. */
+    void leave(HeldDelivery h) {
+        Lane lane = lanes.get(h.chatId());
+        if (lane != null && lane.active == h) {
+            lane.active = null;
+            advance(lane);
+        }
+    }
+
+    /** Takes {@code h} out of wherever it is (ready, queued or active), letting the chat's next delivery go. */
+    void remove(HeldDelivery h) {
+        ready.remove(h);
+        Lane lane = lanes.get(h.chatId());
+        if (lane == null) {
+            return;
+        }
+        boolean wasQueued = lane.queue.remove(h);
+        if (lane.active == h) {
+            lane.active = null;
+        } else if (!wasQueued && h.orderingKey() != null) {
+            // neither queued nor active: it was waiting for a quick retry with its ordering key blocked, and will
+            // not come back to unblock it
+            lane.blockedKeys.remove(h.orderingKey());
+        }
+        advance(lane);
+    }
+
+    /**
+     * Empties {@code h}'s lane for a hand-back to the store: {@code h} stops being active and the deliveries queued
+     * behind it are returned (they would only wait longer here).
+     */
+    List<HeldDelivery> clearForRelease(HeldDelivery h) {
+        List<HeldDelivery> behind = new ArrayList<>();
+        Lane lane = lanes.get(h.chatId());
+        if (lane != null) {
+            if (lane.active == h) {
+                lane.active = null;
+            }
+            behind.addAll(lane.queue);
+            lane.queue.clear();
+            dropIfIdle(lane);
+        }
+        return behind;
+    }
+
+    /** {@code h} waits for a quick retry: later deliveries of its chat go on, except those sharing its ordering key. */
+    void stepAside(HeldDelivery h) {
+        Lane lane = lanes.get(h.chatId());
+        if (lane != null && lane.active == h) {
+            lane.active = null;
+            if (h.orderingKey() != null) {
+                lane.blockedKeys.add(h.orderingKey());
+            }
+            advance(lane);
+        }
+    }
+
+    /** After its quick-retry wait, {@code h} goes first in its chat's lane again. */
+    void rejoinFirst(HeldDelivery h) {
+        Lane lane = lanes.computeIfAbsent(h.chatId(), Lane::new);
+        if (h.orderingKey() != null) {
+            lane.blockedKeys.remove(h.orderingKey());
+        }
+        lane.queue.addFirst(h);
+        advance(lane);
+    }
+
+    /** The chat migrated: {@code h} leaves {@code oldChatId}'s lane and goes first in its new chat's lane. */
+    void moveFirst(HeldDelivery h, long oldChatId) {
+        Lane old = lanes.get(oldChatId);
+        if (old != null && old.active == h) {
+            old.active = null;
+            advance(old);
+        }
+        rejoinFirst(h);
+    }
+
+    /** The active delivery of every lane (for checks: none of them may be finished). */
+    List<HeldDelivery> activeDeliveries() {
+        List<HeldDelivery> active = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (lane.active != null) {
+                active.add(lane.active);
+            }
+        }
+        return active;
+    }
+
+    int size() {
+        return lanes.size();
+    }
+
+    private void advance(Lane lane) {
+        if (lane.active != null) {
+            return;
+        }
+        for (Iterator<HeldDelivery> it = lane.queue.iterator(); it.hasNext(); ) {
+            HeldDelivery h = it.next();
+            if (h.cancelled) {
+                it.remove();
+                continue;
+            }
+            if (h.orderingKey() != null && lane.blockedKeys.contains(h.orderingKey())) {
+                continue;
+            }
+            it.remove();
+            lane.active = h;
+            ready.add(h);
+            return;
+        }
+        dropIfIdle(lane);
+    }
+
+    private void dropIfIdle(Lane lane) {
+        if (lane.idle()) {
+            lanes.remove(lane.chatId);
+        }
+    }
+}

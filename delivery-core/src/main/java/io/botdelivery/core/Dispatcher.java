@@ -1,0 +1,312 @@
+package io.botdelivery.core;
+
+import io.botdelivery.api.AmbiguousOutcomePolicy;
+import io.botdelivery.api.Delivery;
+import io.botdelivery.api.Payload;
+import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
+import io.botdelivery.core.spi.SendOutcome;
+import io.botdelivery.core.spi.SendRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Moves ready deliveries to the wire: at most {@code maxConcurrentSends} between reservation and outcome, a slot
+ * reserved from the limiter (weight = album item count), a timer until the slot (no thread held), the bot-wide pauses
+ * (a 429 taken by this instance or seen in the limiter, a halt) honoured up to the moment of sending, the GIVE_UP
+ * "send started" mark written first, then the sender called and its outcome handed to the {@link Settlement}.
+ *
+ * <p><b>Locking.</b> Its fields are guarded by the engine lock, like the state it moves deliveries through. Ports (limiter,
+ * store, sender) are called without it; a task or timer that runs later checks again, under it, that its delivery is
+ * still held and not cancelled.
+ */
+final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final EngineContext ctx;
+    private final Object lock;
+    /** Applies outcomes and hand-backs; set once, right after construction (the two call each other). */
+    private Settlement settlement;
+    /** Deliveries holding a place under maxConcurrentSends. */
+    private int dispatching;
+    /** Deliveries on the wire (close() waits for them). */
+    private int sending;
+    /** No dispatch at all before this: a bot-wide 429 or a halt. */
+    private Instant globalPauseUntil = Instant.MIN;
+    /** Until when a bot-wide 429 this instance received holds (a denial by a full lane does not count). */
+    private Instant penalizedUntil = Instant.MIN;
+    private Instant pumpTimerAt;
+
+    Dispatcher(EngineContext ctx) {
+        this.ctx = ctx;
+        this.lock = ctx.lock();
+    }
+
+    void settleWith(Settlement settlement) {
+        this.settlement = settlement;
+    }
+
+    /**
+     * Starts as many ready deliveries as the concurrency cap and the pauses allow: a bot-wide pause holds both budget
+     * lanes; a lane the limiter said is full holds only its own deliveries.
+     */
+    void pump() {
+        List<HeldDelivery> toStart = new ArrayList<>();
+        synchronized (lock) {
+            if (ctx.closing()) {
+                return;
+            }
+            Instant now = ctx.now();
+            Instant wakeAt = null;
+            if (now.isBefore(globalPauseUntil)) {
+                wakeAt = ctx.ready.isEmpty() ? null : globalPauseUntil;
+            } else {
+                while (dispatching < ctx.config.maxConcurrentSends()) {
+                    HeldDelivery h = ctx.ready.poll(now);
+                    if (h == null) {
+                        wakeAt = ctx.ready.nextUnpause(now);
+                        break;
+                    }
+                    dispatching++;
+                    h.holdsSlot = true;
+                    toStart.add(h);
+                }
+            }
+            if (wakeAt != null && (pumpTimerAt == null || wakeAt.isBefore(pumpTimerAt))) {
+                pumpTimerAt = wakeAt;
+                ctx.scheduler.schedule(Duration.between(now, wakeAt), () -> {
+                    synchronized (lock) {
+                        pumpTimerAt = null;
+                    }
+                    pump();
+                });
+            }
+        }
+        for (HeldDelivery h : toStart) {
+            ctx.scheduler.execute(() -> reserveAndSend(h));
+        }
+    }
+
+    /** Gives back {@code h}'s place under maxConcurrentSends, once. Engine lock held. */
+    void releaseSlot(HeldDelivery h) {
+        if (h.holdsSlot) {
+            h.holdsSlot = false;
+            dispatching--;
+        }
+    }
+
+    /** Pauses every send of this instance until {@code until}; {@code penalized}: a 429 Telegram gave this instance. Lock held. */
+    void pauseAll(Instant until, boolean penalized) {
+        if (until.isAfter(globalPauseUntil)) {
+            globalPauseUntil = until;
+        }
+        if (penalized && until.isAfter(penalizedUntil)) {
+            penalizedUntil = until;
+        }
+    }
+
+    /** Puts a held delivery back among the ready ones after a timer, if it is still held here. */
+    void backToReady(HeldDelivery h) {
+        synchronized (lock) {
+            h.timer = null;
+            h.waitingUntil = null;
+            if (h.cancelled || !ctx.holdings.holdsExactly(h)) {
+                return;
+            }
+            ctx.ready.add(h);
+        }
+        pump();
+    }
+
+    /** Waits {@code delay} on a timer, then {@code then}; lock held. */
+    void waitThen(HeldDelivery h, Duration delay, Runnable then) {
+        h.waitingUntil = ctx.now().plus(delay);
+        h.timer = ctx.scheduler.schedule(delay, then);
+    }
+
+    private void reserveAndSend(HeldDelivery h) {
+        synchronized (lock) {
+            if (h.cancelled || ctx.closing()) {
+                releaseSlot(h);
+                return;
+            }
+        }
+        Delivery d = h.delivery();
+        Payload payload = d.remainingPayload();
+        int weight = ctx.config.weightAlbumsByItems() ? payload.messageCount() : 1;
+        Reservation reservation;
+        try {
+            reservation = ctx.limiter.reserve(new RateRequest(d.chatId(), weight, d.request().allowPaidBroadcast()),
+                    ctx.config.reserveHorizon());
+        } catch (RuntimeException e) {
+            // fail closed: without a decision nothing may be sent; try again shortly
+            log.warn("rate limiter unavailable ({}); deliveries wait", e.toString());
+            reservation = Reservation.denied(Duration.ofSeconds(1), LimitScope.global());
+        }
+        if (reservation instanceof Reservation.Granted granted) {
+            ctx.metrics.waited(granted.delay());
+            boolean now;
+            synchronized (lock) {
+                h.slotAt = ctx.now().plus(granted.delay());
+                now = granted.delay().isZero();
+                if (!now) {
+                    waitThen(h, granted.delay(), () -> send(h));
+                }
+            }
+            if (now) {
+                send(h);
+            }
+            return;
+        }
+        Reservation.Denied denied = (Reservation.Denied) reservation;
+        Instant now = ctx.now();
+        boolean release = false;
+        synchronized (lock) {
+            releaseSlot(h);
+            if (h.cancelled) {
+                return;
+            }
+            if (denied.scope().isGlobal()) {
+                // the request's budget lane is full (or paused): its other deliveries wait too, the other lane goes on
+                ctx.ready.pauseLane(h, now.plus(denied.retryIn()));
+                ctx.ready.add(h);
+            } else if (denied.retryIn().compareTo(ctx.config.maxInlineWait()) > 0) {
+                release = true;
+            } else {
+                waitThen(h, denied.retryIn(), () -> backToReady(h));
+            }
+        }
+        if (release) {
+            settlement.releaseChat(h, now.plus(denied.retryIn()));
+        }
+        pump();
+    }
+
+    private void send(HeldDelivery h) {
+        boolean waitedForSlot;
+        synchronized (lock) {
+            waitedForSlot = h.waitingUntil != null;
+            h.timer = null;
+            h.waitingUntil = null;
+        }
+        // A slot granted a while ago may now fall inside a bot-wide 429 pause that this or another instance took
+        // meanwhile: sent anyway, it reaches Telegram during the ban, draws another 429 and extends the ban, and a
+        // fleet with many such slots never gets out. A slot granted just now was checked against the pause already.
+        Duration pause = waitedForSlot ? globalPauseNow() : Duration.ZERO;
+        synchronized (lock) {
+            if (h.cancelled || ctx.closing()) {
+                // cancelled, or close() hands it back to the store
+                releaseSlot(h);
+                return;
+            }
+            Instant now = ctx.now();
+            if (now.isBefore(penalizedUntil)) {
+                pause = pause.compareTo(Duration.between(now, penalizedUntil)) >= 0 ? pause : Duration.between(now, penalizedUntil);
+            }
+            if (!pause.isZero()) {
+                ctx.metrics.pausedSlots.increment();
+                log.debug("delivery {}: the bot is paused for {} after a 429; its slot is given up", h.id(), pause);
+                h.slotAt = null;
+                releaseSlot(h);
+                pauseAll(now.plus(pause), false);
+                ctx.ready.add(h);
+            }
+        }
+        if (!pause.isZero()) {
+            pump();
+            return;
+        }
+        Delivery d = h.delivery();
+        // The GIVE_UP mark is written before the slot is checked for lateness, not after: a slow or unreachable store
+        // would otherwise let the send leave seconds after its slot, next to a slot granted to the same chat meanwhile.
+        if (d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP && !settlement.markSendStarted(h)) {
+            synchronized (lock) {
+                releaseSlot(h);
+            }
+            pump();
+            return;
+        }
+        boolean lateSlot = false;
+        synchronized (lock) {
+            if (h.cancelled || ctx.closing()) {
+                releaseSlot(h);
+                return;
+            }
+            Duration late = h.slotAt == null ? Duration.ZERO : Duration.between(h.slotAt, ctx.now());
+            h.slotAt = null;
+            if (late.compareTo(ctx.config.lateSendTolerance()) > 0) {
+                // the slot has passed: sent now it would arrive bunched with the next slots' sends
+                ctx.metrics.lateSlots.increment();
+                log.debug("delivery {} missed its slot by {}; reserving again", h.id(), late);
+                lateSlot = true;
+            } else {
+                h.sendingNow = true;
+                sending++;
+            }
+        }
+        if (lateSlot) {
+            reserveAndSend(h);
+            return;
+        }
+        SendOutcome outcome;
+        try {
+            outcome = ctx.sender.send(new SendRequest(d.id(), d.chatId(), d.remainingPayload(), d.request().allowPaidBroadcast(),
+                    d.attempts() + 1));
+        } catch (RuntimeException e) {
+            log.error("sender threw instead of returning an outcome for delivery {}; treated as ambiguous", d.id(), e);
+            outcome = new SendOutcome.Ambiguous("sender threw " + e);
+        }
+        try {
+            settlement.settle(h, outcome);
+        } finally {
+            sendEnded(h);
+        }
+    }
+
+    /** Gives back what a send took (its place under maxConcurrentSends) and lets the next one start. */
+    private void sendEnded(HeldDelivery h) {
+        synchronized (lock) {
+            h.sendingNow = false;
+            sending--;
+            releaseSlot(h);
+            lock.notifyAll();
+        }
+        pump();
+    }
+
+    /** The limiter's bot-wide pause; a limiter that cannot tell does not hold a granted send back. */
+    private Duration globalPauseNow() {
+        try {
+            return ctx.limiter.globalPause();
+        } catch (RuntimeException e) {
+            log.debug("rate limiter could not tell whether the bot is paused ({}); the granted slot stands", e.toString());
+            return Duration.ZERO;
+        }
+    }
+
+    /** Waits up to {@code grace} for the sends on the wire to end (close()); returns how many are still on it. */
+    int awaitSendsEnded(Duration grace) {
+        synchronized (lock) {
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (sending > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return sending;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.botdelivery.core;
+
+import io.botdelivery.api.Delivery;
+import io.botdelivery.api.DeliveryId;
+
+import java.time.Instant;
+
+/**
+ * One delivery this engine holds a lease on, with what the engine knows about it in memory.
+ *
+ * <p><b>Locking.</b> Every field is written only with the engine lock held ({@link EngineContext#lock()}).
+ * {@link #delivery} is volatile so that the code calling ports (the sender, the store) can read the current snapshot
+ * without the lock; every other field is also read under the lock.
+ */
+final class HeldDelivery {
+    private volatile Delivery delivery;
+    /** Arrival order in this engine: ties between equal priorities go to the earlier one. */
+    final long seq;
+    /** Chat migrations followed so far (memory only: a delivery that changes owner starts again at zero). */
+    int redirects;
+    /** Between the sender call and its outcome being applied: cannot be cancelled or released. */
+    boolean sendingNow;
+    /** Cancelled, lease lost or handed back: every timer or task that finds it so drops it. */
+    boolean cancelled;
+    /** The store has not yet confirmed a cancel: kept (and its lease renewed) only until it does. */
+    boolean cancelPending;
+    /** Counts against maxConcurrentSends: from dispatch until its outcome (or denial). */
+    boolean holdsSlot;
+    /** When its reserved slot begins, while it holds one. */
+    Instant slotAt;
+    /** Due time while waiting on a timer (to hand it back due then at shutdown). */
+    Instant waitingUntil;
+    TaskScheduler.Cancellable timer;
+
+    HeldDelivery(Delivery delivery, long seq) {
+        this.delivery = delivery;
+        this.seq = seq;
+    }
+
+    Delivery delivery() {
+        return delivery;
+    }
+
+    /** Replaces the snapshot; engine lock held. */
+    void delivery(Delivery d) {
+        this.delivery = d;
+    }
+
+    DeliveryId id() {
+        return delivery.id();
+    }
+
+    long chatId() {
+        return delivery.chatId();
+    }
+
+    boolean paidLane() {
+        return delivery.request().allowPaidBroadcast();
+    }
+
+    String orderingKey() {
+        return delivery.request().orderingKey();
+    }
+
+    /** Calls off its timer, if any; engine lock held. */
+    void cancelTimer() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        waitingUntil = null;
+    }
+}
