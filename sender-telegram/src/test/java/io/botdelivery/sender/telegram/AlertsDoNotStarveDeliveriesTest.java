@@ -10,8 +10,8 @@ import io.botdelivery.core.spi.Notifier;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.limiter.local.LocalRateLimiter;
 import io.botdelivery.store.memory.InMemoryRetryStore;
-import io.botdelivery.testkit.telegram.SimulatorConfig;
-import io.botdelivery.testkit.telegram.TelegramSimulator;
+import io.botdelivery.simulator.SimulatorConfig;
+import io.botdelivery.simulator.TelegramSimulator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
