@@ -49,7 +49,10 @@ public final class TelegramSender implements Sender, AutoCloseable {
         if (payload instanceof Payload.Media media) {
             return sendMedia(request, media);
         }
-        return sendAlbum(request, (Payload.Album) payload);
+        if (payload instanceof Payload.Album album) {
+            return sendAlbum(request, album);
+        }
+        return outcome(api.call(TelegramRequests.other(request.chatId(), payload, request.allowPaidBroadcast())), request);
     }
 
     /** How many upload file ids are cached. */
