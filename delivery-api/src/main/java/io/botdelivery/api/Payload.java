@@ -11,7 +11,7 @@ import java.util.Set;
  * ({@link SendOptions#defaults()} unless given).
  */
 public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Album, Payload.Location, Payload.Venue,
-        Payload.Contact, Payload.Dice, Payload.Poll {
+        Payload.Contact, Payload.Dice, Payload.Poll, Payload.Copy, Payload.Forward, Payload.Invoice {
 
     /** Telegram's limit on a text message, counted after entity parsing. */
     int MAX_TEXT_LENGTH = 4096;
@@ -20,7 +20,7 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
 
     /**
      * Short lowercase name of the kind: text, photo, video, animation, document, audio, sticker, voice, video_note,
-     * album, location, venue, contact, dice, poll.
+     * album, location, venue, contact, dice, poll, copy, forward, invoice.
      */
     String kind();
 
@@ -469,6 +469,159 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
         public Poll withOptions(SendOptions options) {
             return new Poll(question, answers, anonymous, multipleAnswers, options);
         }
+    }
+
+    static Copy copy(long fromChatId, long messageId) {
+        return new Copy(fromChatId, messageId, null, ParseMode.PLAIN, false, SendOptions.defaults());
+    }
+
+    /**
+     * Telegram's copyMessage: the message {@code messageId} of {@code fromChatId} sent again without a link to the
+     * original, optionally with a new caption (at most 1024 characters after entity parsing; {@code null} keeps the
+     * original's). Telegram answers only the new message's id. No business connection (copyMessage has none).
+     */
+    record Copy(long fromChatId, long messageId, String caption, ParseMode parseMode, boolean showCaptionAboveMedia,
+                SendOptions options) implements Payload {
+        public Copy {
+            checkSourceMessage(fromChatId, messageId);
+            InvalidDeliveryException.required(parseMode, "payload.parseMode");
+            if (caption != null) {
+                int visible = VisibleText.length(caption, parseMode);
+                InvalidDeliveryException.check(visible <= MAX_CAPTION_LENGTH, "payload.caption",
+                        "at most 1024 characters after entity parsing, was " + visible);
+            }
+            options = optionsOrDefault(options);
+            noLinkPreview(options);
+            InvalidDeliveryException.check(options.businessConnectionId() == null, "payload.options.businessConnectionId",
+                    "copyMessage cannot be sent on behalf of a business account");
+        }
+
+        @Override
+        public String kind() {
+            return "copy";
+        }
+
+        @Override
+        public Copy withOptions(SendOptions options) {
+            return new Copy(fromChatId, messageId, caption, parseMode, showCaptionAboveMedia, options);
+        }
+
+        public Copy withCaption(String caption, ParseMode parseMode) {
+            return new Copy(fromChatId, messageId, caption, parseMode, showCaptionAboveMedia, options);
+        }
+    }
+
+    static Forward forward(long fromChatId, long messageId) {
+        return new Forward(fromChatId, messageId, SendOptions.defaults());
+    }
+
+    /**
+     * Telegram's forwardMessage: the message shown as forwarded from its origin. forwardMessage takes only
+     * {@code disable_notification}, {@code protect_content}, {@code message_thread_id} and {@code message_effect_id};
+     * other options are refused here rather than silently dropped.
+     */
+    record Forward(long fromChatId, long messageId, SendOptions options) implements Payload {
+        public Forward {
+            checkSourceMessage(fromChatId, messageId);
+            options = optionsOrDefault(options);
+            InvalidDeliveryException.check(options.replyMarkup() == null && options.replyParameters() == null
+                            && options.linkPreview() == null && options.businessConnectionId() == null,
+                    "payload.options", "forwardMessage takes no reply markup, reply, link preview or business connection");
+        }
+
+        @Override
+        public String kind() {
+            return "forward";
+        }
+
+        @Override
+        public Forward withOptions(SendOptions options) {
+            return new Forward(fromChatId, messageId, options);
+        }
+    }
+
+    /** One line of an invoice: a label and an amount in the currency's smallest units (may be negative: discounts). */
+    record Price(String label, int amount) {
+        public Price {
+            nonBlank(label, "payload.prices.label");
+        }
+    }
+
+    static Invoice starsInvoice(String title, String description, String invoicePayload, int stars) {
+        return new Invoice(title, description, invoicePayload, "XTR", List.of(new Price(title, stars)), null, null, null,
+                SendOptions.defaults());
+    }
+
+    /**
+     * Telegram's sendInvoice. Title 1–32 characters, description 1–255, payload 1–128 bytes, a three-letter currency,
+     * at least one price with a positive total. In Telegram Stars ({@code XTR}) exactly one price and no provider token;
+     * otherwise a provider token. Its keyboard, if any, is inline, and Telegram wants the pay button first.
+     *
+     * @param providerToken  the payment provider's token, {@code null} for Telegram Stars
+     * @param startParameter deep-linking parameter, or {@code null}
+     * @param photoUrl       product photo URL, or {@code null}
+     */
+    record Invoice(String title, String description, String invoicePayload, String currency, List<Price> prices,
+                   String providerToken, String startParameter, String photoUrl, SendOptions options) implements Payload {
+        public static final String STARS = "XTR";
+
+        public Invoice {
+            nonBlank(title, "payload.title");
+            InvalidDeliveryException.check(title.length() <= 32, "payload.title", "1 to 32 characters, was " + title.length());
+            nonBlank(description, "payload.description");
+            InvalidDeliveryException.check(description.length() <= 255, "payload.description",
+                    "1 to 255 characters, was " + description.length());
+            InvalidDeliveryException.required(invoicePayload, "payload.invoicePayload");
+            int bytes = invoicePayload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            InvalidDeliveryException.check(bytes >= 1 && bytes <= 128, "payload.invoicePayload",
+                    "1 to 128 bytes, was " + bytes);
+            InvalidDeliveryException.required(currency, "payload.currency");
+            InvalidDeliveryException.check(currency.matches("[A-Z]{3}"), "payload.currency",
+                    "a three-letter ISO 4217 code in capitals, was " + currency);
+            InvalidDeliveryException.required(prices, "payload.prices");
+            prices = List.copyOf(prices);
+            InvalidDeliveryException.check(!prices.isEmpty(), "payload.prices", "at least one price");
+            long total = prices.stream().mapToLong(Price::amount).sum();
+            InvalidDeliveryException.check(total > 0, "payload.prices", "the total must be positive, was " + total);
+            if (currency.equals(STARS)) {
+                InvalidDeliveryException.check(prices.size() == 1, "payload.prices",
+                        "an invoice in Telegram Stars has exactly one price");
+                InvalidDeliveryException.check(providerToken == null || providerToken.isEmpty(), "payload.providerToken",
+                        "an invoice in Telegram Stars has no provider token");
+                providerToken = null;
+            } else {
+                InvalidDeliveryException.check(providerToken != null && !providerToken.isBlank(), "payload.providerToken",
+                        "required for " + currency + " (only Telegram Stars need none)");
+            }
+            if (photoUrl != null) {
+                InvalidDeliveryException.check(photoUrl.startsWith("http://") || photoUrl.startsWith("https://"),
+                        "payload.photoUrl", "must start with http:// or https://");
+            }
+            options = optionsOrDefault(options);
+            noLinkPreview(options);
+            InvalidDeliveryException.check(options.replyMarkup() == null
+                            || options.replyMarkup() instanceof ReplyMarkup.InlineKeyboard,
+                    "payload.options.replyMarkup", "an invoice takes only an inline keyboard");
+            InvalidDeliveryException.check(options.businessConnectionId() == null, "payload.options.businessConnectionId",
+                    "sendInvoice cannot be sent on behalf of a business account");
+        }
+
+        @Override
+        public String kind() {
+            return "invoice";
+        }
+
+        @Override
+        public Invoice withOptions(SendOptions options) {
+            return new Invoice(title, description, invoicePayload, currency, prices, providerToken, startParameter,
+                    photoUrl, options);
+        }
+    }
+
+    private static void checkSourceMessage(long fromChatId, long messageId) {
+        InvalidDeliveryException.check(fromChatId != 0, "payload.fromChatId", "must not be 0");
+        InvalidDeliveryException.check(messageId > 0 && messageId <= Integer.MAX_VALUE, "payload.messageId",
+                "a message id is positive, was " + messageId);
     }
 
     private static SendOptions optionsOrDefault(SendOptions options) {

@@ -106,6 +106,31 @@ class SendOptionsValidationTest {
                         "payload.answers[1]", "1 to 100"),
                 arguments("a poll question of 301 characters", (Executable) () -> Payload.poll("q".repeat(301), "a", "b"),
                         "payload.question", "1 to 300"),
+                arguments("a copy from chat 0", (Executable) () -> Payload.copy(0, 5), "payload.fromChatId", "not be 0"),
+                arguments("a copy of message 0", (Executable) () -> Payload.copy(1, 0), "payload.messageId", "positive"),
+                arguments("a copy with a caption of 1025", (Executable) () -> Payload.copy(1, 2).withCaption("c".repeat(1025),
+                        ParseMode.PLAIN), "payload.caption", "at most 1024"),
+                arguments("a forward with a keyboard", (Executable) () -> Payload.forward(1, 2).withOptions(
+                                markup(ReplyMarkup.inlineRow(InlineButton.url("a", "https://a.org")))),
+                        "payload.options", "forwardMessage takes no reply markup"),
+                arguments("a paid broadcast of a forward", (Executable) () -> DeliveryRequest.builder(5, Payload.forward(1, 2))
+                        .allowPaidBroadcast(true).build(), "allowPaidBroadcast", "copy the message instead"),
+                arguments("an invoice title of 33", (Executable) () -> Payload.starsInvoice("t".repeat(33), "d", "p", 5),
+                        "payload.title", "1 to 32"),
+                arguments("an invoice payload of 129 bytes", (Executable) () -> Payload.starsInvoice("t", "d", "p".repeat(129), 5),
+                        "payload.invoicePayload", "1 to 128 bytes"),
+                arguments("an invoice of 0 stars", (Executable) () -> Payload.starsInvoice("t", "d", "p", 0),
+                        "payload.prices", "positive"),
+                arguments("a stars invoice with two prices", (Executable) () -> new Payload.Invoice("t", "d", "p", "XTR",
+                        List.of(new Payload.Price("a", 1), new Payload.Price("b", 1)), null, null, null, null),
+                        "payload.prices", "exactly one price"),
+                arguments("a euro invoice without a provider token", (Executable) () -> new Payload.Invoice("t", "d", "p", "EUR",
+                        List.of(new Payload.Price("a", 100)), null, null, null, null), "payload.providerToken", "required for EUR"),
+                arguments("a lower-case currency", (Executable) () -> new Payload.Invoice("t", "d", "p", "eur",
+                        List.of(new Payload.Price("a", 100)), "tok", null, null, null), "payload.currency", "three-letter"),
+                arguments("an invoice with a reply keyboard", (Executable) () -> Payload.starsInvoice("t", "d", "p", 5)
+                                .withOptions(markup(ReplyMarkup.ReplyKeyboard.of(List.of(List.of(KeyboardButton.text("k")))))),
+                        "payload.options.replyMarkup", "only an inline keyboard"),
                 arguments("HTML text of 4097 visible characters", (Executable) () -> Payload.text("<b>" + "x".repeat(4097) + "</b>",
                         ParseMode.HTML), "payload.text", "after entity parsing, was 4097"),
                 arguments("a MarkdownV2 caption of 1025 visible characters", (Executable) () -> Payload.photo(FILE,
@@ -162,10 +187,20 @@ class SendOptionsValidationTest {
             List<Payload> payloads = List.of(Payload.text("hi"), Payload.photo(FILE).withSpoiler(), Payload.sticker(FILE),
                     Payload.location(1, 2), Payload.venue(1, 2, "t", "a"), Payload.contact("+1", "A"),
                     Payload.dice("🎲"), Payload.poll("q", "a", "b"));
-            for (Payload p : payloads) {
+            SendOptions noBusiness = options.toBuilder().businessConnectionId(null).build();
+            SendOptions forwardable = SendOptions.builder().silent().protectContent().messageThreadId(7)
+                    .messageEffectId("5104841245755180586").build();
+            List<Object[]> cases = new ArrayList<>();
+            payloads.forEach(p -> cases.add(new Object[] {p, options}));
+            cases.add(new Object[] {Payload.copy(-100, 5), noBusiness});
+            cases.add(new Object[] {Payload.starsInvoice("Pack", "Ten stickers", "pack-7", 50), noBusiness});
+            cases.add(new Object[] {Payload.forward(-100, 5), forwardable});
+            for (Object[] c : cases) {
+                Payload p = (Payload) c[0];
+                SendOptions o = (SendOptions) c[1];
                 assertThat(p.options()).isEqualTo(SendOptions.defaults());
-                Payload with = p.withOptions(options);
-                assertThat(with.options()).isEqualTo(options);
+                Payload with = p.withOptions(o);
+                assertThat(with.options()).isEqualTo(o);
                 assertThat(with.withOptions(SendOptions.defaults())).isEqualTo(p);
             }
         }

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param chatId       where it went
  * @param messageId    its id, counted per chat from 1
  * @param kind         text, photo, video, animation, document, audio, sticker, voice, video_note, invoice, location,
- *                     venue, contact, dice or poll
- * @param text         the text, caption, invoice or venue title, poll question, contact's first name or dice emoji,
+ *                     venue, contact, dice, poll, copy or forward
+ * @param text         the text, caption (a copy's new one), invoice or venue title, poll question, contact's first name or dice emoji,
  *                     or {@code null}
  * @param fileId       the file_id it carries ({@code null} for text and invoices)
  * @param origin       how the file came: uploaded, by file_id, by URL ({@link Origin#NONE} for text)

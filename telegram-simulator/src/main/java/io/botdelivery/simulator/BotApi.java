@@ -10,7 +10,7 @@ import java.util.Set;
 final class BotApi {
     static final Set<String> METHODS = Set.of("getme", "sendmessage", "sendphoto", "sendvideo", "sendanimation",
             "senddocument", "sendaudio", "sendsticker", "sendvoice", "sendvideonote", "sendlocation", "sendvenue",
-            "sendcontact", "senddice", "sendpoll", "sendmediagroup", "sendchataction", "sendinvoice", "answerprecheckoutquery",
+            "sendcontact", "senddice", "sendpoll", "copymessage", "forwardmessage", "sendmediagroup", "sendchataction", "sendinvoice", "answerprecheckoutquery",
             "getupdates", "setwebhook", "deletewebhook", "getwebhookinfo", "getfile");
 
     private final Shapes shapes;

@@ -25,7 +25,7 @@ final class SendMethods {
             "sendaudio", "audio", "sendsticker", "sticker", "sendvoice", "voice", "sendvideonote", "video_note");
     static final Set<String> ALL = Set.of("sendmessage", "sendphoto", "sendvideo", "sendanimation", "senddocument",
             "sendaudio", "sendsticker", "sendvoice", "sendvideonote", "sendmediagroup", "sendinvoice", "sendlocation",
-            "sendvenue", "sendcontact", "senddice", "sendpoll");
+            "sendvenue", "sendcontact", "senddice", "sendpoll", "copymessage", "forwardmessage");
     /** The methods whose message has no caption: Telegram ignores one, so the record keeps none. */
     private static final Set<String> NO_CAPTION = Set.of("sticker", "video_note");
     private static final Set<String> CHAT_ACTIONS = Set.of("typing", "upload_photo", "record_video", "upload_video",
@@ -109,6 +109,7 @@ final class SendMethods {
                 String kind = method.substring("send".length());
                 yield List.of(new Item(kind, SendRules.textOf(kind, content), new Source.None(), content));
             }
+            case "copymessage", "forwardmessage" -> List.of(sourcedItem(method, params));
             default -> List.of(mediaItem(method, params));
         };
         Fault.PartialAlbum partial = method.equals("sendmediagroup") && fault instanceof Fault.PartialAlbum p ? p : null;
@@ -118,6 +119,12 @@ final class SendMethods {
             int failing = Math.min(partial.failingItem(), items.size());
             throw BotApiError.badRequest("failed to send message #" + failing + " with the error message \""
                     + partial.innerError() + "\"");
+        }
+        if (method.equals("copymessage")) {
+            // copyMessage answers a MessageId, not a Message
+            ObjectNode id = Shapes.JSON.createObjectNode();
+            id.put("message_id", sent.get(0).get("message_id").asLong());
+            return id;
         }
         if (method.equals("sendmediagroup")) {
             ArrayNode array = Shapes.JSON.createArrayNode();
@@ -164,6 +171,11 @@ final class SendMethods {
                 switch (item.kind()) {
                     case "text" -> message.put("text", item.text());
                     case "invoice", "location", "venue", "contact", "dice", "poll" -> message.set(item.kind(), item.extra());
+                    case "copy", "forward" -> {
+                        if (item.text() != null) {
+                            message.put("caption", item.text());
+                        }
+                    }
                     default -> {
                         SimulatedFiles.StoredFile file = store(item);
                         SimulatedFiles.StoredFile thumbnail = item.kind().equals("photo")
@@ -229,6 +241,25 @@ final class SendMethods {
         }
         Source source = direct != null ? new Source.Upload(checkUpload(direct)) : source(field, params.get(field), params);
         return new Item(field, emptyToNull(caption), source, null);
+    }
+
+    /** copyMessage / forwardMessage: the source must be a message the simulator sent to that chat. */
+    private Item sourcedItem(String method, CallParams params) {
+        String verb = method.equals("copymessage") ? "copy" : "forward";
+        long from;
+        long messageId;
+        try {
+            from = Long.parseLong(String.valueOf(params.get("from_chat_id")).trim());
+            messageId = Long.parseLong(String.valueOf(params.get("message_id")).trim());
+        } catch (NumberFormatException e) {
+            throw BotApiError.badRequest("message to " + verb + " not found");
+        }
+        if (messageId <= 0 || messageId > chats.lastMessageIdIn(from)) {
+            throw BotApiError.badRequest("message to " + verb + " not found");
+        }
+        String caption = verb.equals("copy") ? params.get("caption") : null;
+        TextRules.checkCaption(caption, params.get("parse_mode"));
+        return new Item(verb, emptyToNull(caption), new Source.None(), null);
     }
 
     private List<Item> albumItems(CallParams params) {

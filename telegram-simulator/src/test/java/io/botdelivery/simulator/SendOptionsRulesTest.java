@@ -68,6 +68,10 @@ class SendOptionsRulesTest {
                         "Bad Request: parameter \"phone_number\" is required"),
                 arguments("a video note by URL", "sendVideoNote", params("chat_id", 1, "video_note", "https://e.com/n.mp4"),
                         "Bad Request: wrong file identifier/HTTP URL specified"),
+                arguments("a copy of a message never sent", "copyMessage", params("chat_id", 1, "from_chat_id", 2,
+                        "message_id", 5), "Bad Request: message to copy not found"),
+                arguments("a forward of a message never sent", "forwardMessage", params("chat_id", 1, "from_chat_id", 2,
+                        "message_id", 5), "Bad Request: message to forward not found"),
                 arguments("a reply to message 0", "sendMessage", params("chat_id", 1, "text", "x",
                         "reply_parameters", Map.of("message_id", 0)), "Bad Request: message to be replied not found"),
                 arguments("an HTML caption of 1025 visible characters", "sendPhoto", params("chat_id", 1,
@@ -117,6 +121,24 @@ class SendOptionsRulesTest {
                     .satisfies(m -> assertThat(m.kind()).isEqualTo("poll"));
             assertThat(venue.result().at("/venue/location/latitude").asDouble()).isEqualTo(1.5);
             assertThat(telegram.record().contentsIn(3)).containsExactly("Shop");
+        }
+
+        @Test
+        @DisplayName("copyMessage answers a MessageId and forwardMessage a Message, both of a message that exists")
+        void copyAndForward() {
+            assertThat(api.text(10, "original").ok()).isTrue();
+            Answer copy = api.json("copyMessage", params("chat_id", 11, "from_chat_id", 10, "message_id", 1,
+                    "caption", "again"));
+            Answer forward = api.json("forwardMessage", params("chat_id", 12, "from_chat_id", 10, "message_id", 1));
+            assertThat(copy.result().path("message_id").asLong()).isEqualTo(1);
+            assertThat(copy.result().has("chat")).isFalse();
+            assertThat(forward.result().path("chat").path("id").asLong()).isEqualTo(12);
+            assertThat(telegram.record().acceptedIn(11)).singleElement().satisfies(m -> {
+                assertThat(m.kind()).isEqualTo("copy");
+                assertThat(m.text()).isEqualTo("again");
+            });
+            assertThat(telegram.record().acceptedIn(12)).singleElement()
+                    .satisfies(m -> assertThat(m.parameter("from_chat_id")).isEqualTo("10"));
         }
     }
 }

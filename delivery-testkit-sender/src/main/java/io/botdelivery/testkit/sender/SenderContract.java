@@ -69,7 +69,7 @@ public abstract class SenderContract {
         PAID_BROADCAST,
         /** Sends every {@link SendOptions} (markup, silence, protection, topic, reply, preview, business, effect). */
         SEND_OPTIONS,
-        /** Sends stickers, voice and video notes, locations, venues, contacts, dice and polls. */
+        /** Sends stickers, voice and video notes, locations, venues, contacts, dice, polls, copies, forwards and invoices. */
         MORE_KINDS
     }
 
@@ -512,6 +512,43 @@ public abstract class SenderContract {
             assertThat(poll.jsonParameter("options").findValuesAsText("text")).containsExactly("red", "blue");
             assertThat(poll.parameter("is_anonymous")).isEqualTo("false");
             assertThat(poll.flag("allows_multiple_answers")).isTrue();
+        }
+
+        @Test
+        @DisplayName("a copy with a new caption, a forward and an invoice with its pay button arrive with their parameters")
+        void copyForwardInvoice() {
+            require(Capability.MORE_KINDS);
+            send(7201, Payload.text("original"));
+            SendOutcome copy = send(7202, Payload.copy(7201, 1).withCaption("<b>again</b>", ParseMode.HTML)
+                    .withOptions(SendOptions.builder().protectContent().build()));
+            SendOutcome forward = send(7203, Payload.forward(7201, 1).withOptions(SendOptions.builder().silent().build()));
+            SendOutcome invoice = send(7204, Payload.starsInvoice("Pack 7", "Ten stickers", "pack-7", 50)
+                    .withOptions(SendOptions.builder().replyMarkup(ReplyMarkup.inlineRow(
+                            ReplyMarkup.InlineButton.pay("Pay 50 ⭐"))).build()));
+            assertThat(copy).isEqualTo(new SendOutcome.Delivered(List.of(1L)));
+            assertThat(forward).isEqualTo(new SendOutcome.Delivered(List.of(1L)));
+            assertThat(invoice).isInstanceOf(SendOutcome.Delivered.class);
+            AcceptedMessage copied = telegram.record().acceptedIn(7202).get(0);
+            assertThat(copied.kind()).isEqualTo("copy");
+            assertThat(copied.text()).isEqualTo("<b>again</b>");
+            assertThat(copied.parameter("parse_mode")).isEqualTo("HTML");
+            assertThat(copied.flag("protect_content")).isTrue();
+            AcceptedMessage forwarded = telegram.record().acceptedIn(7203).get(0);
+            assertThat(forwarded.parameter("from_chat_id")).isEqualTo("7201");
+            assertThat(forwarded.flag("disable_notification")).isTrue();
+            AcceptedMessage invoiced = telegram.record().acceptedIn(7204).get(0);
+            assertThat(invoiced.kind()).isEqualTo("invoice");
+            assertThat(invoiced.parameter("currency")).isEqualTo("XTR");
+            assertThat(invoiced.jsonParameter("prices").at("/0/amount").asInt()).isEqualTo(50);
+            assertThat(invoiced.jsonParameter("reply_markup").at("/inline_keyboard/0/0/pay").asBoolean()).isTrue();
+        }
+
+        @Test
+        @DisplayName("copying a message Telegram does not have is a permanent payload failure")
+        void copyOfMissingMessage() {
+            require(Capability.MORE_KINDS);
+            assertThat(send(7301, Payload.copy(7300, 99))).isInstanceOfSatisfying(SendOutcome.Permanent.class,
+                    p -> assertThat(p.failureClass()).isEqualTo(FailureClass.PERMANENT_PAYLOAD));
         }
     }
 }

@@ -4,6 +4,9 @@ import io.botdelivery.api.MediaSource;
 import io.botdelivery.api.Payload;
 import io.botdelivery.api.ReplyMarkup;
 import io.botdelivery.api.SendOptions;
+import org.telegram.telegrambots.meta.api.methods.CopyMessage;
+import org.telegram.telegrambots.meta.api.methods.ForwardMessage;
+import org.telegram.telegrambots.meta.api.methods.invoices.SendInvoice;
 import org.telegram.telegrambots.meta.api.methods.polls.SendPoll;
 import org.telegram.telegrambots.meta.api.methods.send.SendAnimation;
 import org.telegram.telegrambots.meta.api.methods.send.SendAudio;
@@ -22,6 +25,8 @@ import org.telegram.telegrambots.meta.api.methods.send.SendVoice;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.objects.LinkPreviewOptions;
 import org.telegram.telegrambots.meta.api.objects.LoginUrl;
+import org.telegram.telegrambots.meta.api.objects.MessageId;
+import org.telegram.telegrambots.meta.api.objects.payments.LabeledPrice;
 import org.telegram.telegrambots.meta.api.objects.ReplyParameters;
 import org.telegram.telegrambots.meta.api.objects.polls.input.InputPollOption;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.ForceReplyKeyboard;
@@ -65,7 +70,7 @@ final class TelegramRequests {
         return client -> client.execute(method);
     }
 
-    /** A location, venue, contact, dice or poll. */
+    /** A location, venue, contact, dice, poll, forward or invoice: the kinds without a file that answer a Message. */
     static TelegramApi.ApiCall<Message> other(long chatId, Payload payload, boolean paid) {
         String chat = Long.toString(chatId);
         SendOptions options = payload.options();
@@ -90,6 +95,20 @@ final class TelegramRequests {
         if (payload instanceof Payload.Dice d) {
             SendDice method = SendDice.builder().chatId(chat).emoji(d.emoji()).build();
             DICE.apply(method, options, paid);
+            return client -> client.execute(method);
+        }
+        if (payload instanceof Payload.Forward f) {
+            ForwardMessage method = ForwardMessage.builder().chatId(chat).fromChatId(Long.toString(f.fromChatId()))
+                    .messageId(Math.toIntExact(f.messageId())).build();
+            FORWARD.apply(method, options, false);
+            return client -> client.execute(method);
+        }
+        if (payload instanceof Payload.Invoice i) {
+            SendInvoice method = SendInvoice.builder().chatId(chat).title(i.title()).description(i.description())
+                    .payload(i.invoicePayload()).currency(i.currency()).providerToken(i.providerToken())
+                    .prices(i.prices().stream().map(p -> new LabeledPrice(p.label(), p.amount())).toList())
+                    .startParameter(i.startParameter()).photoUrl(i.photoUrl()).build();
+            INVOICE.apply(method, options, paid);
             return client -> client.execute(method);
         }
         Payload.Poll p = (Payload.Poll) payload;
@@ -262,16 +281,26 @@ final class TelegramRequests {
                                     BiConsumer<M, ReplyKeyboard> replyMarkup, BiConsumer<M, Boolean> allowPaidBroadcast) {
         /** Sets what differs from Telegram's defaults; defaults stay unset so the request carries only what matters. */
         void apply(M method, SendOptions o, boolean paid) {
-            disableNotification.accept(method, o.disableNotification() ? Boolean.TRUE : null);
-            protectContent.accept(method, o.protectContent() ? Boolean.TRUE : null);
-            messageThreadId.accept(method, o.messageThreadId());
-            replyParameters.accept(method, TelegramRequests.replyParameters(o.replyParameters()));
-            businessConnectionId.accept(method, o.businessConnectionId());
-            messageEffectId.accept(method, o.messageEffectId());
-            if (replyMarkup != null) {
-                replyMarkup.accept(method, TelegramRequests.replyMarkup(o.replyMarkup()));
+            set(disableNotification, method, o.disableNotification() ? Boolean.TRUE : null);
+            set(protectContent, method, o.protectContent() ? Boolean.TRUE : null);
+            set(messageThreadId, method, o.messageThreadId());
+            set(replyParameters, method, TelegramRequests.replyParameters(o.replyParameters()));
+            set(businessConnectionId, method, o.businessConnectionId());
+            set(messageEffectId, method, o.messageEffectId());
+            set(replyMarkup, method, TelegramRequests.replyMarkup(o.replyMarkup()));
+            set(allowPaidBroadcast, method, paid ? Boolean.TRUE : null);
+        }
+
+        /**
+         * A method without the parameter has a null setter; the payload records refuse an option their method lacks,
+         * so only null (Telegram's default) can reach one.
+         */
+        private static <M, V> void set(BiConsumer<M, V> setter, M method, V value) {
+            if (setter != null) {
+                setter.accept(method, value);
+            } else if (value != null) {
+                throw new IllegalArgumentException("this Telegram method has no parameter for " + value);
             }
-            allowPaidBroadcast.accept(method, paid ? Boolean.TRUE : null);
         }
     }
 
@@ -336,6 +365,29 @@ final class TelegramRequests {
             SendPoll::setProtectContent, SendPoll::setMessageThreadId, SendPoll::setReplyParameters,
             SendPoll::setBusinessConnectionId, SendPoll::setMessageEffectId, SendPoll::setReplyMarkup,
             SendPoll::setAllowPaidBroadcast);
+
+    /** copyMessage has no business connection; Telegram answers only the new message's id. */
+    private static final CommonSetters<CopyMessage> COPY = new CommonSetters<>(CopyMessage::setDisableNotification,
+            CopyMessage::setProtectContent, CopyMessage::setMessageThreadId, CopyMessage::setReplyParameters,
+            null, CopyMessage::setMessageEffectId, CopyMessage::setReplyMarkup, CopyMessage::setAllowPaidBroadcast);
+    /** forwardMessage takes no markup, reply, business connection or paid broadcast (the payload and request refuse them). */
+    private static final CommonSetters<ForwardMessage> FORWARD = new CommonSetters<>(ForwardMessage::setDisableNotification,
+            ForwardMessage::setProtectContent, ForwardMessage::setMessageThreadId, null, null,
+            ForwardMessage::setMessageEffectId, null, null);
+    /** sendInvoice takes only an inline keyboard (the payload refuses others) and no business connection. */
+    private static final CommonSetters<SendInvoice> INVOICE = new CommonSetters<>(SendInvoice::setDisableNotification,
+            SendInvoice::setProtectContent, SendInvoice::setMessageThreadId, SendInvoice::setReplyParameters, null,
+            SendInvoice::setMessageEffectId, (m, k) -> m.setReplyMarkup((InlineKeyboardMarkup) k),
+            SendInvoice::setAllowPaidBroadcast);
+
+    static TelegramApi.ApiCall<MessageId> copy(long chatId, Payload.Copy copy, boolean paid) {
+        CopyMessage method = CopyMessage.builder().chatId(Long.toString(chatId))
+                .fromChatId(Long.toString(copy.fromChatId())).messageId(Math.toIntExact(copy.messageId()))
+                .caption(copy.caption()).parseMode(copy.caption() == null ? null : copy.parseMode().telegramName())
+                .showCaptionAboveMedia(trueOrNull(copy.showCaptionAboveMedia())).build();
+        COPY.apply(method, copy.options(), paid);
+        return client -> client.execute(method);
+    }
 
     static ReplyKeyboard replyMarkup(ReplyMarkup markup) {
         if (markup == null) {

@@ -154,4 +154,32 @@ class SendOptionsEndToEndTest {
                 .allSatisfy(m -> assertThat(m.flag("disable_notification")).isTrue());
         assertThat(telegram.record().rateLimited()).isEmpty();
     }
+
+    @Test
+    @DisplayName("a Stars invoice with its pay button, then a copy and a forward of the message before it, arrive in order")
+    void invoiceCopyForward() {
+        submit(801, Payload.text("Thanks for looking at pack 7"));
+        deliverAll();
+        submit(802, Payload.starsInvoice("Pack 7", "Ten stickers", "pack-7", 50).withOptions(SendOptions.builder()
+                .replyMarkup(ReplyMarkup.inline(List.of(List.of(InlineButton.pay("Pay 50 ⭐")),
+                        List.of(InlineButton.url("Terms", "https://shop.example.com/terms"))))).protectContent().build()));
+        submit(803, Payload.copy(801, 1).withCaption("*copied*", ParseMode.MARKDOWN_V2));
+        submit(804, Payload.forward(801, 1).withOptions(SendOptions.builder().silent().build()));
+        deliverAll();
+
+        AcceptedMessage invoice = only(802);
+        assertThat(invoice.kind()).isEqualTo("invoice");
+        assertThat(invoice.parameter("payload")).isEqualTo("pack-7");
+        assertThat(invoice.parameter("currency")).isEqualTo("XTR");
+        assertThat(invoice.jsonParameter("prices").at("/0/label").asText()).isEqualTo("Pack 7");
+        assertThat(invoice.jsonParameter("reply_markup").at("/inline_keyboard/0/0/pay").asBoolean()).isTrue();
+        assertThat(invoice.jsonParameter("reply_markup").at("/inline_keyboard/1/0/url").asText())
+                .isEqualTo("https://shop.example.com/terms");
+        assertThat(invoice.flag("protect_content")).isTrue();
+        assertThat(only(803).kind()).isEqualTo("copy");
+        assertThat(only(803).text()).isEqualTo("*copied*");
+        assertThat(only(804).kind()).isEqualTo("forward");
+        assertThat(only(804).flag("disable_notification")).isTrue();
+        assertThat(engine.find(submitted.get(2)).orElseThrow().messageIds()).containsExactly(1L);
+    }
 }

@@ -31,6 +31,10 @@ import java.util.Locale;
  * {"v": 2, "kind": "contact", "phoneNumber", "firstName", "lastName"?}
  * {"v": 2, "kind": "dice", "emoji"}
  * {"v": 2, "kind": "poll", "question", "answers": […], "anonymous", "multipleAnswers"}
+ * {"v": 2, "kind": "copy", "fromChatId", "messageId", "caption"?, "parseMode", "showCaptionAboveMedia"?}
+ * {"v": 2, "kind": "forward", "fromChatId", "messageId"}
+ * {"v": 2, "kind": "invoice", "title", "description", "invoicePayload", "currency", "prices": [{"label", "amount"}],
+ *          "providerToken"?, "startParameter"?, "photoUrl"?}
  * sources: {"type": "file_id", "id"} | {"type": "url", "url"} | {"type": "bytes", "fileName", "base64"}
  *        | {"type": "file", "path", "fileName"}
  * options (only what differs from the defaults; absent when all are default):
@@ -109,11 +113,40 @@ final class PayloadJson {
             poll.answers().forEach(answers::add);
             node.put("anonymous", poll.anonymous());
             node.put("multipleAnswers", poll.multipleAnswers());
+        } else if (payload instanceof Payload.Copy copy) {
+            node.put("fromChatId", copy.fromChatId());
+            node.put("messageId", copy.messageId());
+            if (copy.caption() != null) {
+                node.put("caption", copy.caption());
+            }
+            node.put("parseMode", copy.parseMode().name());
+            if (copy.showCaptionAboveMedia()) {
+                node.put("showCaptionAboveMedia", true);
+            }
+        } else if (payload instanceof Payload.Forward forward) {
+            node.put("fromChatId", forward.fromChatId());
+            node.put("messageId", forward.messageId());
+        } else if (payload instanceof Payload.Invoice invoice) {
+            node.put("title", invoice.title());
+            node.put("description", invoice.description());
+            node.put("invoicePayload", invoice.invoicePayload());
+            node.put("currency", invoice.currency());
+            ArrayNode prices = node.putArray("prices");
+            invoice.prices().forEach(p -> prices.addObject().put("label", p.label()).put("amount", p.amount()));
+            putIfPresent(node, "providerToken", invoice.providerToken());
+            putIfPresent(node, "startParameter", invoice.startParameter());
+            putIfPresent(node, "photoUrl", invoice.photoUrl());
         } else {
             throw new IllegalArgumentException("unknown payload type " + payload.getClass().getName());
         }
         if (!payload.options().isDefault()) {
             SendOptionsJson.write(node.putObject("options"), payload.options());
+        }
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
         }
     }
 
@@ -228,6 +261,23 @@ final class PayloadJson {
                 yield new Payload.Poll(text(node, "question"), list, node.path("anonymous").asBoolean(true),
                         node.path("multipleAnswers").asBoolean(false), null);
             }
+            case "copy" -> new Payload.Copy(integer(node, "fromChatId"), integer(node, "messageId"),
+                    node.hasNonNull("caption") ? text(node, "caption") : null, parseMode(node),
+                    node.path("showCaptionAboveMedia").asBoolean(false), null);
+            case "forward" -> Payload.forward(integer(node, "fromChatId"), integer(node, "messageId"));
+            case "invoice" -> {
+                JsonNode prices = node.get("prices");
+                if (prices == null || !prices.isArray()) {
+                    throw new UnreadableDeliveryException("invoice payload has no \"prices\" array");
+                }
+                List<Payload.Price> list = new ArrayList<>();
+                for (JsonNode price : prices) {
+                    list.add(new Payload.Price(text(price, "label"), (int) integer(price, "amount")));
+                }
+                yield new Payload.Invoice(text(node, "title"), text(node, "description"), text(node, "invoicePayload"),
+                        text(node, "currency"), list, optionalText(node, "providerToken"),
+                        optionalText(node, "startParameter"), optionalText(node, "photoUrl"), null);
+            }
             default -> readMedia(node);
         };
         JsonNode options = node.get("options");
@@ -240,6 +290,18 @@ final class PayloadJson {
             throw new UnreadableDeliveryException("payload field \"" + field + "\" is missing or not a number");
         }
         return value.asDouble();
+    }
+
+    private static long integer(JsonNode node, String field) throws UnreadableDeliveryException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw new UnreadableDeliveryException("payload field \"" + field + "\" is missing or not an integer");
+        }
+        return value.asLong();
+    }
+
+    private static String optionalText(JsonNode node, String field) throws UnreadableDeliveryException {
+        return node.hasNonNull(field) ? text(node, field) : null;
     }
 
     private static Payload.Media readMedia(JsonNode node) throws UnreadableDeliveryException {

@@ -116,6 +116,7 @@ class PayloadJsonTest {
         SendOptions remove = SendOptions.builder().replyMarkup(new ReplyMarkup.RemoveKeyboard(true)).build();
         SendOptions force = SendOptions.builder().replyMarkup(new ReplyMarkup.ForceReply("Your answer", true)).build();
         SendOptions albumOptions = all.toBuilder().replyMarkup(null).build();
+        SendOptions noBusiness = all.toBuilder().businessConnectionId(null).build();
         return java.util.stream.Stream.of(
                 org.junit.jupiter.params.provider.Arguments.arguments("text with every option and a link preview",
                         Payload.text("<b>hi</b>", ParseMode.HTML).withOptions(preview)),
@@ -137,7 +138,18 @@ class PayloadJsonTest {
                 org.junit.jupiter.params.provider.Arguments.arguments("contact without last name", Payload.contact("+1", "Bo")),
                 org.junit.jupiter.params.provider.Arguments.arguments("dice", Payload.dice("🎯").withOptions(all)),
                 org.junit.jupiter.params.provider.Arguments.arguments("poll", new Payload.Poll("Which?",
-                        java.util.List.of("a", "b", "c"), false, true, all)));
+                        java.util.List.of("a", "b", "c"), false, true, all)),
+                org.junit.jupiter.params.provider.Arguments.arguments("copy with a new caption", new Payload.Copy(-1001234567890L,
+                        42, "<i>again</i>", ParseMode.HTML, true, noBusiness)),
+                org.junit.jupiter.params.provider.Arguments.arguments("copy keeping the caption", Payload.copy(7, 1)),
+                org.junit.jupiter.params.provider.Arguments.arguments("forward", Payload.forward(-100, 9).withOptions(
+                        SendOptions.builder().silent().protectContent().messageThreadId(3).messageEffectId("e").build())),
+                org.junit.jupiter.params.provider.Arguments.arguments("invoice in stars with a pay button", Payload.starsInvoice(
+                        "Pack", "Ten stickers", "pack-7", 50).withOptions(SendOptions.builder().replyMarkup(
+                        ReplyMarkup.inlineRow(ReplyMarkup.InlineButton.pay("Pay 50 ⭐"))).protectContent().build())),
+                org.junit.jupiter.params.provider.Arguments.arguments("invoice in euros with every field", new Payload.Invoice(
+                        "Pack", "Ten stickers", "pack-7", "EUR", java.util.List.of(new Payload.Price("Pack", 500),
+                        new Payload.Price("Discount", -100)), "provider-token", "start-7", "https://example.com/p.jpg", null)));
     }
 
     @ParameterizedTest(name = "{0}")
