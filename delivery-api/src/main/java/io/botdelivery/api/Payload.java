@@ -11,7 +11,7 @@ import java.util.Set;
  * ({@link SendOptions#defaults()} unless given).
  */
 public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Album, Payload.Location, Payload.Venue,
-        Payload.Contact, Payload.Dice, Payload.Poll, Payload.Copy, Payload.Forward, Payload.Invoice {
+        Payload.Contact, Payload.Dice, Payload.Poll, Payload.Copy, Payload.Forward, Payload.Invoice, Payload.BotApiCall {
 
     /** Telegram's limit on a text message, counted after entity parsing. */
     int MAX_TEXT_LENGTH = 4096;
@@ -20,7 +20,7 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
 
     /**
      * Short lowercase name of the kind: text, photo, video, animation, document, audio, sticker, voice, video_note,
-     * album, location, venue, contact, dice, poll, copy, forward, invoice.
+     * album, location, venue, contact, dice, poll, copy, forward, invoice, bot_api_call.
      */
     String kind();
 
@@ -615,6 +615,60 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
         public Invoice withOptions(SendOptions options) {
             return new Invoice(title, description, invoicePayload, currency, prices, providerToken, startParameter,
                     photoUrl, options);
+        }
+    }
+
+    /**
+     * The escape hatch: any Bot API method that sends messages, as its name and its JSON parameters, for what the
+     * kinds above do not cover. The sender sets {@code chat_id} to the delivery's chat (which may have migrated), so
+     * the parameters' own {@code chat_id} is replaced. Options live in the parameters; {@link #options()} is always
+     * the default. Built from a TelegramBots method by {@code sender-telegram}'s {@code TelegramDeliveries}, which
+     * derives {@code messageCount} (an album's items) from the parameters. No uploads: files go by file_id or URL.
+     *
+     * @param method         the Bot API method name, e.g. {@code sendGame}
+     * @param parametersJson the parameters as one JSON object (checked as JSON by the sender and the stores)
+     * @param messageCount   how many messages Telegram counts for it, 1 to 10
+     */
+    record BotApiCall(String method, String parametersJson, int messageCount) implements Payload {
+        /** Telegram's largest request body for JSON parameters is far above any message; this bounds a stored row. */
+        public static final int MAX_PARAMETERS_LENGTH = 1 << 20;
+
+        public BotApiCall {
+            InvalidDeliveryException.required(method, "payload.method");
+            InvalidDeliveryException.check(method.matches("[A-Za-z]{1,64}"), "payload.method",
+                    "a Bot API method name (letters only), was " + method);
+            InvalidDeliveryException.required(parametersJson, "payload.parameters");
+            String trimmed = parametersJson.strip();
+            InvalidDeliveryException.check(trimmed.startsWith("{") && trimmed.endsWith("}"), "payload.parameters",
+                    "one JSON object");
+            InvalidDeliveryException.check(trimmed.length() <= MAX_PARAMETERS_LENGTH, "payload.parameters",
+                    "at most 1 MiB of JSON");
+            InvalidDeliveryException.check(messageCount >= 1 && messageCount <= Album.MAX_ITEMS, "payload.messageCount",
+                    "1 to 10, was " + messageCount);
+            parametersJson = trimmed;
+        }
+
+        @Override
+        public String kind() {
+            return "bot_api_call";
+        }
+
+        @Override
+        public SendOptions options() {
+            return SendOptions.defaults();
+        }
+
+        /** Only the default options: a call carries its options in its parameters. */
+        @Override
+        public BotApiCall withOptions(SendOptions options) {
+            InvalidDeliveryException.check(options == null || options.isDefault(), "payload.options",
+                    "a Bot API call carries its options in its parameters");
+            return this;
+        }
+
+        @Override
+        public int messageCount() {
+            return messageCount;
         }
     }
 

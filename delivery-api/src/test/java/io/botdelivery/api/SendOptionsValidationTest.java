@@ -131,6 +131,14 @@ class SendOptionsValidationTest {
                 arguments("an invoice with a reply keyboard", (Executable) () -> Payload.starsInvoice("t", "d", "p", 5)
                                 .withOptions(markup(ReplyMarkup.ReplyKeyboard.of(List.of(List.of(KeyboardButton.text("k")))))),
                         "payload.options.replyMarkup", "only an inline keyboard"),
+                arguments("a Bot API call with a bad method name", (Executable) () -> new Payload.BotApiCall("send message",
+                        "{}", 1), "payload.method", "letters only"),
+                arguments("a Bot API call whose parameters are not an object", (Executable) () -> new Payload.BotApiCall(
+                        "sendGame", "[1]", 1), "payload.parameters", "one JSON object"),
+                arguments("a Bot API call counting 11 messages", (Executable) () -> new Payload.BotApiCall(
+                        "sendMediaGroup", "{}", 11), "payload.messageCount", "1 to 10"),
+                arguments("a Bot API call given options", (Executable) () -> new Payload.BotApiCall("sendGame", "{}", 1)
+                        .withOptions(SendOptions.builder().silent().build()), "payload.options", "in its parameters"),
                 arguments("HTML text of 4097 visible characters", (Executable) () -> Payload.text("<b>" + "x".repeat(4097) + "</b>",
                         ParseMode.HTML), "payload.text", "after entity parsing, was 4097"),
                 arguments("a MarkdownV2 caption of 1025 visible characters", (Executable) () -> Payload.photo(FILE,

@@ -53,6 +53,14 @@ public final class TelegramSender implements Sender, AutoCloseable {
         if (payload instanceof Payload.Album album) {
             return sendAlbum(request, album);
         }
+        if (payload instanceof Payload.BotApiCall call) {
+            BotApiCallMethod method = new BotApiCallMethod(request.chatId(), call);
+            TelegramApi.Result<BotApiCallMethod.SentIds> result = api.call(client -> client.execute(method));
+            if (result instanceof TelegramApi.Result.Ok<BotApiCallMethod.SentIds> ok) {
+                return new SendOutcome.Delivered(ok.value().ids());
+            }
+            return failure(((TelegramApi.Result.Failed<BotApiCallMethod.SentIds>) result).failure(), request);
+        }
         if (payload instanceof Payload.Copy copy) {
             TelegramApi.Result<MessageId> result = api.call(TelegramRequests.copy(request.chatId(), copy,
                     request.allowPaidBroadcast()));

@@ -35,6 +35,7 @@ import java.util.Locale;
  * {"v": 2, "kind": "forward", "fromChatId", "messageId"}
  * {"v": 2, "kind": "invoice", "title", "description", "invoicePayload", "currency", "prices": [{"label", "amount"}],
  *          "providerToken"?, "startParameter"?, "photoUrl"?}
+ * {"v": 2, "kind": "bot_api_call", "method", "parameters": {…the call's JSON object…}, "messageCount"}
  * sources: {"type": "file_id", "id"} | {"type": "url", "url"} | {"type": "bytes", "fileName", "base64"}
  *        | {"type": "file", "path", "fileName"}
  * options (only what differs from the defaults; absent when all are default):
@@ -136,6 +137,15 @@ final class PayloadJson {
             putIfPresent(node, "providerToken", invoice.providerToken());
             putIfPresent(node, "startParameter", invoice.startParameter());
             putIfPresent(node, "photoUrl", invoice.photoUrl());
+        } else if (payload instanceof Payload.BotApiCall call) {
+            node.put("method", call.method());
+            try {
+                node.set("parameters", JSON.readTree(call.parametersJson()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("the parameters of a " + call.method() + " call are not JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+            node.put("messageCount", call.messageCount());
         } else {
             throw new IllegalArgumentException("unknown payload type " + payload.getClass().getName());
         }
@@ -277,6 +287,13 @@ final class PayloadJson {
                 yield new Payload.Invoice(text(node, "title"), text(node, "description"), text(node, "invoicePayload"),
                         text(node, "currency"), list, optionalText(node, "providerToken"),
                         optionalText(node, "startParameter"), optionalText(node, "photoUrl"), null);
+            }
+            case "bot_api_call" -> {
+                JsonNode parameters = node.get("parameters");
+                if (parameters == null || !parameters.isObject()) {
+                    throw new UnreadableDeliveryException("Bot API call payload has no \"parameters\" object");
+                }
+                yield new Payload.BotApiCall(text(node, "method"), parameters.toString(), (int) integer(node, "messageCount"));
             }
             default -> readMedia(node);
         };

@@ -149,7 +149,10 @@ class PayloadJsonTest {
                         ReplyMarkup.inlineRow(ReplyMarkup.InlineButton.pay("Pay 50 ⭐"))).protectContent().build())),
                 org.junit.jupiter.params.provider.Arguments.arguments("invoice in euros with every field", new Payload.Invoice(
                         "Pack", "Ten stickers", "pack-7", "EUR", java.util.List.of(new Payload.Price("Pack", 500),
-                        new Payload.Price("Discount", -100)), "provider-token", "start-7", "https://example.com/p.jpg", null)));
+                        new Payload.Price("Discount", -100)), "provider-token", "start-7", "https://example.com/p.jpg", null)),
+                org.junit.jupiter.params.provider.Arguments.arguments("Bot API call", new Payload.BotApiCall("sendGame",
+                        "{\"chat_id\":5,\"game_short_name\":\"tetris\",\"reply_markup\":{\"inline_keyboard\":[[{\"text\":\"Play\",\"callback_game\":{}}]]}}",
+                        1)));
     }
 
     @ParameterizedTest(name = "{0}")
