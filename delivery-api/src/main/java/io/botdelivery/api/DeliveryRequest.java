@@ -42,6 +42,9 @@ public record DeliveryRequest(
             InvalidDeliveryException.check(!orderingKey.isBlank() && orderingKey.length() <= MAX_REFERENCE_LENGTH,
                     "orderingKey", "1 to " + MAX_REFERENCE_LENGTH + " characters");
         }
+        // forwardMessage has no allow_paid_broadcast: sent at paid-lane speed it would meet the free limits and 429
+        InvalidDeliveryException.check(!(allowPaidBroadcast && payload instanceof Payload.Forward), "allowPaidBroadcast",
+                "forwardMessage cannot use the paid broadcast lane; copy the message instead");
     }
 
     /** Whether the recipient is a group, supergroup or channel (Telegram gives them negative ids). */

@@ -9,7 +9,8 @@ import java.util.Set;
 /** Dispatches a Bot API method (lower-case name) to its handler and returns Telegram's whole answer. */
 final class BotApi {
     static final Set<String> METHODS = Set.of("getme", "sendmessage", "sendphoto", "sendvideo", "sendanimation",
-            "senddocument", "sendaudio", "sendmediagroup", "sendchataction", "sendinvoice", "answerprecheckoutquery",
+            "senddocument", "sendaudio", "sendsticker", "sendvoice", "sendvideonote", "sendlocation", "sendvenue",
+            "sendcontact", "senddice", "sendpoll", "copymessage", "forwardmessage", "sendmediagroup", "sendchataction", "sendinvoice", "answerprecheckoutquery",
             "getupdates", "setwebhook", "deletewebhook", "getwebhookinfo", "getfile");
 
     private final Shapes shapes;

@@ -82,6 +82,11 @@ final class CallParams {
         return upload;
     }
 
+    /** The non-file parameters as received (JSON values as JSON text), for the record. */
+    Map<String, String> recordable() {
+        return values;
+    }
+
     int size() {
         return values.size() + uploads.size();
     }

@@ -22,9 +22,12 @@ final class SendMethods {
     /** Send methods by lower-case name, with the parameter that carries their file. */
     static final Map<String, String> MEDIA_METHODS = Map.of(
             "sendphoto", "photo", "sendvideo", "video", "sendanimation", "animation", "senddocument", "document",
-            "sendaudio", "audio");
+            "sendaudio", "audio", "sendsticker", "sticker", "sendvoice", "voice", "sendvideonote", "video_note");
     static final Set<String> ALL = Set.of("sendmessage", "sendphoto", "sendvideo", "sendanimation", "senddocument",
-            "sendaudio", "sendmediagroup", "sendinvoice");
+            "sendaudio", "sendsticker", "sendvoice", "sendvideonote", "sendmediagroup", "sendinvoice", "sendlocation",
+            "sendvenue", "sendcontact", "senddice", "sendpoll", "copymessage", "forwardmessage");
+    /** The methods whose message has no caption: Telegram ignores one, so the record keeps none. */
+    private static final Set<String> NO_CAPTION = Set.of("sticker", "video_note");
     private static final Set<String> CHAT_ACTIONS = Set.of("typing", "upload_photo", "record_video", "upload_video",
             "record_voice", "upload_voice", "upload_document", "choose_sticker", "find_location", "record_video_note",
             "upload_video_note");
@@ -96,18 +99,32 @@ final class SendMethods {
     JsonNode send(String method, CallParams params, Fault fault, boolean answerLost) {
         long chatId = params.chatId();
         boolean paid = params.flag("allow_paid_broadcast");
+        SendRules.checkCommon(method, params);
         List<Item> items = switch (method) {
             case "sendmessage" -> List.of(textItem(params));
             case "sendmediagroup" -> albumItems(params);
             case "sendinvoice" -> List.of(invoiceItem(params));
+            case "sendlocation", "sendvenue", "sendcontact", "senddice", "sendpoll" -> {
+                ObjectNode content = SendRules.content(method, params);
+                String kind = method.substring("send".length());
+                yield List.of(new Item(kind, SendRules.textOf(kind, content), new Source.None(), content));
+            }
+            case "copymessage", "forwardmessage" -> List.of(sourcedItem(method, params));
             default -> List.of(mediaItem(method, params));
         };
         Fault.PartialAlbum partial = method.equals("sendmediagroup") && fault instanceof Fault.PartialAlbum p ? p : null;
-        List<ObjectNode> sent = accept(chatId, paid, items, method.equals("sendmediagroup"), partial, answerLost);
+        List<ObjectNode> sent = accept(chatId, paid, items, method.equals("sendmediagroup"), partial, answerLost,
+                params.recordable());
         if (partial != null) {
             int failing = Math.min(partial.failingItem(), items.size());
             throw BotApiError.badRequest("failed to send message #" + failing + " with the error message \""
                     + partial.innerError() + "\"");
+        }
+        if (method.equals("copymessage")) {
+            // copyMessage answers a MessageId, not a Message
+            ObjectNode id = Shapes.JSON.createObjectNode();
+            id.put("message_id", sent.get(0).get("message_id").asLong());
+            return id;
         }
         if (method.equals("sendmediagroup")) {
             ArrayNode array = Shapes.JSON.createArrayNode();
@@ -129,7 +146,7 @@ final class SendMethods {
     }
 
     private List<ObjectNode> accept(long chatId, boolean paid, List<Item> items, boolean album,
-                                    Fault.PartialAlbum partial, boolean answerLost) {
+                                    Fault.PartialAlbum partial, boolean answerLost, Map<String, String> parameters) {
         synchronized (lock) {
             SimulatedChats.Chat chat = chats.sendable(chatId);
             Instant at = clock.instant();
@@ -153,7 +170,12 @@ final class SendMethods {
                 String fileName = null;
                 switch (item.kind()) {
                     case "text" -> message.put("text", item.text());
-                    case "invoice" -> message.set("invoice", item.extra());
+                    case "invoice", "location", "venue", "contact", "dice", "poll" -> message.set(item.kind(), item.extra());
+                    case "copy", "forward" -> {
+                        if (item.text() != null) {
+                            message.put("caption", item.text());
+                        }
+                    }
                     default -> {
                         SimulatedFiles.StoredFile file = store(item);
                         SimulatedFiles.StoredFile thumbnail = item.kind().equals("photo")
@@ -172,7 +194,7 @@ final class SendMethods {
                 }
                 sent.add(message);
                 accepted.add(new AcceptedMessage(sendId, chatId, firstId + i, item.kind(), item.text(), fileId, origin,
-                        fileName, mediaGroupId, album ? i + 1 : 0, paid, answerLost, at));
+                        fileName, mediaGroupId, album ? i + 1 : 0, paid, answerLost, at, parameters));
             }
             record.accepted(accepted);
             return sent;
@@ -209,11 +231,35 @@ final class SendMethods {
 
     private Item mediaItem(String method, CallParams params) {
         String field = MEDIA_METHODS.get(method);
-        String caption = params.get("caption");
+        String caption = NO_CAPTION.contains(field) ? null : params.get("caption");
         TextRules.checkCaption(caption, params.get("parse_mode"));
         CallParams.Upload direct = params.uploadNamed(field);
+        if (direct == null && field.equals("video_note") && params.get(field) != null
+                && params.get(field).matches("(?i)https?://.*")) {
+            // Telegram: "Sending video notes by a URL is currently unsupported"
+            throw BotApiError.badRequest("wrong file identifier/HTTP URL specified");
+        }
         Source source = direct != null ? new Source.Upload(checkUpload(direct)) : source(field, params.get(field), params);
         return new Item(field, emptyToNull(caption), source, null);
+    }
+
+    /** copyMessage / forwardMessage: the source must be a message the simulator sent to that chat. */
+    private Item sourcedItem(String method, CallParams params) {
+        String verb = method.equals("copymessage") ? "copy" : "forward";
+        long from;
+        long messageId;
+        try {
+            from = Long.parseLong(String.valueOf(params.get("from_chat_id")).trim());
+            messageId = Long.parseLong(String.valueOf(params.get("message_id")).trim());
+        } catch (NumberFormatException e) {
+            throw BotApiError.badRequest("message to " + verb + " not found");
+        }
+        if (messageId <= 0 || messageId > chats.lastMessageIdIn(from)) {
+            throw BotApiError.badRequest("message to " + verb + " not found");
+        }
+        String caption = verb.equals("copy") ? params.get("caption") : null;
+        TextRules.checkCaption(caption, params.get("parse_mode"));
+        return new Item(verb, emptyToNull(caption), new Source.None(), null);
     }
 
     private List<Item> albumItems(CallParams params) {

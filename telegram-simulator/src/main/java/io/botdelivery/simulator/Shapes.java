@@ -128,6 +128,30 @@ final class Shapes {
                 message.set("audio", audio);
             }
             case "document" -> message.set("document", fileNode(file, "application/octet-stream"));
+            case "sticker" -> {
+                ObjectNode sticker = fileNode(file, null);
+                sticker.remove("mime_type");
+                sticker.remove("file_name");
+                sticker.put("type", "regular");
+                sticker.put("width", 512);
+                sticker.put("height", 512);
+                sticker.put("is_animated", false);
+                sticker.put("is_video", false);
+                message.set("sticker", sticker);
+            }
+            case "voice" -> {
+                ObjectNode voice = fileNode(file, "audio/ogg");
+                voice.put("duration", 3);
+                message.set("voice", voice);
+            }
+            case "video_note" -> {
+                ObjectNode note = fileNode(file, null);
+                note.remove("mime_type");
+                note.remove("file_name");
+                note.put("length", 240);
+                note.put("duration", 3);
+                message.set("video_note", note);
+            }
             default -> throw new IllegalArgumentException("no file in a " + kind + " message");
         }
     }

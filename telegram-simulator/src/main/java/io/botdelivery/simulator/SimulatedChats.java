@@ -118,6 +118,12 @@ public final class SimulatedChats {
      *
      * @throws BotApiError if the chat cannot receive
      */
+    /** The last message id sent to a chat, 0 if none (for copyMessage and forwardMessage to find their source). */
+    long lastMessageIdIn(long chatId) {
+        Chat chat = chats.get(chatId);
+        return chat == null ? 0 : chat.lastMessageId();
+    }
+
     Chat sendable(long chatId) {
         Chat chat = knownOnly ? chats.get(chatId) : chats.computeIfAbsent(chatId, id -> new Chat(id, defaultType(id)));
         if (chat == null) {
@@ -203,6 +209,10 @@ public final class SimulatedChats {
             long first = lastMessageId + 1;
             lastMessageId += count;
             return first;
+        }
+
+        synchronized long lastMessageId() {
+            return lastMessageId;
         }
 
         String telegramType() {

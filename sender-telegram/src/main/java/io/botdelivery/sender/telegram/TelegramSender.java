@@ -10,6 +10,7 @@ import io.botdelivery.core.spi.SendRequest;
 import io.botdelivery.core.spi.Sender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.meta.api.objects.MessageId;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 
 import java.nio.file.Files;
@@ -49,7 +50,26 @@ public final class TelegramSender implements Sender, AutoCloseable {
         if (payload instanceof Payload.Media media) {
             return sendMedia(request, media);
         }
-        return sendAlbum(request, (Payload.Album) payload);
+        if (payload instanceof Payload.Album album) {
+            return sendAlbum(request, album);
+        }
+        if (payload instanceof Payload.BotApiCall call) {
+            BotApiCallMethod method = new BotApiCallMethod(request.chatId(), call);
+            TelegramApi.Result<BotApiCallMethod.SentIds> result = api.call(client -> client.execute(method));
+            if (result instanceof TelegramApi.Result.Ok<BotApiCallMethod.SentIds> ok) {
+                return new SendOutcome.Delivered(ok.value().ids());
+            }
+            return failure(((TelegramApi.Result.Failed<BotApiCallMethod.SentIds>) result).failure(), request);
+        }
+        if (payload instanceof Payload.Copy copy) {
+            TelegramApi.Result<MessageId> result = api.call(TelegramRequests.copy(request.chatId(), copy,
+                    request.allowPaidBroadcast()));
+            if (result instanceof TelegramApi.Result.Ok<MessageId> ok) {
+                return new SendOutcome.Delivered(List.of(ok.value().getMessageId()));
+            }
+            return failure(((TelegramApi.Result.Failed<MessageId>) result).failure(), request);
+        }
+        return outcome(api.call(TelegramRequests.other(request.chatId(), payload, request.allowPaidBroadcast())), request);
     }
 
     /** How many upload file ids are cached. */

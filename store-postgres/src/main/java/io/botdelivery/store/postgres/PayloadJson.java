@@ -22,19 +22,42 @@ import java.util.Locale;
  * free of serialization annotations and the stored format changes only on purpose.
  *
  * <pre>
- * {"v": 1, "kind": "text",  "text": "…", "parseMode": "HTML"}
- * {"v": 1, "kind": "photo", "source": {"type": "file_id", "id": "…"}, "caption": "…", "parseMode": "PLAIN"}
- * {"v": 1, "kind": "album", "items": [{"kind": "photo", "source": …, "caption": …, "parseMode": …}, …]}
+ * {"v": 2, "kind": "text",  "text": "…", "parseMode": "HTML", "options": {…}}
+ * {"v": 2, "kind": "photo", "source": {"type": "file_id", "id": "…"}, "caption": "…", "parseMode": "PLAIN",
+ *          "hasSpoiler": true, "showCaptionAboveMedia": true}        (sticker, voice, video_note the same)
+ * {"v": 2, "kind": "album", "items": [{"kind": "photo", "source": …, "caption": …, "parseMode": …}, …]}
+ * {"v": 2, "kind": "location", "latitude", "longitude", "horizontalAccuracy"?}
+ * {"v": 2, "kind": "venue", "latitude", "longitude", "title", "address"}
+ * {"v": 2, "kind": "contact", "phoneNumber", "firstName", "lastName"?}
+ * {"v": 2, "kind": "dice", "emoji"}
+ * {"v": 2, "kind": "poll", "question", "answers": […], "anonymous", "multipleAnswers"}
+ * {"v": 2, "kind": "copy", "fromChatId", "messageId", "caption"?, "parseMode", "showCaptionAboveMedia"?}
+ * {"v": 2, "kind": "forward", "fromChatId", "messageId"}
+ * {"v": 2, "kind": "invoice", "title", "description", "invoicePayload", "currency", "prices": [{"label", "amount"}],
+ *          "providerToken"?, "startParameter"?, "photoUrl"?}
+ * {"v": 2, "kind": "bot_api_call", "method", "parameters": {…the call's JSON object…}, "messageCount"}
  * sources: {"type": "file_id", "id"} | {"type": "url", "url"} | {"type": "bytes", "fileName", "base64"}
  *        | {"type": "file", "path", "fileName"}
+ * options (only what differs from the defaults; absent when all are default):
+ *   {"replyMarkup": {"type": "inline_keyboard", "rows": [[{"text", "action": "callback_data", "value"}]]}
+ *                 | {"type": "reply_keyboard", "rows": [[{"text", "request": "NONE"}]], "persistent", "resize",
+ *                    "oneTime", "inputFieldPlaceholder"?, "selective"}
+ *                 | {"type": "remove_keyboard", "selective"} | {"type": "force_reply", "inputFieldPlaceholder"?, "selective"},
+ *    "disableNotification", "protectContent", "messageThreadId", "linkPreview": {"disabled", "url"?,
+ *    "preferSmallMedia", "preferLargeMedia", "showAboveText"}, "replyParameters": {"messageId", "chatId"?,
+ *    "allowSendingWithoutReply", "quote"?}, "businessConnectionId", "messageEffectId"}
  * </pre>
  *
- * A newer version must keep reading every older {@code v}; a row with a {@code v} this version does not know is
- * reported unreadable, never guessed at.
+ * Version 1 is version 2 without options, spoilers and the new kinds; it is still read exactly as it was written. A
+ * newer version must keep reading every older {@code v}; a row with a {@code v} this version does not know is reported
+ * unreadable, never guessed at.
  */
 final class PayloadJson {
     /** The format version this code writes. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Kinds version 1 could hold; a version 1 row of another kind is corrupt, not a newer kind. */
+    private static final java.util.Set<String> V1_KINDS = java.util.Set.of("text", "photo", "video", "animation",
+            "document", "audio", "album");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,8 +89,74 @@ final class PayloadJson {
                 itemNode.put("kind", item.kind());
                 writeMedia(itemNode, item);
             }
+        } else if (payload instanceof Payload.Location location) {
+            node.put("latitude", location.latitude());
+            node.put("longitude", location.longitude());
+            if (location.horizontalAccuracy() != null) {
+                node.put("horizontalAccuracy", location.horizontalAccuracy());
+            }
+        } else if (payload instanceof Payload.Venue venue) {
+            node.put("latitude", venue.latitude());
+            node.put("longitude", venue.longitude());
+            node.put("title", venue.title());
+            node.put("address", venue.address());
+        } else if (payload instanceof Payload.Contact contact) {
+            node.put("phoneNumber", contact.phoneNumber());
+            node.put("firstName", contact.firstName());
+            if (contact.lastName() != null) {
+                node.put("lastName", contact.lastName());
+            }
+        } else if (payload instanceof Payload.Dice dice) {
+            node.put("emoji", dice.emoji());
+        } else if (payload instanceof Payload.Poll poll) {
+            node.put("question", poll.question());
+            ArrayNode answers = node.putArray("answers");
+            poll.answers().forEach(answers::add);
+            node.put("anonymous", poll.anonymous());
+            node.put("multipleAnswers", poll.multipleAnswers());
+        } else if (payload instanceof Payload.Copy copy) {
+            node.put("fromChatId", copy.fromChatId());
+            node.put("messageId", copy.messageId());
+            if (copy.caption() != null) {
+                node.put("caption", copy.caption());
+            }
+            node.put("parseMode", copy.parseMode().name());
+            if (copy.showCaptionAboveMedia()) {
+                node.put("showCaptionAboveMedia", true);
+            }
+        } else if (payload instanceof Payload.Forward forward) {
+            node.put("fromChatId", forward.fromChatId());
+            node.put("messageId", forward.messageId());
+        } else if (payload instanceof Payload.Invoice invoice) {
+            node.put("title", invoice.title());
+            node.put("description", invoice.description());
+            node.put("invoicePayload", invoice.invoicePayload());
+            node.put("currency", invoice.currency());
+            ArrayNode prices = node.putArray("prices");
+            invoice.prices().forEach(p -> prices.addObject().put("label", p.label()).put("amount", p.amount()));
+            putIfPresent(node, "providerToken", invoice.providerToken());
+            putIfPresent(node, "startParameter", invoice.startParameter());
+            putIfPresent(node, "photoUrl", invoice.photoUrl());
+        } else if (payload instanceof Payload.BotApiCall call) {
+            node.put("method", call.method());
+            try {
+                node.set("parameters", JSON.readTree(call.parametersJson()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("the parameters of a " + call.method() + " call are not JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+            node.put("messageCount", call.messageCount());
         } else {
             throw new IllegalArgumentException("unknown payload type " + payload.getClass().getName());
+        }
+        if (!payload.options().isDefault()) {
+            SendOptionsJson.write(node.putObject("options"), payload.options());
+        }
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
         }
     }
 
@@ -95,6 +184,12 @@ final class PayloadJson {
             node.put("caption", media.caption());
         }
         node.put("parseMode", media.parseMode().name());
+        if (media.hasSpoiler()) {
+            node.put("hasSpoiler", true);
+        }
+        if (media.showCaptionAboveMedia()) {
+            node.put("showCaptionAboveMedia", true);
+        }
     }
 
     /** Reads a stored payload, or says precisely why it cannot. */
@@ -112,13 +207,21 @@ final class PayloadJson {
         if (version == null || !version.canConvertToInt()) {
             throw new UnreadableDeliveryException("payload has no format version (\"v\")");
         }
-        if (version.asInt() != VERSION) {
+        int v = version.asInt();
+        if (v != 1 && v != VERSION) {
             throw new UnreadableDeliveryException("payload format version " + version.asInt() + " is unknown to this "
-                    + "version of store-postgres (it reads version " + VERSION + "); it was written by a newer version "
+                    + "version of store-postgres (it reads versions 1 to " + VERSION + "); it was written by a newer version "
                     + "or corrupted");
         }
         try {
-            return readV1(root);
+            if (v == 1) {
+                String kind = text(root, "kind");
+                if (!V1_KINDS.contains(kind)) {
+                    throw new UnreadableDeliveryException("unknown payload kind \"" + kind + "\" in a version 1 row");
+                }
+                return readV1(root);
+            }
+            return readV2(root);
         } catch (InvalidDeliveryException e) {
             throw new UnreadableDeliveryException("payload is no longer valid: " + e.getMessage(), e);
         }
@@ -144,6 +247,80 @@ final class PayloadJson {
         }
     }
 
+    /** Version 2: version 1's kinds with their new fields, the new kinds, and the options of any kind. */
+    private static Payload readV2(JsonNode node) throws UnreadableDeliveryException {
+        String kind = text(node, "kind");
+        Payload payload = switch (kind) {
+            case "text", "album" -> readV1(node);
+            case "location" -> new Payload.Location(number(node, "latitude"), number(node, "longitude"),
+                    node.hasNonNull("horizontalAccuracy") ? number(node, "horizontalAccuracy") : null, null);
+            case "venue" -> new Payload.Venue(number(node, "latitude"), number(node, "longitude"), text(node, "title"),
+                    text(node, "address"), null);
+            case "contact" -> new Payload.Contact(text(node, "phoneNumber"), text(node, "firstName"),
+                    node.hasNonNull("lastName") ? text(node, "lastName") : null, null);
+            case "dice" -> Payload.dice(text(node, "emoji"));
+            case "poll" -> {
+                JsonNode answers = node.get("answers");
+                if (answers == null || !answers.isArray()) {
+                    throw new UnreadableDeliveryException("poll payload has no \"answers\" array");
+                }
+                List<String> list = new ArrayList<>();
+                for (JsonNode answer : answers) {
+                    list.add(answer.asText());
+                }
+                yield new Payload.Poll(text(node, "question"), list, node.path("anonymous").asBoolean(true),
+                        node.path("multipleAnswers").asBoolean(false), null);
+            }
+            case "copy" -> new Payload.Copy(integer(node, "fromChatId"), integer(node, "messageId"),
+                    node.hasNonNull("caption") ? text(node, "caption") : null, parseMode(node),
+                    node.path("showCaptionAboveMedia").asBoolean(false), null);
+            case "forward" -> Payload.forward(integer(node, "fromChatId"), integer(node, "messageId"));
+            case "invoice" -> {
+                JsonNode prices = node.get("prices");
+                if (prices == null || !prices.isArray()) {
+                    throw new UnreadableDeliveryException("invoice payload has no \"prices\" array");
+                }
+                List<Payload.Price> list = new ArrayList<>();
+                for (JsonNode price : prices) {
+                    list.add(new Payload.Price(text(price, "label"), (int) integer(price, "amount")));
+                }
+                yield new Payload.Invoice(text(node, "title"), text(node, "description"), text(node, "invoicePayload"),
+                        text(node, "currency"), list, optionalText(node, "providerToken"),
+                        optionalText(node, "startParameter"), optionalText(node, "photoUrl"), null);
+            }
+            case "bot_api_call" -> {
+                JsonNode parameters = node.get("parameters");
+                if (parameters == null || !parameters.isObject()) {
+                    throw new UnreadableDeliveryException("Bot API call payload has no \"parameters\" object");
+                }
+                yield new Payload.BotApiCall(text(node, "method"), parameters.toString(), (int) integer(node, "messageCount"));
+            }
+            default -> readMedia(node);
+        };
+        JsonNode options = node.get("options");
+        return options == null || options.isNull() ? payload : payload.withOptions(SendOptionsJson.read(options));
+    }
+
+    private static double number(JsonNode node, String field) throws UnreadableDeliveryException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new UnreadableDeliveryException("payload field \"" + field + "\" is missing or not a number");
+        }
+        return value.asDouble();
+    }
+
+    private static long integer(JsonNode node, String field) throws UnreadableDeliveryException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw new UnreadableDeliveryException("payload field \"" + field + "\" is missing or not an integer");
+        }
+        return value.asLong();
+    }
+
+    private static String optionalText(JsonNode node, String field) throws UnreadableDeliveryException {
+        return node.hasNonNull(field) ? text(node, field) : null;
+    }
+
     private static Payload.Media readMedia(JsonNode node) throws UnreadableDeliveryException {
         String kind = text(node, "kind");
         Payload.MediaKind mediaKind;
@@ -153,8 +330,10 @@ final class PayloadJson {
             throw new UnreadableDeliveryException("unknown payload kind \"" + kind + "\"");
         }
         JsonNode caption = node.get("caption");
+        // version 1 rows have neither flag, so they read as false, as version 1 sent them
         return new Payload.Media(mediaKind, readSource(node.get("source")),
-                caption == null || caption.isNull() ? null : caption.asText(), parseMode(node));
+                caption == null || caption.isNull() ? null : caption.asText(), parseMode(node),
+                node.path("hasSpoiler").asBoolean(false), node.path("showCaptionAboveMedia").asBoolean(false), null);
     }
 
     private static MediaSource readSource(JsonNode source) throws UnreadableDeliveryException {
@@ -196,7 +375,7 @@ final class PayloadJson {
         }
     }
 
-    private static String text(JsonNode node, String field) throws UnreadableDeliveryException {
+    static String text(JsonNode node, String field) throws UnreadableDeliveryException {
         JsonNode value = node.get(field);
         if (value == null || !value.isTextual()) {
             throw new UnreadableDeliveryException("payload field \"" + field + "\" is missing or not a string");
