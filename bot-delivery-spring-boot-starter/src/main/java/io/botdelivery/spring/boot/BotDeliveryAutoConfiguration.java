@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -57,11 +58,19 @@ import java.time.Clock;
         "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"})
 @EnableConfigurationProperties(BotDeliveryProperties.class)
-public class BotDeliveryAutoConfiguration {
+public class BotDeliveryAutoConfiguration implements BeanClassLoaderAware {
     private static final Logger log = LoggerFactory.getLogger(BotDeliveryAutoConfiguration.class);
 
     static final String REDIS_LIMITER = "io.botdelivery.limiter.redis.RedisRateLimiter";
     static final String POSTGRES_STORE = "io.botdelivery.store.postgres.PostgresRetryStore";
+
+    /** The application's, to tell "the chosen adapter is not on the classpath" from other reasons a bean is missing. */
+    private ClassLoader classLoader;
+
+    @Override
+    public void setBeanClassLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
 
     @Bean
     @ConditionalOnMissingBean
@@ -86,7 +95,7 @@ public class BotDeliveryAutoConfiguration {
         }
         // the notifier takes its slots from the engine's limiter, so alerts never push the bot over Telegram's budget
         return new TelegramNotifier(new TelegramNotifierConfig(senderConfig(properties), properties.adminChatIds(),
-                properties.notifier().maxWait()), requireLimiter(limiter, properties), clockOf(clock));
+                properties.notifier().maxWait()), requireLimiter(limiter, properties, classLoader), clockOf(clock));
     }
 
     @Bean(destroyMethod = "close")
@@ -96,8 +105,8 @@ public class BotDeliveryAutoConfiguration {
                                   EngineConfig config, ObjectProvider<Clock> clock,
                                   ObjectProvider<MeterRegistry> registry) {
         DeliveryEngine.Builder b = DeliveryEngine.builder()
-                .store(requireStore(store, properties))
-                .limiter(requireLimiter(limiter, properties))
+                .store(requireStore(store, properties, classLoader))
+                .limiter(requireLimiter(limiter, properties, classLoader))
                 .sender(sender)
                 .notifier(notifier)
                 .clock(clockOf(clock))
@@ -235,12 +244,12 @@ public class BotDeliveryAutoConfiguration {
     }
 
     /** The limiter bean, or an error that says why there is none: the chosen adapter is not on the classpath. */
-    static RateLimiter requireLimiter(ObjectProvider<RateLimiter> limiter, BotDeliveryProperties properties) {
+    static RateLimiter requireLimiter(ObjectProvider<RateLimiter> limiter, BotDeliveryProperties properties, ClassLoader classLoader) {
         RateLimiter l = limiter.getIfUnique();
         if (l != null) {
             return l;
         }
-        if (properties.limiter() == LimiterChoice.REDIS && !ClassUtils.isPresent(REDIS_LIMITER, null)) {
+        if (properties.limiter() == LimiterChoice.REDIS && !ClassUtils.isPresent(REDIS_LIMITER, classLoader)) {
             throw new BotDeliveryConfigException("bot-delivery.limiter", "is redis, but io.botdelivery:limiter-redis "
                     + "is not on the classpath", "Add the dependency io.botdelivery:limiter-redis, or set bot-delivery.limiter=local.");
         }
@@ -250,12 +259,12 @@ public class BotDeliveryAutoConfiguration {
     }
 
     /** The store bean, or an error that says why there is none. */
-    static RetryStore requireStore(ObjectProvider<RetryStore> store, BotDeliveryProperties properties) {
+    static RetryStore requireStore(ObjectProvider<RetryStore> store, BotDeliveryProperties properties, ClassLoader classLoader) {
         RetryStore s = store.getIfUnique();
         if (s != null) {
             return s;
         }
-        if (properties.store() == StoreChoice.POSTGRES && !ClassUtils.isPresent(POSTGRES_STORE, null)) {
+        if (properties.store() == StoreChoice.POSTGRES && !ClassUtils.isPresent(POSTGRES_STORE, classLoader)) {
             throw new BotDeliveryConfigException("bot-delivery.store", "is postgres, but io.botdelivery:store-postgres "
                     + "is not on the classpath", "Add the dependency io.botdelivery:store-postgres, or set bot-delivery.store=memory.");
         }
