@@ -10,7 +10,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The module graph is one-way: api ← core ← adapters ← example-bot. One rule per invariant, named after it.
+ * The module graph is one-way: api ← core ← adapters ← example-bot and the Spring Boot starter. One rule per invariant, named after it.
  * Production classes only: tests may wire anything.
  */
 @AnalyzeClasses(packages = "io.botdelivery", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -86,4 +86,18 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage("io.botdelivery.example..")
             .should().dependOnClassesThat().resideInAPackage("io.botdelivery.example..")
             .because("example-bot is the top of the graph: the template users copy");
+
+    @ArchTest
+    static final ArchRule nothing_depends_on_the_spring_boot_starter = noClasses()
+            .that().resideOutsideOfPackage("io.botdelivery.spring.boot..")
+            .should().dependOnClassesThat().resideInAPackage("io.botdelivery.spring.boot..")
+            .because("the starter chooses adapters for Spring Boot applications, as example-bot does for Guice: it is a "
+                    + "top of the graph, and no library module may need Spring");
+
+    @ArchTest
+    static final ArchRule the_spring_boot_starter_knows_only_ports_api_and_adapters = noClasses()
+            .that().resideInAPackage("io.botdelivery.spring.boot..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.botdelivery.testkit..", "io.botdelivery.simulator..",
+                    "io.botdelivery.example..", "com.google.inject..")
+            .because("the starter ships in applications: no test kit, no simulator, no Guice");
 }

@@ -23,7 +23,12 @@ import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -65,17 +70,49 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresRetryStore.class);
 
     private final PostgresRetryStoreConfig config;
+    /** The application's pool ({@link #onDataSource}), or null when this store opens and closes its own. */
+    private final DataSource applicationPool;
     private final List<Runnable> newWorkSubscribers = new CopyOnWriteArrayList<>();
     private volatile Running running;
     private volatile boolean closed;
 
     /** What {@link #start()} opened. */
-    private record Running(HikariDataSource pool, SqlSessionFactory sessions, PostgresWakeups wakeups) {
+    private record Running(DataSource pool, SqlSessionFactory sessions, PostgresWakeups wakeups) {
     }
 
     /** A store for {@code config}; opens nothing until {@link #start()}. */
     public PostgresRetryStore(PostgresRetryStoreConfig config) {
+        this(config, null);
+    }
+
+    private PostgresRetryStore(PostgresRetryStoreConfig config, DataSource applicationPool) {
         this.config = Objects.requireNonNull(config, "config");
+        this.applicationPool = applicationPool;
+    }
+
+    /**
+     * A started store on a pool the application owns (a Spring Boot {@code DataSource}, say): the migrations run on
+     * it, every operation borrows one of its connections, and {@link #close()} leaves it open. Each borrowed
+     * connection has {@code schema} set as its current schema and gets its previous one back before it is returned,
+     * so the application's own queries never see the store's search path. The store does not LISTEN on such a pool
+     * (that would hold one of the application's connections for good): other instances' submits are found at the
+     * engine's next poll. The config's pool settings do not apply; {@link #config()} shows the pool's URL.
+     *
+     * @throws RetryStoreException      if PostgreSQL cannot be reached
+     * @throws IllegalArgumentException if the pool is not PostgreSQL's or {@code schema} is not a plain identifier
+     */
+    public static PostgresRetryStore onDataSource(DataSource dataSource, String schema) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        String url;
+        try (Connection c = dataSource.getConnection()) {
+            url = c.getMetaData().getURL();
+        } catch (SQLException e) {
+            throw new RetryStoreException("cannot start store-postgres: the application's DataSource gives no connection", e);
+        }
+        PostgresRetryStore store = new PostgresRetryStore(
+                PostgresRetryStoreConfig.builder(url).schema(schema).listenNotify(false).build(), dataSource);
+        store.start();
+        return store;
     }
 
     /** Convenience: construct and {@link #start()}. */
@@ -103,12 +140,18 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         if (running != null) {
             return;
         }
-        HikariDataSource pool = null;
+        HikariDataSource ownPool = null;
         PostgresWakeups wakeups = null;
         try {
-            pool = new HikariDataSource(hikariConfig());
+            DataSource pool;
+            if (applicationPool != null) {
+                pool = schemaScoped(applicationPool, config.schema());
+            } else {
+                ownPool = new HikariDataSource(hikariConfig());
+                pool = ownPool;
+            }
             if (config.migrateOnStart()) {
-                int applied = PostgresSchema.migrate(pool, config.schema());
+                int applied = PostgresSchema.migrate(applicationPool != null ? applicationPool : pool, config.schema());
                 log.info("store-postgres schema {}: {} migration(s) applied", config.schema(), applied);
             }
             SqlSessionFactory sessions = sessionFactory(pool);
@@ -122,8 +165,8 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
             if (wakeups != null) {
                 wakeups.close();
             }
-            if (pool != null) {
-                pool.close();
+            if (ownPool != null) {
+                ownPool.close();
             }
             if (StoreFailures.isUnavailable(e)) {
                 throw new RetryStoreException("cannot start store-postgres: PostgreSQL at " + safeUrl() + " is unreachable", e);
@@ -143,7 +186,9 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
             if (r.wakeups() != null) {
                 r.wakeups().close();
             }
-            r.pool().close();
+            if (r.pool() instanceof HikariDataSource own) {
+                own.close();
+            }
         }
     }
 
@@ -450,6 +495,50 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         mybatis.setLocalCacheScope(LocalCacheScope.STATEMENT);
         mybatis.addMapper(DeliveryMapper.class);
         return new SqlSessionFactoryBuilder().build(mybatis);
+    }
+
+    /**
+     * {@code pool} whose connections have {@code schema} as their current schema while the store uses them (its
+     * statements name tables without a schema) and get their previous one back when closed.
+     */
+    private static DataSource schemaScoped(DataSource pool, String schema) {
+        return proxy(DataSource.class, (proxy, method, args) -> method.getName().equals("getConnection")
+                ? schemaScoped((Connection) invoke(pool, method, args), schema)
+                : invoke(pool, method, args));
+    }
+
+    private static Connection schemaScoped(Connection c, String schema) throws SQLException {
+        String previous;
+        try {
+            previous = c.getSchema();
+            c.setSchema(schema);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return proxy(Connection.class, (proxy, method, args) -> {
+            if (method.getName().equals("close") && !c.isClosed()) {
+                try {
+                    c.setSchema(previous);
+                } finally {
+                    c.close();
+                }
+                return null;
+            }
+            return invoke(c, method, args);
+        });
+    }
+
+    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
+        return type.cast(Proxy.newProxyInstance(PostgresRetryStore.class.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private String safeUrl() {
