@@ -88,14 +88,15 @@ public class BotDeliveryAutoConfiguration implements BeanClassLoaderAware {
     @Bean
     @ConditionalOnMissingBean(Notifier.class)
     Notifier botDeliveryNotifier(BotDeliveryProperties properties, ObjectProvider<RateLimiter> limiter,
-                                 ObjectProvider<Clock> clock) {
+                                 EngineConfig engineConfig, ObjectProvider<Clock> clock) {
         if (properties.adminChatIds().isEmpty()) {
             log.info("bot-delivery.admin-chat-ids is empty: failed deliveries are logged, nobody is alerted");
             return Notifier.none();
         }
-        // the notifier takes its slots from the engine's limiter, so alerts never push the bot over Telegram's budget
+        // the notifier takes its slots from the engine's limiter, so alerts never push the bot over Telegram's budget,
+        // and pauses for a 429 in the scope the engine would, so the two never disagree
         return new TelegramNotifier(new TelegramNotifierConfig(senderConfig(properties), properties.adminChatIds(),
-                properties.notifier().maxWait()), requireLimiter(limiter, properties, classLoader), clockOf(clock));
+                properties.notifier().maxWait(), engineConfig.retryAfterScope()), requireLimiter(limiter, properties, classLoader), clockOf(clock));
     }
 
     @Bean(destroyMethod = "close")

@@ -1,6 +1,7 @@
 package io.botdelivery.spring.boot;
 
 import io.botdelivery.core.EngineConfig;
+import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.Budget;
 import io.botdelivery.core.spi.RateBudgets;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -144,7 +145,8 @@ public record BotDeliveryProperties(
             Boolean weightAlbumsByItems,
             Integer maxRedirects,
             Duration lateSendTolerance,
-            Boolean privateChat429IsGlobal) {
+            RetryAfterScopePolicy retryAfterScope,
+            Duration finishedRetention) {
 
         public EngineConfig toEngineConfig() {
             EngineConfig defaults = EngineConfig.defaults();
@@ -165,7 +167,8 @@ public record BotDeliveryProperties(
             set(weightAlbumsByItems, b::weightAlbumsByItems);
             set(maxRedirects, b::maxRedirects);
             set(lateSendTolerance, b::lateSendTolerance);
-            set(privateChat429IsGlobal, b::privateChat429IsGlobal);
+            set(retryAfterScope, b::retryAfterScope);
+            set(finishedRetention, b::finishedRetention);
             return b.build();
         }
 
@@ -176,8 +179,11 @@ public record BotDeliveryProperties(
         }
     }
 
-    /** @param maxWait how long one alert may wait for a rate-limit slot before the engine retries it later */
-    public record Notifier(@DefaultValue("30s") Duration maxWait) {
+    /**
+     * @param maxWait how long one alert may wait for a rate-limit slot before the engine retries it later; at most
+     *                {@code Notifier.MAX_BLOCKING} (5 s), because a notifier call may not hold the engine's alert thread longer
+     */
+    public record Notifier(@DefaultValue("4s") Duration maxWait) {
     }
 
     @Override

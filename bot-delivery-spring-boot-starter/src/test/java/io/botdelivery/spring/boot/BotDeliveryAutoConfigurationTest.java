@@ -4,6 +4,7 @@ import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.Payload;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
+import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.RetryPolicy;
 import io.botdelivery.core.spi.Budget;
 import io.botdelivery.core.spi.Notifier;
@@ -19,6 +20,7 @@ import io.botdelivery.limiter.redis.RedisRateLimiter;
 import io.botdelivery.limiter.redis.RedisRateLimiterConfig;
 import io.botdelivery.sender.telegram.TelegramNotifier;
 import io.botdelivery.sender.telegram.TelegramSender;
+import io.botdelivery.sender.telegram.TelegramNotifierConfig;
 import io.botdelivery.spring.boot.BotDeliveryProperties.LimiterChoice;
 import io.botdelivery.spring.boot.BotDeliveryProperties.RedisOutage;
 import io.botdelivery.spring.boot.BotDeliveryProperties.StoreChoice;
@@ -79,7 +81,7 @@ class BotDeliveryAutoConfigurationTest {
                 assertThat(p.redis().outagePolicy()).isEqualTo(RedisOutage.FAIL_CLOSED);
                 assertThat(p.redis().instances()).isEqualTo(1);
                 assertThat(p.postgres().schema()).isEqualTo("bot_delivery");
-                assertThat(p.notifier().maxWait()).isEqualTo(Duration.ofSeconds(30));
+                assertThat(p.notifier().maxWait()).isEqualTo(TelegramNotifierConfig.DEFAULT_MAX_WAIT);
                 assertThat(p.budgets().toRateBudgets()).isEqualTo(RateBudgets.telegramDefaults()
                         .withArrivalMargins(Duration.ofMillis(50), Duration.ofMillis(250)));
                 EngineConfig engine = context.getBean(EngineConfig.class);
@@ -124,7 +126,8 @@ class BotDeliveryAutoConfigurationTest {
                     "bot-delivery.engine.weight-albums-by-items=false",
                     "bot-delivery.engine.max-redirects=1",
                     "bot-delivery.engine.late-send-tolerance=5ms",
-                    "bot-delivery.engine.private-chat429-is-global=false",
+                    "bot-delivery.engine.retry-after-scope=as-reported",
+                    "bot-delivery.engine.finished-retention=3d",
                     "bot-delivery.notifier.max-wait=5s",
                     "bot-delivery.postgres.schema=deliveries").run(context -> {
                 BotDeliveryProperties p = context.getBean(BotDeliveryProperties.class);
@@ -137,7 +140,8 @@ class BotDeliveryAutoConfigurationTest {
                 assertThat(context.getBean(EngineConfig.class)).isEqualTo(new EngineConfig("replica-1",
                         RetryPolicy.defaults().withMaxAttempts(4), Duration.ofSeconds(20), Duration.ofSeconds(2),
                         Duration.ofSeconds(90), 8, 500, 5, Duration.ofMillis(250), 50, Duration.ofSeconds(2),
-                        Duration.ofMinutes(5), Duration.ofSeconds(3), false, 1, Duration.ofMillis(5), false));
+                        Duration.ofMinutes(5), Duration.ofSeconds(3), false, 1, Duration.ofMillis(5),
+                        RetryAfterScopePolicy.AS_REPORTED, Duration.ofDays(3)));
             });
         }
 

@@ -56,7 +56,7 @@ final class InstanceAdapters implements AutoCloseable {
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
         TelegramSender telegramSender = new TelegramSender(telegram);
         toClose.add(telegramSender);
-        Sender sender = s.globalRetryAfter() ? new GlobalRetryAfterSender(telegramSender) : telegramSender;
+        Sender sender = telegramSender;
         RateLimiter limiter;
         RetryStore store;
         PostgresRetryStore postgres = null;

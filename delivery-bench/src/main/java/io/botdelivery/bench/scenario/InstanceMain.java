@@ -8,6 +8,7 @@ import io.botdelivery.api.QueueSummary;
 import io.botdelivery.api.Submission;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
+import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.RetryStoreException;
 import io.botdelivery.core.spi.SendRequest;
@@ -84,6 +85,10 @@ public final class InstanceMain {
                     // the cap first: the config refuses a lease that is not longer than the cap in force
                     .withMaxInlineWait(settings.maxInlineWait())
                     .withLeaseLength(settings.leaseLength());
+            if (settings.globalRetryAfter()) {
+                // example-bot's policy, applied by the engine like any other 429 scope policy
+                config = config.toBuilder().retryAfterScope(RetryAfterScopePolicy.ALWAYS_GLOBAL).build();
+            }
             if (settings.maxConcurrentSends() > 0) {
                 config = config.withMaxConcurrentSends(settings.maxConcurrentSends());
             }

@@ -28,7 +28,7 @@ import java.util.Properties;
  * @param leaseLength      the engine's lease
  * @param maxInlineWait    the engine's inline-wait cap
  * @param globalRetryAfter treat every 429 as the bot-wide budget's (pause everything), as example-bot's wiring does;
- *                         false: as TelegramSender reports it (the recipient chat's)
+ *                         false: the engine's default policy (RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL)
  * @param maxConcurrentSends the engine's maxConcurrentSends, or 0 for its default
  * @param arrivalMargin    how much longer than Telegram's every budget window the limiter keeps
  *                         ({@link io.botdelivery.core.spi.RateBudgets#withArrivalMargins})

@@ -3,8 +3,8 @@ package io.botdelivery.bench.scenario;
 /**
  * How every instance of a run is wired beyond the scenario itself.
  *
- * @param globalRetryAfter   treat every 429 as the bot-wide budget's (example-bot's policy); false: as the sender
- *                           reports it
+ * @param globalRetryAfter   treat every 429 as the bot-wide budget's (example-bot's policy); false: the engine's
+ *                           default (PRIVATE_CHAT_IS_GLOBAL)
  * @param maxConcurrentSends the engine's maxConcurrentSends, or 0 for its default (16)
  * @param escalate           the simulator answers callers that come back inside a ban with a longer retry_after, as
  *                           Telegram does (true, the default); false keeps every retry_after at what the window needs,

@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * Checks the scenario and chaos targets of DESIGN.md and issues #3 and #6 against a suite's results. Targets measured
+ * Checks the scenario and chaos targets of docs/design.md and issues #3 and #6 against a suite's results. Targets measured
  * by the JMH benchmarks (issues #2, #4, #7) are not judged here; the README folds those in from their own runs.
  */
 public final class Targets {
@@ -23,11 +23,11 @@ public final class Targets {
 
     public static List<Verdict> evaluate(List<ScenarioResult> results) {
         List<Verdict> v = new ArrayList<>();
-        v.add(all(results, "DESIGN.md: never faster than configured", "0 × 429 in every scenario",
+        v.add(all(results, "docs/design.md: never faster than configured", "0 × 429 in every scenario",
                 r -> r.rateLimited() == 0, r -> Integer.toString(r.rateLimited())));
-        v.add(all(results, "DESIGN.md / issue #3", "no window over budget (global 1 s, chat 1 s, group 60 s; 20 ms arrival tolerance)",
+        v.add(all(results, "docs/design.md / issue #3", "no window over budget (global 1 s, chat 1 s, group 60 s; 20 ms arrival tolerance)",
                 r -> r.windows().withinTolerantBudgets(), r -> windows(r.windows())));
-        v.add(all(results, "DESIGN.md: at-least-once", "0 lost in every scenario",
+        v.add(all(results, "docs/design.md: at-least-once", "0 lost in every scenario",
                 r -> r.tally().lost() == 0 && r.tally().notSubmitted() == 0, r -> lost(r.tally())));
         v.add(all(results, "issue #6", "every delivery ended (DELIVERED or FAILED) within the drain time",
                 r -> r.tally().unfinished() == 0, r -> r.tally().unfinished() + " unfinished"));

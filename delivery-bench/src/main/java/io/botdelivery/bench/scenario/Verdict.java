@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * One target checked against a run's figures.
  *
- * @param source   where the target comes from (DESIGN.md, issue #6, …)
+ * @param source   where the target comes from (docs/design.md, issue #6, …)
  * @param target   the target in words
  * @param measured what was measured
  * @param status   met, not met, or not measured in this run

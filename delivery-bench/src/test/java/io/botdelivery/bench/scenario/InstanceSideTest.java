@@ -70,19 +70,5 @@ class InstanceSideTest {
             assertThat(events.get(1).field(1)).isEqualTo("complete");
             assertThat(events.get(1).field(2)).isEqualTo("1");
         }
-
-        @Test
-        @DisplayName("report every 429 as bot-wide with the global policy, also inside a partial album")
-        void globalRetryAfter() {
-            SendOutcome chat429 = new SendOutcome.RetryAfter(Duration.ofSeconds(3), LimitScope.chat(101));
-            SendOutcome partial = new SendOutcome.PartialAlbum(1, List.of(7L), chat429);
-            SendRequest request = new SendRequest(DeliveryId.random(), 101, Payload.text("hi"), false, 1);
-            assertThat(new GlobalRetryAfterSender(r -> chat429).send(request))
-                    .isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(3), LimitScope.global()));
-            assertThat(new GlobalRetryAfterSender(r -> partial).send(request)).isInstanceOfSatisfying(SendOutcome.PartialAlbum.class,
-                    p -> assertThat(((SendOutcome.RetryAfter) p.cause()).scope().isGlobal()).isTrue());
-            SendOutcome delivered = new SendOutcome.Delivered(List.of(5L));
-            assertThat(new GlobalRetryAfterSender(r -> delivered).send(request)).isSameAs(delivered);
-        }
     }
 }
