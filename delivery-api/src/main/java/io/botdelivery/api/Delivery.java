@@ -52,7 +52,7 @@ public record Delivery(
         }
     }
 
-    /** A snapshot without the "send started" mark (the shape before the mark had a field of its own). */
+    /** A snapshot whose send has not started (no "send started" mark). */
     public Delivery(DeliveryId id, DeliveryRequest request, long chatId, DeliveryStatus status, int attempts,
                     int deliveredItems, List<Long> messageIds, String lastError, FailureClass lastErrorClass,
                     Instant createdAt, Instant updatedAt, Instant nextAttemptAt, Instant finishedAt, Instant notifiedAt) {

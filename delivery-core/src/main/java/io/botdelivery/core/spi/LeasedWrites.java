@@ -23,7 +23,7 @@ public interface LeasedWrites {
     /**
      * IN_FLIGHT under {@code owner} → FAILED with the reason in {@code state}, and an admin notification owed, in one
      * step. The failed delivery stays leased to the owner until {@code notifyLeaseUntil} so it can notify at once;
-     * after that any worker may {@link #claimUnnotified claim} the owed notification.
+     * after that any worker may {@link AlertOutbox#claimUnnotified claim} the owed notification.
      */
     boolean fail(DeliveryId id, String owner, AttemptState state, Instant now, Instant notifyLeaseUntil);
 

@@ -39,7 +39,7 @@ public record TelegramNotifierConfig(TelegramSenderConfig connection, List<Long>
         }
     }
 
-    /** The shape before the 429 scope was configurable: {@link RetryAfterScopePolicy#PRIVATE_CHAT_IS_GLOBAL}. */
+    /** With the engine's default 429 scope policy, {@link RetryAfterScopePolicy#PRIVATE_CHAT_IS_GLOBAL}. */
     public TelegramNotifierConfig(TelegramSenderConfig connection, List<Long> adminChatIds, Duration maxWait) {
         this(connection, adminChatIds, maxWait, RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL);
     }
