@@ -1,5 +1,6 @@
 package io.botdelivery.spring.boot;
 
+import io.botdelivery.api.Redaction;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.Budget;
@@ -71,9 +72,9 @@ public record BotDeliveryProperties(
             @DefaultValue("fail-closed") RedisOutage outagePolicy,
             @DefaultValue("1") int instances) {
 
-        /** The URL without its user and password, for messages. */
+        /** The URL with its password masked, for messages. */
         String safeUrl() {
-            return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "***@");
+            return Redaction.maskUrls(url.toString());
         }
 
         @Override
