@@ -26,6 +26,7 @@ import io.botdelivery.store.memory.InMemoryRetryStore;
 import io.botdelivery.testkit.ManualScheduler;
 import io.botdelivery.testkit.MutableClock;
 import io.botdelivery.testkit.ScriptedSender;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -53,8 +54,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a {@link ModelNotifier} that takes up to {@link Notifier#MAX_BLOCKING} per call) and a {@link ManualScheduler}.
  * After every step: no chat lane is held by a delivery that ended, or by one this engine was asked to cancel while it
  * held it; a cancelled delivery is let go once the store takes cancels again; the notifier never ran on a send worker
- * or the poller (it blocks the thread it runs on); every engine holding deliveries tries to renew their leases well
- * within a lease; a closed engine holds nothing and has no pending future; and no one-second window holds more sends
+ * or the poller (it blocks the thread it runs on), and no reserved send slot is missed (the scheduler runs every timer
+ * on time, so a missed slot means a thread was busy elsewhere); every engine holding deliveries tries to renew their
+ * leases well within a lease; a closed engine holds nothing and has no pending future; and no one-second window holds more sends
  * than the global budget. At the end of each run, with the faults healed: every accepted delivery ended, every future
  * of a live engine whose delivery ended is completed, and after close() none is pending and nothing is held.
  *
@@ -109,6 +111,7 @@ class EngineModelTest {
         final RateLimiter limiter;
         final List<DeliveryEngine> live = new ArrayList<>();
         final List<DeliveryEngine> closed = new ArrayList<>();
+        final Map<DeliveryEngine, SimpleMeterRegistry> meters = new LinkedHashMap<>();
         final Map<DeliveryId, CompletableFuture<Delivery>> futures = new LinkedHashMap<>();
         final Map<DeliveryId, DeliveryEngine> futureOwner = new LinkedHashMap<>();
         final AlertThread alertThread = new AlertThread();
@@ -254,9 +257,12 @@ class EngineModelTest {
                     .retryPolicy(RetryPolicy.defaults().withJitter(0.2).withMaxAttempts(4))
                     .maxBuffered(1 + random.nextInt(4)).maxConcurrentSends(1 + random.nextInt(3))
                     .fatalPause(Duration.ofSeconds(5)).build();
-            live.add(DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(notifier)
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            DeliveryEngine e = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(notifier)
                     .clock(clock).scheduler(scheduler).alertScheduler(alertThread).random(new SplittableRandom(seed * 31 + engineCount)).config(config)
-                    .build().start());
+                    .meterRegistry(registry).build().start();
+            meters.put(e, registry);
+            live.add(e);
         }
 
         void close(DeliveryEngine e) {
@@ -297,6 +303,10 @@ class EngineModelTest {
                     assertThat(memory.find(holder).orElseThrow().status().isFinal())
                             .as(where + ": chat lane held by ended delivery " + holder).isFalse();
                 }
+                // the scheduler runs every timer on time, so a slot is missed only when a task held the clock: a thread
+                // the engine sends from was busy with something else (an alert) when the slot came
+                assertThat(meters.get(e).counter("delivery.late_slots").count()).as(where + ": reserved send slots "
+                        + e.config().workerId() + " missed").isZero();
                 String worker = e.config().workerId();
                 if (s.held().isEmpty()) {
                     holdingSince.remove(worker);
