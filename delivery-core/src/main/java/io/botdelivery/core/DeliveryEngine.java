@@ -7,7 +7,6 @@ import io.botdelivery.api.DeliveryService;
 import io.botdelivery.api.IdempotencyKey;
 import io.botdelivery.api.QueueSummary;
 import io.botdelivery.api.Submission;
-import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.Notifier;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RetryStore;
@@ -18,12 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 
 /**
@@ -32,7 +29,8 @@ import java.util.random.RandomGenerator;
  * {@link ReadyQueues} hold the in-memory state, the {@link Dispatcher} moves ready deliveries to the wire,
  * {@link OutcomePolicy} decides what an outcome means and the {@link Settlement} applies it through
  * {@link DurableWrites}, the {@link Poller} takes work in and keeps its leases, the {@link AlertDispatcher} alerts the
- * admin on its own executor, and {@link CallerFutures} completes the callers' futures.
+ * admin on its own executor, and {@link CallerFutures} completes the callers' futures. {@link Admission},
+ * {@link Cancellation} and {@link Shutdown} carry out submit, cancel and close.
  *
  * <p>Lifecycle of a delivery: saved before its first attempt; dispatched at once when this instance has room (leased
  * on save), otherwise claimed later from the store; per chat, one delivery at a time in submission order; a rate-limit
@@ -48,13 +46,11 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
     private final EngineContext ctx;
     private final Object lock;
     private final CallerFutures futures = new CallerFutures();
-    private final DurableWrites writes;
     private final AlertDispatcher alerts;
-    private final Dispatcher dispatcher;
-    private final Settlement settlement;
     private final Poller poller;
-    /** Schedulers the builder created: this engine shuts them down on close. */
-    private final List<ThreadPoolTaskScheduler> owned;
+    private final Admission admission;
+    private final Cancellation cancellation;
+    private final Shutdown shutdown;
 
     private DeliveryEngine(Builder b, TaskScheduler scheduler, TaskScheduler alertScheduler, List<ThreadPoolTaskScheduler> owned) {
         EngineMetrics metrics = new EngineMetrics(b.meterRegistry);
@@ -62,13 +58,15 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
                 Objects.requireNonNull(b.sender, "sender"), Objects.requireNonNull(b.clock, "clock"), scheduler,
                 Objects.requireNonNull(b.config, "config"), metrics, Objects.requireNonNull(b.random, "random"));
         this.lock = ctx.lock();
-        this.owned = List.copyOf(owned);
-        this.writes = new DurableWrites(ctx);
+        DurableWrites writes = new DurableWrites(ctx);
         this.alerts = new AlertDispatcher(ctx, Objects.requireNonNull(b.notifier, "notifier"), alertScheduler, writes);
-        this.dispatcher = new Dispatcher(ctx);
-        this.settlement = new Settlement(ctx, dispatcher, writes, futures, alerts);
+        Dispatcher dispatcher = new Dispatcher(ctx);
+        Settlement settlement = new Settlement(ctx, dispatcher, writes, futures, alerts);
         dispatcher.settleWith(settlement);
         this.poller = new Poller(ctx, dispatcher, settlement, alerts, futures);
+        this.admission = new Admission(ctx, poller, futures);
+        this.cancellation = new Cancellation(ctx, dispatcher, writes, this::find);
+        this.shutdown = new Shutdown(ctx, poller, dispatcher, alerts, futures, owned);
         metrics.gauge("delivery.held", "deliveries held in memory by this instance", this::heldCount);
         metrics.gauge("delivery.outcomes.pending", "callers' futures not completed yet", futures::pendingCount);
     }
@@ -92,40 +90,16 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         return ctx.config;
     }
 
+    /**
+     * Stores the request, then delivers it: at once when this instance has room under {@code maxBuffered}, otherwise
+     * when an instance claims it from the store. A repeated idempotency key returns the stored delivery, not accepted
+     * again. A store failure reaches the caller as the store's exception.
+     *
+     * @throws IllegalStateException once {@link #close()} has begun
+     */
     @Override
     public Submission submit(DeliveryRequest request) {
-        Objects.requireNonNull(request, "request");
-        if (ctx.closing()) {
-            throw new IllegalStateException("the delivery engine is shutting down; nothing was stored");
-        }
-        Instant now = ctx.now();
-        Delivery fresh = Delivery.accepted(DeliveryId.random(), request, now);
-        boolean paid = request.allowPaidBroadcast();
-        boolean room;
-        synchronized (lock) {
-            // the place is taken before the store round trip, so concurrent submitters cannot all take the last one
-            room = poller.started() && !ctx.closing() && ctx.holdings.reserveRoom(paid);
-        }
-        try {
-            RetryStore.Saved saved = ctx.store.save(fresh, room ? ctx.lease(now) : null);
-            if (!saved.created()) {
-                return new Submission(saved.delivery().id(), false, futures.futureFor(saved.delivery()));
-            }
-            ctx.metrics.submitted.increment();
-            CompletableFuture<Delivery> outcome = futures.futureFor(saved.delivery());
-            if (saved.leased()) {
-                poller.adopt(List.of(saved.delivery()));
-            } else if (room) {
-                poller.wake();
-            }
-            return new Submission(fresh.id(), true, outcome);
-        } finally {
-            if (room) {
-                synchronized (lock) {
-                    ctx.holdings.releaseRoom(paid);
-                }
-            }
-        }
+        return admission.submit(request);
     }
 
     /** The delivery's snapshot; a final one also completes the caller's future if it is still pending here. */
@@ -151,63 +125,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
      */
     @Override
     public boolean cancel(DeliveryId id) {
-        HeldDelivery h;
-        synchronized (lock) {
-            h = ctx.holdings.get(id);
-            if (h != null) {
-                if (h.sendingNow) {
-                    return false;
-                }
-                if (h.cancelPending) {
-                    return true;
-                }
-                h.cancelled = true;
-                h.cancelPending = true;
-                h.cancelTimer();
-                dispatcher.releaseSlot(h);
-                ctx.lanes.remove(h);
-            }
-        }
-        if (h == null) {
-            boolean cancelled = ctx.store.cancel(id, null, ctx.now());
-            if (cancelled) {
-                find(id);
-            }
-            return cancelled;
-        }
-        dispatcher.pump();
-        Instant now = ctx.now();
-        boolean[] cancelled = {false};
-        writes.persist("cancel delivery " + id, () -> ctx.store.cancel(id, ctx.workerId(), now), done -> {
-            cancelled[0] = done;
-            cancelSettled(h, done);
-        });
-        // when the store was down, the write above is being retried and the delivery stays held (not sent) until then
-        return cancelled[0] || isCancelPending(h);
-    }
-
-    private boolean isCancelPending(HeldDelivery h) {
-        synchronized (lock) {
-            return h.cancelPending && ctx.holdings.holdsExactly(h);
-        }
-    }
-
-    private void cancelSettled(HeldDelivery h, boolean cancelled) {
-        synchronized (lock) {
-            h.cancelPending = false;
-            if (ctx.holdings.holdsExactly(h)) {
-                ctx.holdings.unhold(h.id());
-            }
-        }
-        if (cancelled) {
-            try {
-                find(h.id());
-            } catch (RuntimeException e) {
-                log.debug("could not read cancelled delivery {} back; the poller completes its future", h.id(), e);
-            }
-        } else {
-            log.warn("delivery {} was not cancelled: the store no longer lets this worker change it", h.id());
-        }
+        return cancellation.cancel(id);
     }
 
     @Override
@@ -268,53 +186,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             }
             ctx.markClosing();
         }
-        poller.stop();
-        int onTheWire = dispatcher.awaitSendsEnded(ctx.config.shutdownGrace());
-        if (onTheWire > 0) {
-            log.warn("{} send(s) still on the wire after the grace period; their leases will expire", onTheWire);
-        }
-        record Handback(HeldDelivery h, Instant due, boolean cancel) {
-        }
-        List<Handback> handbacks = new ArrayList<>();
-        Instant now = ctx.now();
-        synchronized (lock) {
-            for (HeldDelivery h : ctx.holdings.all()) {
-                if (!h.sendingNow) {
-                    handbacks.add(new Handback(h, h.waitingUntil != null ? h.waitingUntil : now, h.cancelPending));
-                    h.cancelled = true;
-                    h.cancelTimer();
-                    ctx.holdings.unhold(h.id());
-                    ctx.lanes.remove(h);
-                }
-            }
-            ctx.ready.clear();
-        }
-        int released = 0;
-        for (Handback b : handbacks) {
-            try {
-                boolean done = b.cancel() ? ctx.store.cancel(b.h().id(), ctx.workerId(), now)
-                        : ctx.store.reschedule(b.h().id(), ctx.workerId(), AttemptState.of(b.h().delivery()), b.due(), now);
-                released += done ? 1 : 0;
-            } catch (RuntimeException e) {
-                log.warn("could not hand delivery {} back ({}); its lease will expire", b.h().id(), e.toString());
-            }
-        }
-        alerts.stop();
-        futures.closeAll(id -> {
-            try {
-                return ctx.store.find(id);
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        });
-        for (ThreadPoolTaskScheduler s : owned) {
-            try {
-                s.shutdown(ctx.config.shutdownGrace());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        log.info("delivery engine {} stopped; {} held deliveries handed back to the store", ctx.workerId(), released);
+        shutdown.run();
     }
 
     /** Assembles an engine; store, limiter and sender are required. */

@@ -11,7 +11,10 @@ import io.botdelivery.api.Submission;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.RetryPolicy;
+import io.botdelivery.core.TaskScheduler;
+import io.botdelivery.core.spi.Lease;
 import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.Notifier;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RateLimiterUnavailableException;
@@ -22,8 +25,8 @@ import io.botdelivery.limiter.local.LocalRateLimiter;
 import io.botdelivery.store.memory.InMemoryRetryStore;
 import io.botdelivery.testkit.ManualScheduler;
 import io.botdelivery.testkit.MutableClock;
-import io.botdelivery.testkit.RecordingNotifier;
 import io.botdelivery.testkit.ScriptedSender;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -48,10 +51,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A randomized model test of the engine: seeded random sequences of submit, cancel, redeliver, time moving, a store
  * failing on one method, the limiter failing, every kind of sender outcome, a second engine on the same store, and
  * close, over the reference adapters ({@link InMemoryRetryStore}, {@link LocalRateLimiter}, {@link ScriptedSender},
- * {@link RecordingNotifier}) and a {@link ManualScheduler}. After every step: no chat lane is held by a delivery that
- * ended, a closed engine holds nothing and has no pending future, and no one-second window holds more sends than the
- * global budget. At the end of each run, with the faults healed: every accepted delivery ended, every future of a live
- * engine whose delivery ended is completed, and after close() none is pending and nothing is held.
+ * a {@link ModelNotifier} that takes up to {@link Notifier#MAX_BLOCKING} per call) and a {@link ManualScheduler}.
+ * After every step: no chat lane is held by a delivery that ended, or by one this engine was asked to cancel while it
+ * held it; a cancelled delivery is let go once the store takes cancels again; the notifier never ran on a send worker
+ * or the poller (it blocks the thread it runs on), and no reserved send slot is missed (the scheduler runs every timer
+ * on time, so a missed slot means a thread was busy elsewhere); every engine holding deliveries tries to renew their
+ * leases well within a lease; a closed engine holds nothing and has no pending future; and no one-second window holds more sends
+ * than the global budget. At the end of each run, with the faults healed: every accepted delivery ended, every future
+ * of a live engine whose delivery ended is completed, and after close() none is pending and nothing is held.
  *
  * <p>Bounded for {@code mvn verify} ({@value #DEFAULT_STEPS} steps); a longer run: {@code -Dmodel.steps=100000}, and
  * {@code -Dmodel.seed=N} to replay one seed.
@@ -63,6 +70,8 @@ class EngineModelTest {
     static final String[] STORE_METHODS = {"save", "claimDue", "renewLeases", "complete", "recordAttempt", "reschedule",
             "fail", "cancel", "find", "findAll", "claimUnnotified", "markNotified"};
     static final long[] CHATS = {1001, 1002, 1003, 1004, -2001, -2002};
+    /** The engine's default lease, which the model does not change. */
+    static final Duration LEASE = EngineConfig.defaults().leaseLength();
 
     @Test
     @DisplayName("random runs of submit, cancel, redeliver, time, store and limiter faults, outcomes, two engines and close")
@@ -71,13 +80,20 @@ class EngineModelTest {
         Long onlySeed = Long.getLong("model.seed");
         long started = System.nanoTime();
         int done = 0;
+        int heldCancels = 0;
+        int alerts = 0;
         for (long seed = onlySeed != null ? onlySeed : 1; done < steps; seed++) {
-            done += new Run(seed).execute(Math.min(STEPS_PER_RUN, steps - done));
+            Run run = new Run(seed);
+            done += run.execute(Math.min(STEPS_PER_RUN, steps - done));
+            heldCancels += run.heldCancels;
+            alerts += run.notifier.calls;
             if (onlySeed != null) {
                 break;
             }
         }
-        System.out.printf("engine model: %d steps in %.1f s%n", done, (System.nanoTime() - started) / 1e9);
+        // the counts show the cancel and alert invariants had something to check
+        System.out.printf("engine model: %d steps in %.1f s; %d cancels of held deliveries, %d notifier calls%n", done,
+                (System.nanoTime() - started) / 1e9, heldCancels, alerts);
     }
 
     /** One seeded run. */
@@ -95,18 +111,34 @@ class EngineModelTest {
         final RateLimiter limiter;
         final List<DeliveryEngine> live = new ArrayList<>();
         final List<DeliveryEngine> closed = new ArrayList<>();
+        final Map<DeliveryEngine, SimpleMeterRegistry> meters = new LinkedHashMap<>();
         final Map<DeliveryId, CompletableFuture<Delivery>> futures = new LinkedHashMap<>();
         final Map<DeliveryId, DeliveryEngine> futureOwner = new LinkedHashMap<>();
+        final AlertThread alertThread = new AlertThread();
+        final ModelNotifier notifier = new ModelNotifier();
+        /** Deliveries an engine held when it was asked to cancel them, and when: they must leave its lanes at once. */
+        final Map<Cancelled, Instant> cancelledWhileHeld = new LinkedHashMap<>();
+        /** When the store last stopped refusing cancel (it refuses while failingStoreMethod is "cancel"). */
+        Instant cancelHealedAt = Instant.MIN;
+        /** Per worker: when it last called renewLeases (whatever the store answered). */
+        final Map<String, Instant> lastRenewal = new LinkedHashMap<>();
+        /** Per worker: since when it has held deliveries without a break seen by the checks. */
+        final Map<String, Instant> holdingSince = new LinkedHashMap<>();
         int engineCount;
+        int heldCancels;
         int step;
 
         Run(long seed) {
             this.seed = seed;
             this.random = new SplittableRandom(seed);
-            this.store = faulty(RetryStore.class, memory, (name) -> name.equals(failingStoreMethod.get()),
-                    () -> new RetryStoreException("store down (model)", null));
+            this.store = faulty(RetryStore.class, memory, (name, args) -> {
+                if (name.equals("renewLeases")) {
+                    lastRenewal.put(((Lease) args[1]).owner(), clock.instant());
+                }
+                return name.equals(failingStoreMethod.get());
+            }, () -> new RetryStoreException("store down (model)", null));
             this.limiter = faulty(RateLimiter.class, new LocalRateLimiter(RateBudgets.telegramDefaults(), clock),
-                    name -> limiterDown.get() && !name.equals("globalPause"),
+                    (name, args) -> limiterDown.get() && !name.equals("globalPause"),
                     () -> new RateLimiterUnavailableException("limiter down (model)", null));
             sender.otherwise(request -> healed.get() ? sender.deliverAll(request) : randomOutcome(request.chatId()));
         }
@@ -126,13 +158,17 @@ class EngineModelTest {
             if (op < 30) {
                 submit();
             } else if (op < 38) {
-                anyAccepted().ifPresent(id -> guarded(() -> anyLive().cancel(id)));
+                anyAccepted().ifPresent(this::cancel);
             } else if (op < 42) {
                 anyAccepted().ifPresent(id -> guarded(() -> anyLive().redeliver(id)));
             } else if (op < 70) {
                 scheduler.advance(Duration.ofMillis(random.nextInt(5_000)));
             } else if (op < 78) {
-                failingStoreMethod.set(random.nextBoolean() ? null : STORE_METHODS[random.nextInt(STORE_METHODS.length)]);
+                String was = failingStoreMethod.getAndSet(
+                        random.nextBoolean() ? null : STORE_METHODS[random.nextInt(STORE_METHODS.length)]);
+                if ("cancel".equals(was) && !"cancel".equals(failingStoreMethod.get())) {
+                    cancelHealedAt = clock.instant();
+                }
             } else if (op < 83) {
                 limiterDown.set(random.nextInt(3) == 0);
             } else if (op < 88) {
@@ -170,6 +206,32 @@ class EngineModelTest {
             }
         }
 
+        /**
+         * Cancels {@code id} on the engine holding it half the time (the path where a failing store could wedge a chat),
+         * otherwise on any live engine; remembers a cancel of a held delivery that did not refuse (true, or thrown).
+         */
+        void cancel(DeliveryId id) {
+            DeliveryEngine e = anyLive();
+            if (random.nextBoolean()) {
+                for (DeliveryEngine other : live) {
+                    if (other.snapshot().held().contains(id)) {
+                        e = other;
+                    }
+                }
+            }
+            boolean heldBefore = e.snapshot().held().contains(id);
+            boolean refused;
+            try {
+                refused = !e.cancel(id);
+            } catch (RetryStoreException reported) {
+                refused = false;
+            }
+            if (heldBefore && !refused) {
+                heldCancels++;
+                cancelledWhileHeld.put(new Cancelled(e, id), clock.instant());
+            }
+        }
+
         SendOutcome randomOutcome(long chatId) {
             int o = random.nextInt(100);
             if (o < 55) {
@@ -195,9 +257,12 @@ class EngineModelTest {
                     .retryPolicy(RetryPolicy.defaults().withJitter(0.2).withMaxAttempts(4))
                     .maxBuffered(1 + random.nextInt(4)).maxConcurrentSends(1 + random.nextInt(3))
                     .fatalPause(Duration.ofSeconds(5)).build();
-            live.add(DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(new RecordingNotifier())
-                    .clock(clock).scheduler(scheduler).random(new SplittableRandom(seed * 31 + engineCount)).config(config)
-                    .build().start());
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            DeliveryEngine e = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(notifier)
+                    .clock(clock).scheduler(scheduler).alertScheduler(alertThread).random(new SplittableRandom(seed * 31 + engineCount)).config(config)
+                    .meterRegistry(registry).build().start();
+            meters.put(e, registry);
+            live.add(e);
         }
 
         void close(DeliveryEngine e) {
@@ -229,6 +294,8 @@ class EngineModelTest {
         /** Invariants that hold after every step, faults or not. */
         void checkAlways() {
             String where = "seed " + seed + ", step " + step;
+            Instant now = clock.instant();
+            assertThat(notifier.offItsExecutor).as(where + ": the notifier ran on a send worker or the poller").isEmpty();
             for (DeliveryEngine e : live) {
                 DeliveryEngine.EngineSnapshot s = e.snapshot();
                 assertThat(s.held()).as(where + ": lane holders are held").containsAll(s.laneHolders());
@@ -236,7 +303,36 @@ class EngineModelTest {
                     assertThat(memory.find(holder).orElseThrow().status().isFinal())
                             .as(where + ": chat lane held by ended delivery " + holder).isFalse();
                 }
+                // the scheduler runs every timer on time, so a slot is missed only when a task held the clock: a thread
+                // the engine sends from was busy with something else (an alert) when the slot came
+                assertThat(meters.get(e).counter("delivery.late_slots").count()).as(where + ": reserved send slots "
+                        + e.config().workerId() + " missed").isZero();
+                String worker = e.config().workerId();
+                if (s.held().isEmpty()) {
+                    holdingSince.remove(worker);
+                } else {
+                    // renewal happens in the poll round (every lease/3, the round at most 30 s late while the store
+                    // fails): a gap of a whole lease means something else had the poller's time
+                    Instant since = holdingSince.computeIfAbsent(worker, w -> now);
+                    Instant last = lastRenewal.getOrDefault(worker, Instant.MIN);
+                    Instant from = last.isAfter(since) ? last : since;
+                    assertThat(Duration.between(from, now)).as(where + ": " + worker + " holds " + s.held().size()
+                            + " deliveries and last tried to renew their leases at " + last).isLessThan(LEASE);
+                }
             }
+            cancelledWhileHeld.entrySet().removeIf(c -> !live.contains(c.getKey().engine())
+                    || !c.getKey().engine().snapshot().held().contains(c.getKey().id()));
+            cancelledWhileHeld.forEach((c, at) -> {
+                assertThat(c.engine().snapshot().laneHolders()).as(where + ": chat lane held by " + c.id()
+                        + ", cancelled at " + at).doesNotContain(c.id());
+                if (!"cancel".equals(failingStoreMethod.get())) {
+                    Instant storeTakesCancels = at.isAfter(cancelHealedAt) ? at : cancelHealedAt;
+                    // the cancel is retried with backoff of at most 30 s; beyond that the lease is renewed for nothing
+                    assertThat(Duration.between(storeTakesCancels, now)).as(where + ": " + c.id() + " cancelled at " + at
+                            + " is still held (its lease renewed) though the store takes cancels since "
+                            + storeTakesCancels).isLessThan(Duration.ofSeconds(40));
+                }
+            });
             for (DeliveryEngine e : closed) {
                 assertThat(e.heldCount()).as(where + ": a closed engine holds nothing").isZero();
                 assertThat(e.snapshot().pendingOutcomes()).as(where + ": a closed engine has no pending future").isZero();
@@ -291,10 +387,10 @@ class EngineModelTest {
         }
 
         @SuppressWarnings("unchecked")
-        static <T> T faulty(Class<T> port, T target, java.util.function.Predicate<String> failing,
+        static <T> T faulty(Class<T> port, T target, java.util.function.BiPredicate<String, Object[]> failing,
                             java.util.function.Supplier<RuntimeException> fault) {
             return (T) Proxy.newProxyInstance(EngineModelTest.class.getClassLoader(), new Class<?>[] {port}, (p, method, args) -> {
-                if (failing.test(method.getName())) {
+                if (failing.test(method.getName(), args)) {
                     throw fault.get();
                 }
                 try {
@@ -303,6 +399,83 @@ class EngineModelTest {
                     throw e.getCause();
                 }
             });
+        }
+
+        /** A delivery {@code engine} held when it was asked to cancel it. */
+        record Cancelled(DeliveryEngine engine, DeliveryId id) {
+        }
+
+        /**
+         * The engine's alert executor: a thread of its own, modelled over the run's scheduler. A notifier call on it keeps
+         * it busy for the call's length (later alert tasks wait) without holding back anything else.
+         */
+        final class AlertThread implements TaskScheduler {
+            boolean running;
+            Instant busyUntil = Instant.MIN;
+
+            @Override
+            public Cancellable schedule(Duration delay, Runnable task) {
+                AtomicBoolean calledOff = new AtomicBoolean();
+                scheduler.schedule(delay, () -> runWhenFree(task, calledOff));
+                return () -> calledOff.set(true);
+            }
+
+            private void runWhenFree(Runnable task, AtomicBoolean calledOff) {
+                Instant now = clock.instant();
+                if (calledOff.get()) {
+                    return;
+                }
+                if (now.isBefore(busyUntil)) {
+                    scheduler.schedule(Duration.between(now, busyUntil), () -> runWhenFree(task, calledOff));
+                    return;
+                }
+                running = true;
+                try {
+                    task.run();
+                } finally {
+                    running = false;
+                }
+            }
+
+            void block(Duration d) {
+                Instant now = clock.instant();
+                busyUntil = (busyUntil.isAfter(now) ? busyUntil : now).plus(d);
+            }
+        }
+
+        /**
+         * A notifier that takes up to {@link Notifier#MAX_BLOCKING} per call, like one waiting for the admin chat's slot,
+         * and fails one call in five. On the alert executor that only delays other alerts; anywhere else it is a send
+         * worker or the poller stuck for that long, which the model records and plays out by stopping everything on the
+         * single-threaded scheduler (the clock moves on without running anything).
+         */
+        final class ModelNotifier implements Notifier {
+            final List<String> offItsExecutor = new ArrayList<>();
+            int calls;
+
+            @Override
+            public void deliveryFailed(Delivery failed) throws Exception {
+                call("deliveryFailed(" + failed.id() + ")");
+                if (random.nextInt(5) == 0) {
+                    throw new Exception("admin chat unreachable (model)");
+                }
+            }
+
+            @Override
+            public void sendingHalted(String reason) {
+                call("sendingHalted");
+            }
+
+            private void call(String what) {
+                calls++;
+                Duration takes = Duration.ofMillis(random.nextLong(MAX_BLOCKING.toMillis() + 1));
+                if (alertThread.running) {
+                    alertThread.block(takes);
+                } else {
+                    offItsExecutor.add(what + " at " + clock.instant());
+                    clock.advance(takes);
+                }
+            }
         }
     }
 }
