@@ -407,7 +407,7 @@ public class JdbcRetryStore implements RetryStore {
                 rollback(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(autoCommit);
+                restoreAutoCommit(c, autoCommit);
             }
         } catch (SQLException e) {
             if (dialect.isDuplicateKey(e)) {
@@ -417,7 +417,19 @@ public class JdbcRetryStore implements RetryStore {
                 throw new RetryStoreException("the database could not " + operation + ": " + e.getMessage()
                         + " (the operation did not happen or its outcome is unknown; retry later)", e);
             }
-            throw new IllegalStateException(getClass().getSimpleName() + " failed to " + operation + ": " + e.getMessage(), e);
+            throw new IllegalStateException(name() + " failed to " + operation + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Gives the pool its connection back as it lent it. Never throws: after an outage the connection is broken, and
+     * its failure here must not hide the one that tells the caller the database is unreachable.
+     */
+    private static void restoreAutoCommit(Connection c, boolean autoCommit) {
+        try {
+            c.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            log.debug("could not restore auto-commit on a connection the pool will discard: {}", e.getMessage());
         }
     }
 
@@ -488,8 +500,12 @@ public class JdbcRetryStore implements RetryStore {
         return instant == null ? null : instant.truncatedTo(dialect.timestampPrecision());
     }
 
+    private String name() {
+        return getClass().isAnonymousClass() ? "JdbcRetryStore" : getClass().getSimpleName();
+    }
+
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + dialect.getClass().getSimpleName() + "]";
+        return name() + "[" + dialect.getClass().getSimpleName() + "]";
     }
 }
