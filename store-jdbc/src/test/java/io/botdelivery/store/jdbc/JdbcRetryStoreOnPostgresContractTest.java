@@ -45,6 +45,13 @@ class JdbcRetryStoreOnPostgresContractTest extends RetryStoreContract {
         return pooledStore(PG.database());
     }
 
+    /** Stops the PostgreSQL server under the store, and starts it again. */
+    @Override
+    protected AutoCloseable makeStorageUnreachable() {
+        PG.server().stop();
+        return () -> PG.server().start();
+    }
+
     /** A store on its own small pool, closed with it, as a process would have. */
     static RetryStore pooledStore(TestDatabase database) {
         HikariConfig config = new HikariConfig();
@@ -52,6 +59,8 @@ class JdbcRetryStoreOnPostgresContractTest extends RetryStoreContract {
         config.setUsername(database.user());
         config.setPassword(database.password());
         config.setMaximumPoolSize(4);
+        // an outage surfaces within a second, not Hikari's default 30 s
+        config.setConnectionTimeout(1_000);
         HikariDataSource pool = new HikariDataSource(config);
         return new JdbcRetryStore(pool, new PostgresDialect()) {
             @Override
