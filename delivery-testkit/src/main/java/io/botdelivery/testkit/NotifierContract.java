@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
@@ -42,13 +44,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * }
  * }</pre>
  *
- * Behaviour beyond the core is gated by {@link Capability}: undeclared, those tests show as skipped, never as passed.
+ * The rules are stated in {@link Notifier}'s Javadoc; this kit checks them. Reporting a refused alert by throwing is
+ * not optional: every notifier implements {@link #refuseNext}. Behaviour beyond the core is gated by
+ * {@link Capability}, and the failure modes a test may not be able to stage ({@link #rejectNextAsInvalid},
+ * {@link #makeBackendHang}, {@link #makeBackendUnreachable}) by hooks that answer {@code false} by default:
+ * undeclared, those tests show as skipped, never as passed. Every test has a time limit (30 s).
  */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 public abstract class NotifierContract {
 
     /** Optional behaviour a notifier may declare. */
     public enum Capability {
-        /** Throws when its backend refuses an alert; the test makes the backend refuse with {@link #refuseNext(int)}. */
+        /**
+         * No longer optional: every notifier must throw when its backend refuses an alert, and every kit subclass
+         * implements {@link #refuseNext(int)}. Declaring it changes nothing.
+         */
+        @Deprecated
         REPORTS_FAILURE,
         /** Sends an alert for {@link Notifier#sendingHalted(String)}. */
         HALT_ALERTS,
@@ -67,9 +78,35 @@ public abstract class NotifierContract {
     /** The text of every alert the backend received so far, oldest first. */
     protected abstract List<String> receivedAlerts();
 
-    /** Makes the backend refuse the next {@code n} alerts; needed for {@link Capability#REPORTS_FAILURE}. */
-    protected void refuseNext(int n) {
-        throw new UnsupportedOperationException("declare REPORTS_FAILURE and override refuseNext");
+    /**
+     * Makes the backend refuse the next {@code n} alerts as a temporary failure (HTTP 5xx, Telegram 502): the notifier
+     * must throw. Mandatory: a notifier that cannot be shown to report failure is not checked.
+     */
+    protected abstract void refuseNext(int n);
+
+    /**
+     * Makes the backend reject the next {@code n} alerts as invalid (HTTP 4xx, Telegram 400 "chat not found") and
+     * returns {@code true}; {@code false} (the default) when the test cannot, and the test is skipped. A 4xx is a
+     * failure too: the alert was not handed over.
+     */
+    protected boolean rejectNextAsInvalid(int n) {
+        return false;
+    }
+
+    /**
+     * Makes the backend accept connections but never answer, until the test ends, and returns {@code true};
+     * {@code false} (the default) when the test cannot. The notifier must throw within {@link Notifier#MAX_BLOCKING}.
+     */
+    protected boolean makeBackendHang() {
+        return false;
+    }
+
+    /**
+     * Makes the backend unreachable (connection refused, unknown host) and returns {@code true}; {@code false} (the
+     * default) when the test cannot. The notifier must throw within {@link Notifier#MAX_BLOCKING}.
+     */
+    protected boolean makeBackendUnreachable() {
+        return false;
     }
 
     /**
@@ -165,7 +202,6 @@ public abstract class NotifierContract {
         @Test
         @DisplayName("deliveryFailed throws, and a later call delivers the alert")
         void throwsThenDelivers() throws Exception {
-            require(Capability.REPORTS_FAILURE);
             Delivery failed = blocked();
             refuseNext(1);
             assertThatThrownBy(() -> notifier().deliveryFailed(failed)).isInstanceOf(Exception.class);
@@ -173,33 +209,95 @@ public abstract class NotifierContract {
             notifier().deliveryFailed(failed);
             assertThat(receivedAlerts()).filteredOn(a -> a.contains(failed.id().toString())).hasSize(1);
         }
+
+        @Test
+        @DisplayName("a rejection as invalid (4xx) is a failure too: deliveryFailed throws (hook: rejectNextAsInvalid)")
+        void clientErrorIsFailure() {
+            Delivery failed = blocked();
+            notifier();
+            assumeTrue(rejectNextAsInvalid(1), "the test cannot make the backend reject an alert as invalid");
+            assertThatThrownBy(() -> notifier().deliveryFailed(failed)).isInstanceOf(Exception.class);
+        }
+
+        @Test
+        @DisplayName("a backend that never answers: deliveryFailed throws within Notifier.MAX_BLOCKING (hook: makeBackendHang)")
+        void hangingBackend() throws Exception {
+            Notifier shared = notifier();
+            assumeTrue(makeBackendHang(), "the test cannot make the backend hang");
+            assertFailsWithinTheBound(shared);
+        }
+
+        @Test
+        @DisplayName("an unreachable backend: deliveryFailed throws within Notifier.MAX_BLOCKING (hook: makeBackendUnreachable)")
+        void unreachableBackend() throws Exception {
+            Notifier shared = notifier();
+            assumeTrue(makeBackendUnreachable(), "the test cannot make the backend unreachable");
+            assertFailsWithinTheBound(shared);
+        }
+
+        private void assertFailsWithinTheBound(Notifier shared) throws Exception {
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<Exception> call = caller.submit(() -> {
+                    try {
+                        shared.deliveryFailed(blocked());
+                        return null;
+                    } catch (Exception e) {
+                        return e;
+                    }
+                });
+                Exception thrown;
+                try {
+                    thrown = call.get(Notifier.MAX_BLOCKING.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("deliveryFailed did not end within " + Notifier.MAX_BLOCKING
+                            + " (does the notifier set a timeout on its calls?)", e);
+                }
+                assertThat(thrown).as("the alert was not handed over, so deliveryFailed must throw").isNotNull();
+            } finally {
+                caller.shutdownNow();
+            }
+        }
     }
 
     @Nested
     @DisplayName("under concurrency")
     class Concurrency {
         @Test
-        @DisplayName("alerts from many threads all arrive, each once")
+        @DisplayName("alerts from many threads at once all arrive, each once and each about its own delivery only")
         void manyThreads() throws Exception {
             Notifier shared = notifier();
-            ExecutorService pool = Executors.newFixedThreadPool(8);
+            int threads = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Delivery> failures = new ArrayList<>();
                 List<CompletableFuture<Void>> calls = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    Delivery failed = failedDelivery(600 + i, "order-" + i, 10, "error " + i, FailureClass.PERMANENT_PAYLOAD);
+                CountDownLatch start = new CountDownLatch(1);
+                for (int i = 0; i < threads; i++) {
+                    Delivery failed = failedDelivery(600_000 + i, "order-" + (7_000 + i), 10, "error " + i,
+                            FailureClass.PERMANENT_PAYLOAD);
                     failures.add(failed);
                     calls.add(CompletableFuture.runAsync(() -> {
                         try {
+                            start.await();
                             shared.deliveryFailed(failed);
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
                         }
                     }, pool));
                 }
-                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                start.countDown();
+                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(25, TimeUnit.SECONDS);
+                List<String> received = receivedAlerts();
                 for (Delivery failed : failures) {
-                    assertThat(receivedAlerts()).filteredOn(a -> a.contains(failed.id().toString())).hasSize(1);
+                    assertThat(received).filteredOn(a -> a.contains(failed.id().toString())).as("alerts about %s", failed.id())
+                            .singleElement().asString()
+                            .contains(Long.toString(failed.chatId()), failed.request().businessReference());
+                }
+                for (String alert : received) {
+                    assertThat(failures).filteredOn(f -> alert.contains(f.id().toString()))
+                            .as("deliveries named in one alert (a notifier sharing a buffer between threads mixes them)")
+                            .hasSize(1);
                 }
             } finally {
                 pool.shutdownNow();

@@ -4,6 +4,7 @@ import io.botdelivery.core.spi.Budget;
 import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RateLimiterUnavailableException;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
 import io.botdelivery.testkit.limiter.MonotonicClock;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -67,8 +70,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *   <li>When both the chat and the bot-wide scope alone would push the slot past the horizon, the denial names the one
  *       whose own earliest slot is later.</li>
  *   <li>Each call of {@link #createLimiter} must return a limiter with fresh state, sharing nothing with earlier ones.</li>
+ *   <li>A limiter that depends on something (shared storage, a delegate it decorates) grants nothing while that is
+ *       unavailable: {@code reserve} throws {@link RateLimiterUnavailableException} (or denies), never grants. Override
+ *       {@link #makeUnavailable} to have this checked; the test is skipped otherwise.</li>
  * </ul>
+ *
+ * <p>The rules are stated in {@link RateLimiter}'s Javadoc. Every test has a time limit (60 s), and the recorder
+ * checks windows in O(n log n) and refuses more than {@link SlidingWindowRecorder#MAX_GRANTS_PER_SCOPE} grants per
+ * scope, so a limiter that grants far too much fails the kit quickly instead of hanging it.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class RateLimiterContract {
 
     /** Telegram's defaults: 30/s, private chat 1/s, group 20/min, paid lane 1000/s. */
@@ -104,6 +115,15 @@ public abstract class RateLimiterContract {
      */
     protected boolean followsInjectedClock() {
         return true;
+    }
+
+    /**
+     * Capability: makes what {@code limiter} depends on unavailable (stop its Redis, make the delegate it decorates
+     * throw) and returns what makes it available again; {@code null}, the default, when the test cannot. While it is
+     * unavailable, {@code reserve} must grant nothing; once it is back, the same limiter must grant again (within 30 s).
+     */
+    protected AutoCloseable makeUnavailable(RateLimiter limiter) throws Exception {
+        return null;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -1010,6 +1030,47 @@ public abstract class RateLimiterContract {
             // chat 5's last slot is about 200 ms away; chat 6 needs only the bot-wide spacing of 10 ms
             assertThat(delayOf(limiter.reserve(RateRequest.of(6), Duration.ofMillis(60)))).isLessThanOrEqualTo(Duration.ofMillis(60));
             recorder.assertWithin(REAL_TIME);
+        }
+    }
+
+    @Nested
+    @DisplayName("Unavailable")
+    class Unavailable {
+
+        @Test
+        @DisplayName("grants nothing while what it depends on is unavailable, and grants again once it is back (capability: makeUnavailable)")
+        void grantsNothingWhileUnavailable() throws Exception {
+            RateLimiter limiter = createLimiter(REAL_TIME, MonotonicClock.start());
+            assertThat(limiter.reserve(RateRequest.of(1), LONG_HORIZON)).isInstanceOf(Reservation.Granted.class);
+            AutoCloseable outage = makeUnavailable(limiter);
+            assumeTrue(outage != null, "the test cannot make the limiter's dependency unavailable");
+            try {
+                for (int chat = 100; chat < 110; chat++) {
+                    Reservation answer;
+                    try {
+                        answer = limiter.reserve(RateRequest.of(chat), LONG_HORIZON);
+                    } catch (RateLimiterUnavailableException expected) {
+                        continue;
+                    }
+                    assertThat(answer).as("chat %d while unavailable (a limiter that fails open sends past every budget)", chat)
+                            .isNotInstanceOf(Reservation.Granted.class);
+                }
+                assertThatCode(limiter::globalPause).as("globalPause answers from what it knows").doesNotThrowAnyException();
+            } finally {
+                outage.close();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (int chat = 200; ; chat++) {
+                try {
+                    if (limiter.reserve(RateRequest.of(chat), LONG_HORIZON) instanceof Reservation.Granted) {
+                        break;
+                    }
+                } catch (RateLimiterUnavailableException stillDown) {
+                    // the dependency may take a moment to answer again
+                }
+                assertThat(System.nanoTime()).as("granting again within 30 s of coming back").isLessThan(deadline);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
         }
     }
 

@@ -15,6 +15,12 @@ import java.time.Duration;
  * 429) throws instead, and the engine calls again later. The engine runs alerts one at a time on an executor of their
  * own, so a slow notifier delays only other alerts, never a delivery; the bound keeps that queue moving.
  *
+ * <p><b>Rules a careless notifier breaks</b> (each checked by {@code NotifierContract}): a refusal is a failure
+ * whatever its kind — a 5xx, a 4xx ("invalid payload", "chat not found"), a timeout, a refused connection — so the
+ * call throws and never logs-and-returns; every network call has a timeout that keeps the whole call within
+ * {@link #MAX_BLOCKING}, so a backend that accepts the connection and never answers cannot hold it; one instance is
+ * called from many threads at once, so nothing per-call (a message buffer) may be shared between calls.
+ *
  * <p>A notifier that holds resources (an HTTP client) releases them in {@link #close()}; whoever created it closes
  * it, after the engine.
  */

@@ -9,7 +9,9 @@ import java.time.Duration;
  * <p><b>Contract.</b> Implementations are thread-safe. In any sliding window, the slots granted never exceed any
  * budget (for every scope, across every caller sharing the limiter). Decisions are all-or-nothing: a denial consumes
  * nothing in any scope. Methods do not block on the budget; they may do one round trip to shared storage. Null
- * arguments throw {@link NullPointerException}.
+ * arguments throw {@link NullPointerException}. A limiter that cannot decide (its shared storage is unreachable, the
+ * limiter it decorates fails) grants nothing: it throws {@link RateLimiterUnavailableException} or denies; failing
+ * open would send past every budget. {@code RateLimiterContract} checks these rules.
  */
 public interface RateLimiter {
 

@@ -2,8 +2,11 @@ package io.botdelivery.engine.kit;
 
 import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryId;
+import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.IdempotencyKey;
+import io.botdelivery.api.ParseMode;
+import io.botdelivery.api.Payload;
 import io.botdelivery.api.QueueSummary;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.Lease;
@@ -12,7 +15,9 @@ import io.botdelivery.store.memory.InMemoryRetryStore;
 import io.botdelivery.testkit.RetryStoreContract;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Deliberately broken stores, each the contract kit run against it. They are not run by the build directly (their
@@ -109,6 +115,213 @@ final class BrokenStores {
         @Override
         protected RetryStore createStore(Clock clock) {
             return new IgnoresOwner();
+        }
+    }
+
+    /** Leases for 30 s whatever it is given, as a store with a hard-coded lease length would. */
+    static final class IgnoresLeaseLength extends Forwarding {
+        private static Lease thirtySeconds(Lease lease, Instant from) {
+            return lease == null ? null : new Lease(lease.owner(), from.plusSeconds(30));
+        }
+
+        @Override
+        public Saved save(Delivery delivery, Lease lease) {
+            return d.save(delivery, thirtySeconds(lease, delivery.createdAt()));
+        }
+
+        @Override
+        public List<Delivery> claimDue(Instant now, int max, Lease lease) {
+            return d.claimDue(now, max, thirtySeconds(lease, now));
+        }
+    }
+
+    /** Renews every lease to 30 s after its own wall clock, not to the {@code until} it is given. */
+    static final class IgnoresRenewLength extends Forwarding {
+        @Override
+        public Set<DeliveryId> renewLeases(Collection<DeliveryId> ids, Lease lease) {
+            return d.renewLeases(ids, new Lease(lease.owner(), Instant.now().plusSeconds(30)));
+        }
+    }
+
+    /** Keeps the failing worker's alert lease as long as a claim's, not the {@code notifyLeaseUntil} it is given. */
+    static final class IgnoresNotifyLease extends Forwarding {
+        @Override
+        public boolean fail(DeliveryId id, String owner, AttemptState s, Instant now, Instant until) {
+            return d.fail(id, owner, s, now, now.plusSeconds(30));
+        }
+    }
+
+    /** Keeps instants to {@code unit} only, as a DATETIME column or an epoch-millis field would. */
+    static class TruncatesInstants extends Forwarding {
+        private final ChronoUnit unit;
+
+        TruncatesInstants(ChronoUnit unit) {
+            this.unit = unit;
+        }
+
+        private Instant t(Instant i) {
+            return i == null ? null : i.truncatedTo(unit);
+        }
+
+        @Override
+        public Saved save(Delivery x, Lease lease) {
+            return d.save(new Delivery(x.id(), x.request(), x.chatId(), x.status(), x.attempts(), x.deliveredItems(),
+                    x.messageIds(), x.lastError(), x.lastErrorClass(), t(x.createdAt()), t(x.updatedAt()),
+                    t(x.nextAttemptAt()), null, null), lease);
+        }
+
+        @Override
+        public boolean complete(DeliveryId id, String owner, List<Long> ids, Instant now) { return d.complete(id, owner, ids, t(now)); }
+
+        @Override
+        public boolean recordAttempt(DeliveryId id, String owner, AttemptState s, Instant now) { return d.recordAttempt(id, owner, s, t(now)); }
+
+        @Override
+        public boolean reschedule(DeliveryId id, String owner, AttemptState s, Instant next, Instant now) {
+            return d.reschedule(id, owner, s, t(next), t(now));
+        }
+
+        @Override
+        public boolean fail(DeliveryId id, String owner, AttemptState s, Instant now, Instant until) { return d.fail(id, owner, s, t(now), until); }
+
+        @Override
+        public boolean markNotified(DeliveryId id, String owner, Instant now) { return d.markNotified(id, owner, t(now)); }
+    }
+
+    /** Stores an album's items without their own parse modes, as a codec writing only the album's caption would. */
+    static final class LosesItemParseModes extends Forwarding {
+        @Override
+        public Saved save(Delivery x, Lease lease) {
+            DeliveryRequest r = x.request();
+            if (!(r.payload() instanceof Payload.Album album)) {
+                return d.save(x, lease);
+            }
+            Payload.Album plain = new Payload.Album(album.items().stream()
+                    .map(i -> i.withCaption(i.caption(), ParseMode.PLAIN)).toList(), album.options());
+            DeliveryRequest changed = new DeliveryRequest(r.chatId(), plain, r.idempotencyKey(), r.priority(),
+                    r.onAmbiguous(), r.businessReference(), r.orderingKey(), r.allowPaidBroadcast());
+            return d.save(new Delivery(x.id(), changed, x.chatId(), x.status(), x.attempts(), x.deliveredItems(),
+                    x.messageIds(), x.lastError(), x.lastErrorClass(), x.createdAt(), x.updatedAt(), x.nextAttemptAt(),
+                    null, null), lease);
+        }
+    }
+
+    /** Hands out every owed alert, however few were asked for. */
+    static final class IgnoresMaxOfAlerts extends Forwarding {
+        @Override
+        public List<Delivery> claimUnnotified(Instant now, int max, Lease lease) {
+            return d.claimUnnotified(now, Integer.MAX_VALUE, lease);
+        }
+    }
+
+    /** Answers "nothing due" to a null time instead of refusing it, hiding the caller's bug. */
+    static final class LenientWithNulls extends Forwarding {
+        @Override
+        public List<Delivery> claimDue(Instant now, int max, Lease lease) {
+            return now == null ? List.of() : d.claimDue(now, max, lease);
+        }
+    }
+
+    /** Reports its storage being down as IllegalStateException, so the engine takes an outage for a bug. */
+    static final class OutageAsIllegalState extends Forwarding {
+        volatile boolean down;
+
+        private <T> T up(Supplier<T> call) {
+            if (down) {
+                throw new IllegalStateException("Connection refused");
+            }
+            return call.get();
+        }
+
+        @Override
+        public Saved save(Delivery delivery, Lease lease) { return up(() -> d.save(delivery, lease)); }
+
+        @Override
+        public List<Delivery> claimDue(Instant now, int max, Lease lease) { return up(() -> d.claimDue(now, max, lease)); }
+
+        @Override
+        public boolean complete(DeliveryId id, String owner, List<Long> ids, Instant now) { return up(() -> d.complete(id, owner, ids, now)); }
+
+        @Override
+        public Optional<Delivery> find(DeliveryId id) { return up(() -> d.find(id)); }
+
+        @Override
+        public List<Delivery> claimUnnotified(Instant now, int max, Lease lease) { return up(() -> d.claimUnnotified(now, max, lease)); }
+
+        @Override
+        public QueueSummary summary() { return up(d::summary); }
+
+        @Override
+        public int purgeFinished(Instant before, int max) { return up(() -> d.purgeFinished(before, max)); }
+    }
+
+    static class IgnoresLeaseLengthKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new IgnoresLeaseLength();
+        }
+    }
+
+    static class IgnoresRenewLengthKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new IgnoresRenewLength();
+        }
+    }
+
+    static class IgnoresNotifyLeaseKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new IgnoresNotifyLease();
+        }
+    }
+
+    static class TruncatesToMillisKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new TruncatesInstants(ChronoUnit.MILLIS);
+        }
+    }
+
+    static class TruncatesToSecondsKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new TruncatesInstants(ChronoUnit.SECONDS);
+        }
+    }
+
+    static class LosesItemParseModesKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new LosesItemParseModes();
+        }
+    }
+
+    static class IgnoresMaxOfAlertsKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new IgnoresMaxOfAlerts();
+        }
+    }
+
+    static class LenientWithNullsKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new LenientWithNulls();
+        }
+    }
+
+    static class OutageAsIllegalStateKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new OutageAsIllegalState();
+        }
+
+        @Override
+        protected AutoCloseable makeStorageUnreachable() {
+            OutageAsIllegalState broken = (OutageAsIllegalState) store;
+            broken.down = true;
+            return () -> broken.down = false;
         }
     }
 }

@@ -18,7 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-/** The store contract kit must catch a broken store: each deliberately broken one fails the kit where it should. */
+/**
+ * The store contract kit must catch a broken store: each deliberately broken one fails the kit in the named test.
+ * The break classes it catches, one broken store each: leased deliveries handed out again; two deliveries for one
+ * idempotency key; a worker that lost its lease still writing; the lease length ignored (claim and save; renew); the
+ * alert's lease length ignored; instants truncated to milliseconds or to seconds; album items' parse modes lost;
+ * {@code claimUnnotified} ignoring {@code max}; a null argument accepted; an outage reported as
+ * IllegalStateException instead of RetryStoreException.
+ */
 @DisplayName("The RetryStore contract kit")
 class ContractKitsCatchBrokenAdaptersTest {
 
@@ -29,7 +36,27 @@ class ContractKitsCatchBrokenAdaptersTest {
                 arguments("a store that keeps two deliveries for one idempotency key", BrokenStores.DuplicatesKeysKit.class,
                         List.of("saving the same idempotency key twice keeps one delivery and returns the first")),
                 arguments("a store that lets a worker that lost its lease complete", BrokenStores.IgnoresOwnerKit.class,
-                        List.of("an expired lease's delivery comes back to another worker, and the old owner can no longer write it")));
+                        List.of("an expired lease's delivery comes back to another worker, and the old owner can no longer write it")),
+                arguments("a store that ignores the lease length it is given", BrokenStores.IgnoresLeaseLengthKit.class,
+                        List.of("a claim's lease lasts exactly as long as it was given, short or long",
+                                "save's lease and a renewed lease last exactly as long as they were given")),
+                arguments("a store that renews leases to a length of its own", BrokenStores.IgnoresRenewLengthKit.class,
+                        List.of("save's lease and a renewed lease last exactly as long as they were given")),
+                arguments("a store that ignores the alert's lease length", BrokenStores.IgnoresNotifyLeaseKit.class,
+                        List.of("the alert's lease is the one fail gives, not the claim's; a claimed alert's lease is the one given")),
+                arguments("a store that truncates instants to milliseconds", BrokenStores.TruncatesToMillisKit.class,
+                        List.of("instants come back to the microsecond, and due times are compared to the microsecond")),
+                arguments("a store that truncates instants to seconds", BrokenStores.TruncatesToSecondsKit.class,
+                        List.of("instants come back to the microsecond, and due times are compared to the microsecond")),
+                arguments("a store that loses album items' parse modes", BrokenStores.LosesItemParseModesKit.class,
+                        List.of("every payload field and send option comes back equal, parse modes of album items included")),
+                arguments("a store whose claimUnnotified ignores max", BrokenStores.IgnoresMaxOfAlertsKit.class,
+                        List.of("every claim hands out at most max, the alert outbox included")),
+                arguments("a store that accepts a null time", BrokenStores.LenientWithNullsKit.class,
+                        List.of("a null argument throws NullPointerException (only cancel's owner and save's lease may be null)")),
+                arguments("a store that reports an outage as IllegalStateException", BrokenStores.OutageAsIllegalStateKit.class,
+                        List.of("storage unreachable: every operation throws RetryStoreException, and the store recovers "
+                                + "(capability: makeStorageUnreachable)")));
     }
 
     @ParameterizedTest(name = "catches {0}")

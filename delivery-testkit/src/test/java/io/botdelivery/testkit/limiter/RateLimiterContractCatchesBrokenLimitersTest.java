@@ -31,6 +31,7 @@ class RateLimiterContractCatchesBrokenLimitersTest {
     @AfterEach
     void soundAgain() {
         ReferenceLimiterKitRun.flaw = Flaw.NONE;
+        DecoratorKitRun.flaw = DecoratorKitRun.Flaw.NONE;
     }
 
     @Nested
@@ -43,8 +44,20 @@ class RateLimiterContractCatchesBrokenLimitersTest {
             TestExecutionSummary summary = runKit(Flaw.NONE, Set.of());
 
             assertThat(failuresOf(summary)).isEmpty();
-            assertThat(summary.getTestsSkippedCount() + summary.getTestsAbortedCount()).isZero();
+            assertThat(summary.getTestsSkippedCount() + summary.getTestsAbortedCount())
+                    .as("skipped: only the test of the makeUnavailable hook, which a dependency-free limiter has not")
+                    .isEqualTo(1);
             assertThat(summary.getTestsSucceededCount()).isGreaterThanOrEqualTo(45);
+        }
+
+        @Test
+        @DisplayName("passes a sound decorator whose delegate becomes unavailable, skipping nothing")
+        void soundDecoratorPasses() {
+            DecoratorKitRun.flaw = DecoratorKitRun.Flaw.NONE;
+            TestExecutionSummary summary = run(DecoratorKitRun.class, Set.of());
+
+            assertThat(failuresOf(summary)).isEmpty();
+            assertThat(summary.getTestsSkippedCount() + summary.getTestsAbortedCount()).isZero();
         }
 
         @Test
@@ -115,6 +128,34 @@ class RateLimiterContractCatchesBrokenLimitersTest {
 
         private static Arguments flaw(Flaw flaw, Set<String> groups, String... mustFail) {
             return Arguments.of(flaw, groups, List.of(mustFail));
+        }
+    }
+
+    @Nested
+    @DisplayName("on a broken decorator")
+    class OnABrokenDecorator {
+
+        @Test
+        @DisplayName("fails one that grants when its delegate is unavailable")
+        void failsOpen() {
+            DecoratorKitRun.flaw = DecoratorKitRun.Flaw.FAILS_OPEN;
+            TestExecutionSummary summary = run(DecoratorKitRun.class, Set.of("Unavailable"));
+
+            assertThat(failuresOf(summary)).containsExactly("grants nothing while what it depends on is unavailable, and "
+                    + "grants again once it is back (capability: makeUnavailable)");
+        }
+
+        @Test
+        @DisplayName("fails one that grants everything, in every budget group, within minutes instead of hanging")
+        void grantsEverything() {
+            DecoratorKitRun.flaw = DecoratorKitRun.Flaw.GRANTS_EVERYTHING;
+            long started = System.nanoTime();
+            TestExecutionSummary summary = run(DecoratorKitRun.class, Set.of());
+
+            assertThat(failuresOf(summary)).contains("many callers to one private chat never exceed its budget",
+                    "give a private chat one send per second");
+            assertThat(summary.getTestsFailedCount()).isGreaterThanOrEqualTo(20);
+            assertThat(System.nanoTime() - started).as("the whole kit run, in ns").isLessThan(180_000_000_000L);
         }
     }
 

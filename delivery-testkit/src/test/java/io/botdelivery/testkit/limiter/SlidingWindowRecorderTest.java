@@ -104,4 +104,60 @@ class SlidingWindowRecorderTest {
             assertThatThrownBy(() -> recorder.assertWithin(chat, TWO_PER_SECOND)).hasMessageContaining("3 messages in 3 grants");
         }
     }
+
+    @Nested
+    @DisplayName("at scale")
+    class AtScale {
+        /** The definition, pairwise: every window starting at a grant's earliest time, grants certainly inside it. */
+        private SlidingWindowRecorder.Peak bruteForce(java.util.List<SlidingWindowRecorder.Grant> sorted, long window, int minGrants) {
+            SlidingWindowRecorder.Peak best = new SlidingWindowRecorder.Peak(0, 0, 0);
+            for (SlidingWindowRecorder.Grant first : sorted) {
+                long start = first.earliestNanos();
+                int units = 0;
+                int count = 0;
+                for (SlidingWindowRecorder.Grant g : sorted) {
+                    if (g.earliestNanos() >= start && g.latestNanos() < start + window) {
+                        units += g.weight();
+                        count++;
+                    }
+                }
+                if (count >= minGrants && units > best.units()) {
+                    best = new SlidingWindowRecorder.Peak(units, count, start);
+                }
+            }
+            return best;
+        }
+
+        @Test
+        @DisplayName("finds the same busiest window as the pairwise definition, on random uncertain grants")
+        void sameAsTheDefinition() {
+            java.util.Random random = new java.util.Random(18);
+            for (int round = 0; round < 200; round++) {
+                SlidingWindowRecorder r = new SlidingWindowRecorder();
+                int n = 1 + random.nextInt(60);
+                for (int i = 0; i < n; i++) {
+                    long earliest = random.nextInt(3_000) * MS / 10;
+                    r.record(chat, earliest, earliest + (random.nextBoolean() ? 0 : random.nextInt(50) * MS), 1 + random.nextInt(3));
+                }
+                long window = (1 + random.nextInt(20)) * 10 * MS;
+                int minGrants = 1 + random.nextInt(2);
+                SlidingWindowRecorder.Peak expected = bruteForce(r.grants(chat), window, minGrants);
+                SlidingWindowRecorder.Peak found = SlidingWindowRecorder.busiest(r.grants(chat), window, minGrants);
+                assertThat(found.units()).as("round %d", round).isEqualTo(expected.units());
+            }
+        }
+
+        @Test
+        @DisplayName("checks 200,000 grants in one window in well under a second's worth of work, and refuses one more")
+        void largeAndCapped() {
+            for (int i = 0; i < SlidingWindowRecorder.MAX_GRANTS_PER_SCOPE; i++) {
+                recorder.record(chat, i, i, 1);
+            }
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> recorder.assertWithin(chat, TWO_PER_SECOND)).hasMessageContaining("200000 messages");
+            assertThat(System.nanoTime() - started).as("ns").isLessThan(10_000_000_000L);
+            assertThatThrownBy(() -> recorder.record(chat, 0, 0, 1)).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("grants far too much");
+        }
+    }
 }

@@ -71,5 +71,12 @@ class RedisRateLimiterContractTest {
         protected boolean followsInjectedClock() {
             return false;
         }
+
+        /** Stops the Redis server (the default FAIL_CLOSED policy must then grant nothing), and starts it again. */
+        @Override
+        protected AutoCloseable makeUnavailable(RateLimiter limiter) {
+            REDIS.stop();
+            return REDIS::restart;
+        }
     }
 }

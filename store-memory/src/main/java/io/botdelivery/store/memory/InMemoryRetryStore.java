@@ -147,6 +147,7 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public Set<DeliveryId> renewLeases(Collection<DeliveryId> ids, Lease lease) {
+        Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(lease, "lease");
         synchronized (lock) {
             Set<DeliveryId> held = new LinkedHashSet<>();
@@ -165,6 +166,7 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public boolean complete(DeliveryId id, String owner, List<Long> messageIds, Instant now) {
+        Objects.requireNonNull(now, "now");
         Objects.requireNonNull(messageIds, "messageIds");
         synchronized (lock) {
             Row row = inFlightUnder(id, owner);
@@ -181,6 +183,7 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public boolean recordAttempt(DeliveryId id, String owner, AttemptState state, Instant now) {
+        Objects.requireNonNull(now, "now");
         Objects.requireNonNull(state, "state");
         synchronized (lock) {
             Row row = inFlightUnder(id, owner);
@@ -194,6 +197,7 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public boolean reschedule(DeliveryId id, String owner, AttemptState state, Instant nextAttemptAt, Instant now) {
+        Objects.requireNonNull(now, "now");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
         synchronized (lock) {
@@ -210,6 +214,7 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public boolean fail(DeliveryId id, String owner, AttemptState state, Instant now, Instant notifyLeaseUntil) {
+        Objects.requireNonNull(now, "now");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(notifyLeaseUntil, "notifyLeaseUntil");
         synchronized (lock) {
@@ -229,6 +234,8 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public List<Delivery> claimUnnotified(Instant now, int max, Lease lease) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(lease, "lease");
         synchronized (lock) {
             List<Delivery> claimed = new ArrayList<>();
             for (Row row : failed) {
@@ -247,6 +254,9 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public boolean markNotified(DeliveryId id, String owner, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
         synchronized (lock) {
             Row row = rows.get(id);
             if (row == null || row.delivery.status() != DeliveryStatus.FAILED || row.delivery.notifiedAt() != null
@@ -264,6 +274,8 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public boolean cancel(DeliveryId id, String owner, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(now, "now");
         synchronized (lock) {
             Row row = rows.get(id);
             if (row == null) {
@@ -286,6 +298,8 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public boolean redeliver(DeliveryId id, Instant now) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(now, "now");
         synchronized (lock) {
             Row row = rows.get(id);
             if (row == null || row.delivery.status() != DeliveryStatus.FAILED) {
@@ -309,6 +323,7 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public Optional<Delivery> find(DeliveryId id) {
+        Objects.requireNonNull(id, "id");
         synchronized (lock) {
             return Optional.ofNullable(rows.get(id)).map(r -> r.delivery);
         }
@@ -316,6 +331,7 @@ public final class InMemoryRetryStore implements RetryStore {
 
     @Override
     public Optional<Delivery> findByIdempotencyKey(IdempotencyKey key) {
+        Objects.requireNonNull(key, "key");
         synchronized (lock) {
             return Optional.ofNullable(byKey.get(key)).map(r -> r.delivery);
         }

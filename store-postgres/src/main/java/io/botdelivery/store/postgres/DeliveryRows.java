@@ -11,6 +11,8 @@ import io.botdelivery.api.InvalidDeliveryException;
 import io.botdelivery.api.ParseMode;
 import io.botdelivery.api.Payload;
 import io.botdelivery.api.Priority;
+import io.botdelivery.codec.PayloadCodec;
+import io.botdelivery.codec.UnreadablePayloadException;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,7 +37,7 @@ final class DeliveryRows {
         row.priority = r.priority().rank();
         row.onAmbiguous = r.onAmbiguous().name();
         row.allowPaidBroadcast = r.allowPaidBroadcast();
-        row.payload = PayloadJson.write(r.payload());
+        row.payload = PayloadCodec.write(r.payload());
         row.chatId = d.chatId();
         row.attempts = d.attempts();
         row.deliveredItems = d.deliveredItems();
@@ -55,7 +57,13 @@ final class DeliveryRows {
 
     /** The stored delivery, or why it cannot be read. */
     static Delivery toDelivery(DeliveryRow row) throws UnreadableDeliveryException {
-        return toDelivery(row, PayloadJson.read(row.payload));
+        Payload payload;
+        try {
+            payload = PayloadCodec.read(row.payload);
+        } catch (UnreadablePayloadException e) {
+            throw new UnreadableDeliveryException(e.getMessage(), e);
+        }
+        return toDelivery(row, payload);
     }
 
     /**

@@ -24,6 +24,13 @@ class PostgresRetryStoreContractTest extends RetryStoreContract {
         return TestStores.emptyStore(PG.database());
     }
 
+    /** Stops the PostgreSQL server under the store, and starts it again. */
+    @Override
+    protected AutoCloseable makeStorageUnreachable() {
+        PG.server().stop();
+        return () -> PG.server().start();
+    }
+
     @Override
     protected RetryStore reopenStore(Clock clock) {
         // a second process on the same database: its own pool and listener

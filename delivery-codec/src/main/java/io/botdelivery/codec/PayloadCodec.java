@@ -1,4 +1,4 @@
-package io.botdelivery.store.postgres;
+package io.botdelivery.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The stored form of a {@link Payload}: JSON with a format version, written and read by hand so the API records stay
- * free of serialization annotations and the stored format changes only on purpose.
+ * The stored form of a {@link Payload}, shared by every store (store-postgres, the SQL stores on store-jdbc, and any
+ * store a user writes): JSON with a format version, written and read by hand so the API records stay free of
+ * serialization annotations and the stored format changes only on purpose. One format for every store, so a
+ * delivery's payload means the same wherever it is kept, and one reader for every older version, so a store upgraded
+ * in place keeps reading the rows its previous version wrote.
  *
  * <pre>
  * {"v": 2, "kind": "text",  "text": "…", "parseMode": "HTML", "options": {…}}
@@ -52,19 +55,23 @@ import java.util.Locale;
  * newer version must keep reading every older {@code v}; a row with a {@code v} this version does not know is reported
  * unreadable, never guessed at.
  */
-final class PayloadJson {
+public final class PayloadCodec {
     /** The format version this code writes. */
-    static final int VERSION = 2;
+    public static final int VERSION = 2;
     /** Kinds version 1 could hold; a version 1 row of another kind is corrupt, not a newer kind. */
     private static final java.util.Set<String> V1_KINDS = java.util.Set.of("text", "photo", "video", "animation",
             "document", "audio", "album");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PayloadJson() {
+    private PayloadCodec() {
     }
 
-    static String write(Payload payload) {
+    /**
+     * The payload as JSON in the current format ({@link #VERSION}). Byte uploads are stored inline (base64); a file
+     * upload stores its path, which must still exist when the delivery is read back.
+     */
+    public static String write(Payload payload) {
         ObjectNode root = JSON.createObjectNode();
         root.put("v", VERSION);
         writeInto(root, payload);
@@ -150,7 +157,7 @@ final class PayloadJson {
             throw new IllegalArgumentException("unknown payload type " + payload.getClass().getName());
         }
         if (!payload.options().isDefault()) {
-            SendOptionsJson.write(node.putObject("options"), payload.options());
+            SendOptionsCodec.write(node.putObject("options"), payload.options());
         }
     }
 
@@ -192,42 +199,46 @@ final class PayloadJson {
         }
     }
 
-    /** Reads a stored payload, or says precisely why it cannot. */
-    static Payload read(String json) throws UnreadableDeliveryException {
+    /**
+     * Reads a payload written by this or any earlier version of the format, or says precisely why it cannot: a
+     * version this code does not know (written by a newer one), corrupted JSON, a missing field, an unknown kind or
+     * enum name, or a payload no longer valid (an upload file that is gone). Never guesses.
+     */
+    public static Payload read(String json) throws UnreadablePayloadException {
         JsonNode root;
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new UnreadableDeliveryException("payload is not valid JSON: " + e.getOriginalMessage());
+            throw new UnreadablePayloadException("payload is not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new UnreadableDeliveryException("payload is not a JSON object");
+            throw new UnreadablePayloadException("payload is not a JSON object");
         }
         JsonNode version = root.get("v");
         if (version == null || !version.canConvertToInt()) {
-            throw new UnreadableDeliveryException("payload has no format version (\"v\")");
+            throw new UnreadablePayloadException("payload has no format version (\"v\")");
         }
         int v = version.asInt();
         if (v != 1 && v != VERSION) {
-            throw new UnreadableDeliveryException("payload format version " + version.asInt() + " is unknown to this "
-                    + "version of store-postgres (it reads versions 1 to " + VERSION + "); it was written by a newer version "
+            throw new UnreadablePayloadException("payload format version " + version.asInt() + " is unknown to this "
+                    + "version of bot-delivery (it reads versions 1 to " + VERSION + "); it was written by a newer version "
                     + "or corrupted");
         }
         try {
             if (v == 1) {
                 String kind = text(root, "kind");
                 if (!V1_KINDS.contains(kind)) {
-                    throw new UnreadableDeliveryException("unknown payload kind \"" + kind + "\" in a version 1 row");
+                    throw new UnreadablePayloadException("unknown payload kind \"" + kind + "\" in a version 1 row");
                 }
                 return readV1(root);
             }
             return readV2(root);
         } catch (InvalidDeliveryException e) {
-            throw new UnreadableDeliveryException("payload is no longer valid: " + e.getMessage(), e);
+            throw new UnreadablePayloadException("payload is no longer valid: " + e.getMessage(), e);
         }
     }
 
-    private static Payload readV1(JsonNode node) throws UnreadableDeliveryException {
+    private static Payload readV1(JsonNode node) throws UnreadablePayloadException {
         String kind = text(node, "kind");
         switch (kind) {
             case "text":
@@ -235,7 +246,7 @@ final class PayloadJson {
             case "album":
                 JsonNode items = node.get("items");
                 if (items == null || !items.isArray()) {
-                    throw new UnreadableDeliveryException("album payload has no \"items\" array");
+                    throw new UnreadablePayloadException("album payload has no \"items\" array");
                 }
                 List<Payload.Media> media = new ArrayList<>();
                 for (JsonNode item : items) {
@@ -248,7 +259,7 @@ final class PayloadJson {
     }
 
     /** Version 2: version 1's kinds with their new fields, the new kinds, and the options of any kind. */
-    private static Payload readV2(JsonNode node) throws UnreadableDeliveryException {
+    private static Payload readV2(JsonNode node) throws UnreadablePayloadException {
         String kind = text(node, "kind");
         Payload payload = switch (kind) {
             case "text", "album" -> readV1(node);
@@ -262,7 +273,7 @@ final class PayloadJson {
             case "poll" -> {
                 JsonNode answers = node.get("answers");
                 if (answers == null || !answers.isArray()) {
-                    throw new UnreadableDeliveryException("poll payload has no \"answers\" array");
+                    throw new UnreadablePayloadException("poll payload has no \"answers\" array");
                 }
                 List<String> list = new ArrayList<>();
                 for (JsonNode answer : answers) {
@@ -278,7 +289,7 @@ final class PayloadJson {
             case "invoice" -> {
                 JsonNode prices = node.get("prices");
                 if (prices == null || !prices.isArray()) {
-                    throw new UnreadableDeliveryException("invoice payload has no \"prices\" array");
+                    throw new UnreadablePayloadException("invoice payload has no \"prices\" array");
                 }
                 List<Payload.Price> list = new ArrayList<>();
                 for (JsonNode price : prices) {
@@ -291,43 +302,43 @@ final class PayloadJson {
             case "bot_api_call" -> {
                 JsonNode parameters = node.get("parameters");
                 if (parameters == null || !parameters.isObject()) {
-                    throw new UnreadableDeliveryException("Bot API call payload has no \"parameters\" object");
+                    throw new UnreadablePayloadException("Bot API call payload has no \"parameters\" object");
                 }
                 yield new Payload.BotApiCall(text(node, "method"), parameters.toString(), (int) integer(node, "messageCount"));
             }
             default -> readMedia(node);
         };
         JsonNode options = node.get("options");
-        return options == null || options.isNull() ? payload : payload.withOptions(SendOptionsJson.read(options));
+        return options == null || options.isNull() ? payload : payload.withOptions(SendOptionsCodec.read(options));
     }
 
-    private static double number(JsonNode node, String field) throws UnreadableDeliveryException {
+    private static double number(JsonNode node, String field) throws UnreadablePayloadException {
         JsonNode value = node.get(field);
         if (value == null || !value.isNumber()) {
-            throw new UnreadableDeliveryException("payload field \"" + field + "\" is missing or not a number");
+            throw new UnreadablePayloadException("payload field \"" + field + "\" is missing or not a number");
         }
         return value.asDouble();
     }
 
-    private static long integer(JsonNode node, String field) throws UnreadableDeliveryException {
+    private static long integer(JsonNode node, String field) throws UnreadablePayloadException {
         JsonNode value = node.get(field);
         if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
-            throw new UnreadableDeliveryException("payload field \"" + field + "\" is missing or not an integer");
+            throw new UnreadablePayloadException("payload field \"" + field + "\" is missing or not an integer");
         }
         return value.asLong();
     }
 
-    private static String optionalText(JsonNode node, String field) throws UnreadableDeliveryException {
+    private static String optionalText(JsonNode node, String field) throws UnreadablePayloadException {
         return node.hasNonNull(field) ? text(node, field) : null;
     }
 
-    private static Payload.Media readMedia(JsonNode node) throws UnreadableDeliveryException {
+    private static Payload.Media readMedia(JsonNode node) throws UnreadablePayloadException {
         String kind = text(node, "kind");
         Payload.MediaKind mediaKind;
         try {
             mediaKind = Payload.MediaKind.valueOf(kind.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UnreadableDeliveryException("unknown payload kind \"" + kind + "\"");
+            throw new UnreadablePayloadException("unknown payload kind \"" + kind + "\"");
         }
         JsonNode caption = node.get("caption");
         // version 1 rows have neither flag, so they read as false, as version 1 sent them
@@ -336,9 +347,9 @@ final class PayloadJson {
                 node.path("hasSpoiler").asBoolean(false), node.path("showCaptionAboveMedia").asBoolean(false), null);
     }
 
-    private static MediaSource readSource(JsonNode source) throws UnreadableDeliveryException {
+    private static MediaSource readSource(JsonNode source) throws UnreadablePayloadException {
         if (source == null || !source.isObject()) {
-            throw new UnreadableDeliveryException("media payload has no \"source\" object");
+            throw new UnreadablePayloadException("media payload has no \"source\" object");
         }
         String type = text(source, "type");
         switch (type) {
@@ -353,32 +364,32 @@ final class PayloadJson {
                     if (e instanceof InvalidDeliveryException invalid) {
                         throw invalid;
                     }
-                    throw new UnreadableDeliveryException("media bytes are not valid base64");
+                    throw new UnreadablePayloadException("media bytes are not valid base64");
                 }
             case "file":
                 try {
                     return new MediaSource.File(Path.of(text(source, "path")), text(source, "fileName"));
                 } catch (InvalidPathException e) {
-                    throw new UnreadableDeliveryException("media file path is invalid: " + e.getMessage());
+                    throw new UnreadablePayloadException("media file path is invalid: " + e.getMessage());
                 }
             default:
-                throw new UnreadableDeliveryException("unknown media source type \"" + type + "\"");
+                throw new UnreadablePayloadException("unknown media source type \"" + type + "\"");
         }
     }
 
-    private static ParseMode parseMode(JsonNode node) throws UnreadableDeliveryException {
+    private static ParseMode parseMode(JsonNode node) throws UnreadablePayloadException {
         String name = text(node, "parseMode");
         try {
             return ParseMode.valueOf(name);
         } catch (IllegalArgumentException e) {
-            throw new UnreadableDeliveryException("unknown parse mode \"" + name + "\"");
+            throw new UnreadablePayloadException("unknown parse mode \"" + name + "\"");
         }
     }
 
-    static String text(JsonNode node, String field) throws UnreadableDeliveryException {
+    static String text(JsonNode node, String field) throws UnreadablePayloadException {
         JsonNode value = node.get(field);
         if (value == null || !value.isTextual()) {
-            throw new UnreadableDeliveryException("payload field \"" + field + "\" is missing or not a string");
+            throw new UnreadablePayloadException("payload field \"" + field + "\" is missing or not a string");
         }
         return value.asText();
     }

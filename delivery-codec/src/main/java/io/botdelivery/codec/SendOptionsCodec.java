@@ -1,4 +1,4 @@
-package io.botdelivery.store.postgres;
+package io.botdelivery.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,9 +9,9 @@ import io.botdelivery.api.SendOptions;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code "options"} object of {@link PayloadJson} version 2: only what differs from the defaults is written. */
-final class SendOptionsJson {
-    private SendOptionsJson() {
+/** The {@code "options"} object of {@link PayloadCodec} version 2: only what differs from the defaults is written. */
+final class SendOptionsCodec {
+    private SendOptionsCodec() {
     }
 
     static void write(ObjectNode node, SendOptions options) {
@@ -98,9 +98,9 @@ final class SendOptionsJson {
         }
     }
 
-    static SendOptions read(JsonNode node) throws UnreadableDeliveryException {
+    static SendOptions read(JsonNode node) throws UnreadablePayloadException {
         if (!node.isObject()) {
-            throw new UnreadableDeliveryException("payload \"options\" is not an object");
+            throw new UnreadablePayloadException("payload \"options\" is not an object");
         }
         SendOptions.Builder b = SendOptions.builder()
                 .disableNotification(node.path("disableNotification").asBoolean(false))
@@ -128,16 +128,16 @@ final class SendOptionsJson {
         return b.build();
     }
 
-    private static ReplyMarkup readMarkup(JsonNode node) throws UnreadableDeliveryException {
-        String type = PayloadJson.text(node, "type");
+    private static ReplyMarkup readMarkup(JsonNode node) throws UnreadablePayloadException {
+        String type = PayloadCodec.text(node, "type");
         switch (type) {
             case "inline_keyboard": {
                 List<List<ReplyMarkup.InlineButton>> rows = new ArrayList<>();
                 for (JsonNode row : rows(node)) {
                     List<ReplyMarkup.InlineButton> buttons = new ArrayList<>();
                     for (JsonNode b : row) {
-                        buttons.add(new ReplyMarkup.InlineButton(PayloadJson.text(b, "text"),
-                                action(PayloadJson.text(b, "action")), PayloadJson.text(b, "value")));
+                        buttons.add(new ReplyMarkup.InlineButton(PayloadCodec.text(b, "text"),
+                                action(PayloadCodec.text(b, "action")), PayloadCodec.text(b, "value")));
                     }
                     rows.add(buttons);
                 }
@@ -150,11 +150,11 @@ final class SendOptionsJson {
                     for (JsonNode b : row) {
                         ReplyMarkup.KeyboardButton.Request request;
                         try {
-                            request = ReplyMarkup.KeyboardButton.Request.valueOf(PayloadJson.text(b, "request"));
+                            request = ReplyMarkup.KeyboardButton.Request.valueOf(PayloadCodec.text(b, "request"));
                         } catch (IllegalArgumentException e) {
-                            throw new UnreadableDeliveryException("unknown keyboard button request \"" + b.get("request") + "\"");
+                            throw new UnreadablePayloadException("unknown keyboard button request \"" + b.get("request") + "\"");
                         }
-                        buttons.add(new ReplyMarkup.KeyboardButton(PayloadJson.text(b, "text"), request));
+                        buttons.add(new ReplyMarkup.KeyboardButton(PayloadCodec.text(b, "text"), request));
                     }
                     rows.add(buttons);
                 }
@@ -167,25 +167,25 @@ final class SendOptionsJson {
             case "force_reply":
                 return new ReplyMarkup.ForceReply(optional(node, "inputFieldPlaceholder"), node.path("selective").asBoolean());
             default:
-                throw new UnreadableDeliveryException("unknown reply markup type \"" + type + "\"");
+                throw new UnreadablePayloadException("unknown reply markup type \"" + type + "\"");
         }
     }
 
-    private static JsonNode rows(JsonNode node) throws UnreadableDeliveryException {
+    private static JsonNode rows(JsonNode node) throws UnreadablePayloadException {
         JsonNode rows = node.get("rows");
         if (rows == null || !rows.isArray()) {
-            throw new UnreadableDeliveryException("keyboard has no \"rows\" array");
+            throw new UnreadablePayloadException("keyboard has no \"rows\" array");
         }
         return rows;
     }
 
-    private static ReplyMarkup.ActionType action(String name) throws UnreadableDeliveryException {
+    private static ReplyMarkup.ActionType action(String name) throws UnreadablePayloadException {
         for (ReplyMarkup.ActionType type : ReplyMarkup.ActionType.values()) {
             if (type.telegramName().equals(name)) {
                 return type;
             }
         }
-        throw new UnreadableDeliveryException("unknown inline button action \"" + name + "\"");
+        throw new UnreadablePayloadException("unknown inline button action \"" + name + "\"");
     }
 
     private static String optional(JsonNode node, String field) {

@@ -1,4 +1,4 @@
-package io.botdelivery.store.postgres;
+package io.botdelivery.codec;
 
 import io.botdelivery.api.MediaSource;
 import io.botdelivery.api.ParseMode;
@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @DisplayName("The stored payload format")
-class PayloadJsonTest {
+class PayloadCodecTest {
 
     @Nested
     @DisplayName("version 1 rows, exactly as the version 1 code wrote them, still read")
@@ -28,15 +28,15 @@ class PayloadJsonTest {
         @Test
         @DisplayName("a text, a photo with a caption, uploaded bytes and an album")
         void readAsWritten() throws Exception {
-            assertThat(PayloadJson.read("{\"v\":1,\"kind\":\"text\",\"text\":\"hi <b>there</b>\",\"parseMode\":\"HTML\"}"))
+            assertThat(PayloadCodec.read("{\"v\":1,\"kind\":\"text\",\"text\":\"hi <b>there</b>\",\"parseMode\":\"HTML\"}"))
                     .isEqualTo(new Payload.Text("hi <b>there</b>", ParseMode.HTML));
-            assertThat(PayloadJson.read("{\"v\":1,\"kind\":\"photo\",\"source\":{\"type\":\"file_id\",\"id\":\"AgAD\"},"
+            assertThat(PayloadCodec.read("{\"v\":1,\"kind\":\"photo\",\"source\":{\"type\":\"file_id\",\"id\":\"AgAD\"},"
                     + "\"caption\":\"*new*\",\"parseMode\":\"MARKDOWN_V2\"}"))
                     .isEqualTo(Payload.photo(MediaSource.fileId("AgAD"), "*new*", ParseMode.MARKDOWN_V2));
-            assertThat(PayloadJson.read("{\"v\":1,\"kind\":\"document\",\"source\":{\"type\":\"bytes\",\"fileName\":\"r.txt\","
+            assertThat(PayloadCodec.read("{\"v\":1,\"kind\":\"document\",\"source\":{\"type\":\"bytes\",\"fileName\":\"r.txt\","
                     + "\"base64\":\"cGFpZCDinJM=\"},\"caption\":\"receipt\",\"parseMode\":\"PLAIN\"}"))
                     .isEqualTo(Payload.document(MediaSource.bytes("r.txt", "paid ✓".getBytes(StandardCharsets.UTF_8)), "receipt"));
-            assertThat(PayloadJson.read("{\"v\":1,\"kind\":\"album\",\"items\":[{\"kind\":\"photo\",\"source\":{\"type\":"
+            assertThat(PayloadCodec.read("{\"v\":1,\"kind\":\"album\",\"items\":[{\"kind\":\"photo\",\"source\":{\"type\":"
                     + "\"file_id\",\"id\":\"a\"},\"caption\":\"pack\",\"parseMode\":\"PLAIN\"},{\"kind\":\"video\",\"source\":"
                     + "{\"type\":\"url\",\"url\":\"https://example.com/v.mp4\"},\"parseMode\":\"PLAIN\"}]}"))
                     .isEqualTo(Payload.album("pack", Payload.photo(MediaSource.fileId("a")),
@@ -46,9 +46,9 @@ class PayloadJsonTest {
         @Test
         @DisplayName("a version 1 row of a kind version 1 never wrote is corrupt, not read as a new kind")
         void noNewKindsInVersion1() {
-            assertThatThrownBy(() -> PayloadJson.read("{\"v\":1,\"kind\":\"sticker\",\"source\":{\"type\":\"file_id\","
+            assertThatThrownBy(() -> PayloadCodec.read("{\"v\":1,\"kind\":\"sticker\",\"source\":{\"type\":\"file_id\","
                     + "\"id\":\"s\"},\"parseMode\":\"PLAIN\"}"))
-                    .isInstanceOf(UnreadableDeliveryException.class).hasMessageContaining("in a version 1 row");
+                    .isInstanceOf(UnreadablePayloadException.class).hasMessageContaining("in a version 1 row");
         }
     }
 
@@ -58,15 +58,15 @@ class PayloadJsonTest {
         @Test
         @DisplayName("writes a text without options as a small readable object with its version")
         void textShape() {
-            assertThat(PayloadJson.write(new Payload.Text("hi <b>there</b>", ParseMode.HTML)))
+            assertThat(PayloadCodec.write(new Payload.Text("hi <b>there</b>", ParseMode.HTML)))
                     .isEqualTo("{\"v\":2,\"kind\":\"text\",\"text\":\"hi <b>there</b>\",\"parseMode\":\"HTML\"}");
         }
 
         @ParameterizedTest(name = "{0}")
-        @MethodSource("io.botdelivery.store.postgres.PayloadJsonTest#everyKindAndOption")
+        @MethodSource("io.botdelivery.codec.PayloadCodecTest#everyKindAndOption")
         @DisplayName("round-trips every kind and every option")
         void roundTrip(String name, Payload payload) throws Exception {
-            assertThat(PayloadJson.read(PayloadJson.write(payload))).isEqualTo(payload);
+            assertThat(PayloadCodec.read(PayloadCodec.write(payload))).isEqualTo(payload);
         }
 
         @Test
@@ -74,10 +74,10 @@ class PayloadJsonTest {
         void bytes() throws Exception {
             Payload doc = Payload.document(MediaSource.bytes("r.txt", "paid ✓".getBytes(StandardCharsets.UTF_8)), "receipt");
 
-            String json = PayloadJson.write(doc);
+            String json = PayloadCodec.write(doc);
 
             assertThat(json).contains("\"type\":\"bytes\"").contains("\"base64\":\"cGFpZCDinJM=\"");
-            assertThat(PayloadJson.read(json)).isEqualTo(doc);
+            assertThat(PayloadCodec.read(json)).isEqualTo(doc);
         }
 
         @Test
@@ -90,7 +90,7 @@ class PayloadJsonTest {
                     new Payload.Media(Payload.MediaKind.VIDEO, MediaSource.url("https://example.com/v.mp4"), null, ParseMode.PLAIN),
                     new Payload.Media(Payload.MediaKind.PHOTO, MediaSource.file(file), "third", ParseMode.PLAIN)));
 
-            assertThat(PayloadJson.read(PayloadJson.write(album))).isEqualTo(album);
+            assertThat(PayloadCodec.read(PayloadCodec.write(album))).isEqualTo(album);
         }
     }
 
@@ -173,6 +173,6 @@ class PayloadJsonTest {
             "a file that is gone      | {\"v\": 1, \"kind\": \"document\", \"source\": {\"type\": \"file\", \"path\": \"/nonexistent/r.pdf\", \"fileName\": \"r.pdf\"}, \"parseMode\": \"PLAIN\"} | must be a readable file"
     })
     void unreadable(String description, String json, String reason) {
-        assertThatThrownBy(() -> PayloadJson.read(json)).isInstanceOf(UnreadableDeliveryException.class).hasMessageContaining(reason);
+        assertThatThrownBy(() -> PayloadCodec.read(json)).isInstanceOf(UnreadablePayloadException.class).hasMessageContaining(reason);
     }
 }
