@@ -96,6 +96,9 @@ import java.util.concurrent.TimeoutException;
  * here, e.g. this engine had no room) the answer is not here: the result then carries only what the delivery recorded
  * (message ids and the chat). So pass the sender of the engine you pass.
  *
+ * <p>Each delivery carries the business reference {@code telegram-client:<method>} ({@link #isClientCall}), so
+ * monitoring and notifiers can tell a bot's direct calls from its queued work.
+ *
  * <p>Thread-safe; holds no thread while a call waits for its slot (the engine waits on timers).
  */
 public final class DeliveringTelegramClient implements TelegramClient {
@@ -104,6 +107,8 @@ public final class DeliveringTelegramClient implements TelegramClient {
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(60);
     /** {@code send…} methods that put no message in the chat. */
     private static final Set<String> NOT_MESSAGES = Set.of("sendChatAction", "sendGift", "sendMessageDraft");
+    /** The business reference of every delivery this client submits, followed by the method's name. */
+    public static final String REFERENCE_PREFIX = "telegram-client:";
     /** Methods whose answer is an array (of Message or MessageId). */
     private static final Set<String> ARRAY_ANSWERS = Set.of("sendMediaGroup", "copyMessages", "forwardMessages");
 
@@ -149,6 +154,16 @@ public final class DeliveringTelegramClient implements TelegramClient {
     /** A client like this one whose sends are submitted at {@code priority} (default HIGH: a user is waiting). */
     public DeliveringTelegramClient withPriority(Priority priority) {
         return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority);
+    }
+
+    /**
+     * Whether {@code delivery} was submitted by a DeliveringTelegramClient call ({@code businessReference}
+     * {@code telegram-client:<method>}): its caller got its outcome (the answer, or an {@link UndeliveredException}),
+     * so a notifier may leave its failure to that caller rather than alert the admins.
+     */
+    public static boolean isClientCall(Delivery delivery) {
+        String reference = delivery.request().businessReference();
+        return reference != null && reference.startsWith(REFERENCE_PREFIX);
     }
 
     /** Whether the engine sends {@code method}: it puts messages in a chat (the rest passes through). */
@@ -473,7 +488,8 @@ public final class DeliveringTelegramClient implements TelegramClient {
     private <T extends Serializable> CompletableFuture<T> deliver(long chatId, PartialBotApiMethod<T> method) {
         Submission submission;
         try {
-            DeliveryRequest request = TelegramDeliveries.builder(chatId, method).priority(priority).build();
+            DeliveryRequest request = TelegramDeliveries.builder(chatId, method).priority(priority)
+                    .businessReference(REFERENCE_PREFIX + method.getMethod()).build();
             submission = engine.submit(request);
         } catch (InvalidDeliveryException e) {
             return CompletableFuture.failedFuture(new TelegramApiException("the engine refused " + method.getMethod()

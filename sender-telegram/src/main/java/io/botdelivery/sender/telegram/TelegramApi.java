@@ -87,10 +87,10 @@ final class TelegramApi implements AutoCloseable {
                     .connectionPool(new ConnectionPool(Math.min(config.maxConcurrentRequests(), 32), 30, TimeUnit.SECONDS));
         } else {
             Dispatcher dispatcher = shared.dispatcher();
-            synchronized (dispatcher) {
-                dispatcher.setMaxRequests(Math.max(dispatcher.getMaxRequests(), config.maxConcurrentRequests()));
-                dispatcher.setMaxRequestsPerHost(Math.max(dispatcher.getMaxRequestsPerHost(), config.maxConcurrentRequests()));
-            }
+            // no lock around the two steps: OkHttp forbids holding the dispatcher's monitor while it promotes calls,
+            // and two clients raising at once at worst leave the smaller of two raised values
+            dispatcher.setMaxRequests(Math.max(dispatcher.getMaxRequests(), config.maxConcurrentRequests()));
+            dispatcher.setMaxRequestsPerHost(Math.max(dispatcher.getMaxRequestsPerHost(), config.maxConcurrentRequests()));
             builder = shared.newBuilder();
         }
         WireTracking tracking = new WireTracking();
