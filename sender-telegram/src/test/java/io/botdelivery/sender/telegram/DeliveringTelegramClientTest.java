@@ -5,6 +5,8 @@ import io.botdelivery.api.FailureClass;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.spi.RateBudgets;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
 import io.botdelivery.limiter.local.LocalRateLimiter;
 import io.botdelivery.simulator.AcceptedMessage;
 import io.botdelivery.simulator.SimulatorConfig;
@@ -21,6 +23,8 @@ import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
+import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
@@ -187,6 +191,23 @@ class DeliveringTelegramClientTest {
         assertThat(me.getId()).isEqualTo(telegram.config().botId());
         assertThat(engine.summary().total()).isZero();
         assertThat(telegram.record().accepted()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a new upload goes to the plain client with its chat's slot taken from the shared limiter")
+    void uploadTakesItsSlot() throws Exception {
+        engine.start();
+        DeliveringTelegramClient client = DeliveringTelegramClient.wrap(plain, engine, sender, limiter);
+        Message photo = client.execute(SendPhoto.builder().chatId(5_000L)
+                .photo(new InputFile(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), "p.jpg")).build());
+
+        assertThat(photo.hasPhoto()).isTrue();
+        assertThat(telegram.record().acceptedIn(5_000)).singleElement()
+                .satisfies(m -> assertThat(m.origin()).isEqualTo(AcceptedMessage.Origin.UPLOAD));
+        // not a delivery, but the chat's slot is spent: the next send to the chat waits its interval
+        assertThat(engine.summary().total()).isZero();
+        Reservation next = limiter.reserve(RateRequest.of(5_000), Duration.ofSeconds(5));
+        assertThat(((Reservation.Granted) next).delay()).isPositive();
     }
 
     @Test
