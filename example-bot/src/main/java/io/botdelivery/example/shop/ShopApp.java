@@ -1,9 +1,12 @@
 package io.botdelivery.example.shop;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Module;
 import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.wiring.BotRuntime;
+import io.botdelivery.example.wiring.TelegramClientModule;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
@@ -47,14 +50,17 @@ public final class ShopApp implements AutoCloseable {
     public static ShopApp start(BotConfig config, Secret token, Duration pollTimeout, Module... overrides) {
         Objects.requireNonNull(pollTimeout, "pollTimeout");
         BotRuntime runtime = BotRuntime.start(config, token, overrides);
-        ShopBot bot = new ShopBot(config.catalog(), config.admins(), runtime.engine(), runtime.telegramClient(),
-                runtime.limiter(), config.budgets(), Clock.systemUTC(), UPDATE_THREADS);
+        ShopBot bot = new ShopBot(config.catalog(), config.admins(), runtime.engine(), runtime.deliveringClient(),
+                Clock.systemUTC(), UPDATE_THREADS);
         if (!config.pollUpdates()) {
             log.info("bot.poll-updates=false: this instance only delivers; another replica takes the updates");
             return new ShopApp(runtime, bot, null);
         }
-        TelegramBotsLongPollingApplication polling = new TelegramBotsLongPollingApplication();
         int timeoutSeconds = (int) Math.max(0, pollTimeout.toSeconds());
+        // polling on the bot's one HTTP client too (its connections and threads), not on one TelegramBots would build
+        OkHttpClient pollingHttp = TelegramClientModule.pollingClient(runtime.httpClient(), timeoutSeconds);
+        TelegramBotsLongPollingApplication polling = new TelegramBotsLongPollingApplication(ObjectMapper::new,
+                () -> pollingHttp);
         try {
             polling.registerBot(token.value(), runtime::telegramUrl, lastUpdateId -> GetUpdates.builder()
                     .offset(lastUpdateId + 1)

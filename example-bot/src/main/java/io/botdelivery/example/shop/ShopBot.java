@@ -4,15 +4,16 @@ import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryService;
 import io.botdelivery.api.InvalidDeliveryException;
 import io.botdelivery.api.Submission;
-import io.botdelivery.core.spi.RateBudgets;
-import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.api.Redaction;
 import io.botdelivery.example.config.Catalog;
 import io.botdelivery.example.config.Product;
+import io.botdelivery.sender.telegram.DeliveringTelegramClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.longpolling.interfaces.LongPollingUpdateConsumer;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.AnswerPreCheckoutQuery;
+import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.invoices.SendInvoice;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
@@ -24,8 +25,9 @@ import org.telegram.telegrambots.meta.api.objects.payments.SuccessfulPayment;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
-import org.telegram.telegrambots.meta.generics.TelegramClient;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
+import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +47,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Updates are handled on a few threads, each chat always on the same one, so one chat's updates keep their order
  * while a slow chat does not hold up the others.
+ *
+ * <p>Every reply (the catalog with its Buy buttons, invoices, admin answers) is an ordinary TelegramBots call on a
+ * {@link DeliveringTelegramClient}: it goes through the engine like the paid packs, so replies and packs share one
+ * budget and one order per chat, and a 429 or a lost connection is retried as the engine retries everything. Replies
+ * are sent asynchronously: an update thread never waits for a chat's rate-limit slot.
  */
 public final class ShopBot implements LongPollingUpdateConsumer {
     private static final Logger log = LoggerFactory.getLogger(ShopBot.class);
@@ -52,22 +59,19 @@ public final class ShopBot implements LongPollingUpdateConsumer {
 
     private final Catalog catalog;
     private final DeliveryService deliveries;
-    private final Replies replies;
+    private final DeliveringTelegramClient client;
     private final AdminCommands admin;
     private final List<ExecutorService> stripes = new ArrayList<>();
 
     /**
-     * @param client  the Bot API client for direct replies
-     * @param limiter the shared rate limiter; direct replies take their slot from it
-     * @param budgets the budgets the limiter enforces
+     * @param client  the bot's client with its messages sent through {@code deliveries}' engine: replies and answers
      * @param threads update-handling threads
      */
-    public ShopBot(Catalog catalog, Set<Long> admins, DeliveryService deliveries, TelegramClient client,
-                   RateLimiter limiter, RateBudgets budgets, Clock clock, int threads) {
+    public ShopBot(Catalog catalog, Set<Long> admins, DeliveryService deliveries, DeliveringTelegramClient client,
+                   Clock clock, int threads) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
-        // replies wait on timers, not threads; enough threads that a slow call does not delay the next chat's slot
-        this.replies = new Replies(client, limiter, budgets, Math.max(16, 4 * threads));
+        this.client = Objects.requireNonNull(client, "client");
         this.admin = new AdminCommands(deliveries, admins, clock);
         AtomicInteger n = new AtomicInteger();
         for (int i = 0; i < threads; i++) {
@@ -138,12 +142,12 @@ public final class ShopBot implements LongPollingUpdateConsumer {
             rows.add(new InlineKeyboardRow(InlineKeyboardButton.builder()
                     .text("Buy " + p.title() + " — " + p.priceStars() + " ⭐").callbackData("buy:" + p.id()).build()));
         }
-        replies.send(chatId, SendMessage.builder().chatId(chatId).text(text.toString())
+        send(chatId, SendMessage.builder().chatId(chatId).text(text.toString())
                 .replyMarkup(new InlineKeyboardMarkup(rows)).build());
     }
 
     private void callback(CallbackQuery query) {
-        replies.answer(AnswerCallbackQuery.builder().callbackQueryId(query.getId()).build());
+        answer(AnswerCallbackQuery.builder().callbackQueryId(query.getId()).build());
         String data = query.getData() == null ? "" : query.getData();
         long chatId = query.getMessage() != null ? query.getMessage().getChatId() : query.getFrom().getId();
         if (data.startsWith("buy:")) {
@@ -153,7 +157,7 @@ public final class ShopBot implements LongPollingUpdateConsumer {
     }
 
     private void sendInvoice(long chatId, Product p) {
-        replies.send(chatId, SendInvoice.builder()
+        send(chatId, SendInvoice.builder()
                 .chatId(chatId)
                 .title(p.title())
                 .description(p.description())
@@ -173,7 +177,7 @@ public final class ShopBot implements LongPollingUpdateConsumer {
         if (!ok) {
             answer.errorMessage("This product or its price has changed. Please send /start and buy again.");
         }
-        replies.answer(answer.build());
+        answer(answer.build());
     }
 
     private void paid(long chatId, SuccessfulPayment payment) {
@@ -205,7 +209,39 @@ public final class ShopBot implements LongPollingUpdateConsumer {
     }
 
     private void reply(long chatId, String text) {
-        replies.send(chatId, SendMessage.builder().chatId(chatId).text(text).build());
+        send(chatId, SendMessage.builder().chatId(chatId).text(text).build());
+    }
+
+    /**
+     * Hands a reply to the engine and returns: it arrives after the chat's earlier replies and deliveries. One that
+     * cannot be delivered (the user blocked the bot, or it was not sent within the client's cap) is logged: the user
+     * can ask again, unlike a paid pack, whose failure reaches the admins.
+     */
+    private <T extends Serializable> void send(long chatId, BotApiMethod<T> message) {
+        try {
+            client.executeAsync(message).whenComplete((sent, error) -> {
+                if (error != null) {
+                    Throwable cause = error.getCause() != null ? error.getCause() : error;
+                    log.warn("reply {} to chat {} not delivered: {}", message.getMethod(), chatId,
+                            Redaction.redact(cause.getMessage()));
+                }
+            });
+        } catch (TelegramApiException e) {
+            log.warn("reply {} to chat {} refused before sending: {}", message.getMethod(), chatId,
+                    Redaction.redact(e.getMessage()));
+        }
+    }
+
+    /**
+     * Answers a query (pre-checkout, callback): not a message, so it takes no slot and passes straight to Telegram,
+     * after any bot-wide 429 pause. Telegram wants the answer within 10 seconds, so it is not queued.
+     */
+    private void answer(BotApiMethod<Boolean> answer) {
+        try {
+            client.execute(answer);
+        } catch (TelegramApiException e) {
+            log.warn("{} failed: {}", answer.getMethod(), Redaction.redact(e.toString()));
+        }
     }
 
     private static long routingKey(Update u) {
@@ -241,6 +277,5 @@ public final class ShopBot implements LongPollingUpdateConsumer {
                 stripe.shutdownNow();
             }
         }
-        replies.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 }

@@ -1,6 +1,11 @@
 package io.botdelivery.example.wiring;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Module;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.botdelivery.core.spi.Sender;
+import okhttp3.OkHttpClient;
 import io.botdelivery.core.spi.Notifier;
 import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.RateLimiter;
@@ -13,15 +18,16 @@ import io.botdelivery.limiter.redis.OutagePolicy;
 import io.botdelivery.limiter.redis.RedisRateLimiter;
 import io.botdelivery.limiter.redis.RedisRateLimiterConfig;
 import io.botdelivery.limiter.redis.RedisRateLimiterModule;
+import io.botdelivery.sender.telegram.TelegramNotifier;
 import io.botdelivery.sender.telegram.TelegramNotifierConfig;
-import io.botdelivery.sender.telegram.TelegramNotifierModule;
+import io.botdelivery.sender.telegram.TelegramSender;
 import io.botdelivery.sender.telegram.TelegramSenderConfig;
-import io.botdelivery.sender.telegram.TelegramSenderModule;
 import io.botdelivery.store.memory.InMemoryRetryStoreModule;
 import io.botdelivery.store.postgres.PostgresRetryStoreConfig;
 import io.botdelivery.store.postgres.PostgresRetryStoreModule;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -56,17 +62,35 @@ public final class AdapterModules {
         };
     }
 
+    /** The sender on the bot's one HTTP client ({@link TelegramClientModule}): its connections, its threads. */
     static Module sender(BotConfig config, Secret token) {
-        return new TelegramSenderModule(senderConfig(config, token));
+        TelegramSenderConfig senderConfig = senderConfig(config, token);
+        return new AbstractModule() {
+            @Provides
+            @Singleton
+            Sender sender(OkHttpClient http) {
+                return new TelegramSender(senderConfig, http);
+            }
+        };
     }
 
-    /** Alerts go to the admins' chats; a bot without admins has nobody to tell, and says so at start-up. */
+    /**
+     * Alerts go to the admins' chats, on the bot's one HTTP client; a bot without admins has nobody to tell, and says
+     * so at start-up.
+     */
     static Module notifier(BotConfig config, Secret token) {
         if (config.admins().isEmpty()) {
             return binder -> binder.bind(Notifier.class).toInstance(Notifier.none());
         }
-        return new TelegramNotifierModule(new TelegramNotifierConfig(senderConfig(config, token),
-                List.copyOf(config.admins()), TelegramNotifierConfig.DEFAULT_MAX_WAIT, RetryAfterScopePolicy.ALWAYS_GLOBAL));
+        TelegramNotifierConfig notifierConfig = new TelegramNotifierConfig(senderConfig(config, token),
+                List.copyOf(config.admins()), TelegramNotifierConfig.DEFAULT_MAX_WAIT, RetryAfterScopePolicy.ALWAYS_GLOBAL);
+        return new AbstractModule() {
+            @Provides
+            @Singleton
+            Notifier notifier(RateLimiter limiter, Clock clock, OkHttpClient http) {
+                return new TelegramNotifier(notifierConfig, limiter, clock, http);
+            }
+        };
     }
 
     static TelegramSenderConfig senderConfig(BotConfig config, Secret token) {

@@ -15,7 +15,9 @@ import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.ops.HealthCheck;
 import io.botdelivery.example.ops.OpsServer;
+import io.botdelivery.sender.telegram.DeliveringTelegramClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.TelegramUrl;
@@ -133,6 +135,16 @@ public final class BotRuntime implements AutoCloseable {
         return injector.getInstance(TelegramClient.class);
     }
 
+    /** The shop's replies: the plain client wrapped so that every message goes through the engine. */
+    public DeliveringTelegramClient deliveringClient() {
+        return injector.getInstance(DeliveringTelegramClient.class);
+    }
+
+    /** The bot's one HTTP client: derive others from it ({@link OkHttpClient#newBuilder()}), never build another. */
+    public OkHttpClient httpClient() {
+        return injector.getInstance(OkHttpClient.class);
+    }
+
     public TelegramUrl telegramUrl() {
         return injector.getInstance(TelegramUrl.class);
     }
@@ -166,6 +178,10 @@ public final class BotRuntime implements AutoCloseable {
                 }
             }
         }
+        // the shared HTTP client last: the sender and the notifier above left its connections and threads to us
+        OkHttpClient http = injector.getInstance(OkHttpClient.class);
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
         log.info("bot-delivery stopped");
     }
 }

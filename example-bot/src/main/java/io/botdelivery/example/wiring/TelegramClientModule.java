@@ -3,20 +3,40 @@ package io.botdelivery.example.wiring;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.botdelivery.core.DeliveryEngine;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.Sender;
 import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
+import io.botdelivery.sender.telegram.DeliveringTelegramClient;
+import io.botdelivery.sender.telegram.TelegramSender;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 import java.net.URI;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The Bot API client the shop uses for what the engine does not send: the catalog with its buttons, invoices, answers
- * to queries, admin replies, and the health check's getMe. Points at the configured Bot API URL.
+ * The bot's one HTTP client for its token, and the Bot API clients on it.
+ *
+ * <p>{@link OkHttpClient}: the only one this bot builds. The sender, the notifier (see {@link AdapterModules}) and the
+ * long polling ({@link #pollingClient}) derive theirs from it with {@link OkHttpClient#newBuilder()}, which shares its
+ * connection pool and dispatcher: one set of connections to the Bot API and one set of threads, whatever each part
+ * needs for timeouts and retries. {@code BotRuntime} releases it last.
+ *
+ * <p>{@link TelegramClient}: TelegramBots' plain client on it, for what is not a message (getMe at start and in the
+ * health check: neither should wait behind the engine). {@link DeliveringTelegramClient}: the same client wrapped, for
+ * the shop's replies; every message it sends goes through the engine.
  */
 public final class TelegramClientModule extends AbstractModule {
+    /** As TelegramBots' own long-polling client: enough calls and idle connections for a busy bot. */
+    private static final int MAX_REQUESTS = 100;
+
     private final BotConfig config;
     private final Secret token;
 
@@ -27,14 +47,46 @@ public final class TelegramClientModule extends AbstractModule {
 
     @Provides
     @Singleton
-    TelegramClient telegramClient() {
-        return new OkHttpTelegramClient(token.value(), telegramUrl(config.apiUrl()));
+    OkHttpClient http() {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(MAX_REQUESTS);
+        dispatcher.setMaxRequestsPerHost(MAX_REQUESTS);
+        return new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(MAX_REQUESTS, 75, TimeUnit.SECONDS))
+                .build();
+    }
+
+    @Provides
+    @Singleton
+    TelegramClient telegramClient(OkHttpClient http) {
+        return new OkHttpTelegramClient(http, token.value(), telegramUrl(config.apiUrl()));
+    }
+
+    /** The shop's replies: messages through the engine (limiter, chat order, retries), answers to queries passed on. */
+    @Provides
+    @Singleton
+    DeliveringTelegramClient deliveringClient(TelegramClient plain, DeliveryEngine engine, Sender sender,
+                                              RateLimiter limiter) {
+        if (!(sender instanceof TelegramSender telegram)) {
+            throw new IllegalStateException("the shop's replies need the engine's TelegramSender (it keeps Telegram's "
+                    + "answers for the caller); the bound sender is " + sender);
+        }
+        return DeliveringTelegramClient.wrap(plain, engine, telegram, limiter);
     }
 
     @Provides
     @Singleton
     TelegramUrl url() {
         return telegramUrl(config.apiUrl());
+    }
+
+    /**
+     * The long polling's client: {@code http}'s connections and threads, with a read timeout longer than one
+     * getUpdates call may wait ({@code pollTimeoutSeconds}), so an empty poll is not taken for a dead connection.
+     */
+    public static OkHttpClient pollingClient(OkHttpClient http, int pollTimeoutSeconds) {
+        return http.newBuilder().readTimeout(pollTimeoutSeconds + 30L, TimeUnit.SECONDS).build();
     }
 
     /** {@code https://api.telegram.org} → TelegramUrl("https", "api.telegram.org", 443); the port defaults by scheme. */

@@ -25,8 +25,11 @@ final class BotApiCallMethod extends BotApiMethod<BotApiCallMethod.SentIds> {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The message ids in Telegram's answer: a Message, an array of them, a MessageId, or none (for {@code true}). */
-    record SentIds(List<Long> ids) implements Serializable {
+    /**
+     * The message ids in Telegram's answer (a Message, an array of them, a MessageId, or none for {@code true}), and the
+     * answer's text as Telegram sent it, from which the original TelegramBots method reads its typed result.
+     */
+    record SentIds(List<Long> ids, String answer) implements Serializable {
     }
 
     private final String method;
@@ -73,7 +76,7 @@ final class BotApiCallMethod extends BotApiMethod<BotApiCallMethod.SentIds> {
             } else if (result.has("message_id")) {
                 ids.add(result.get("message_id").asLong());
             }
-            return new SentIds(List.copyOf(ids));
+            return new SentIds(List.copyOf(ids), answer);
         } catch (JsonProcessingException e) {
             throw new TelegramApiRequestException("Unable to deserialize response", e);
         }

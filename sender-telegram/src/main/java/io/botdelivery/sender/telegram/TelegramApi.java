@@ -61,16 +61,40 @@ final class TelegramApi implements AutoCloseable {
     private final String token;
     private final OkHttpClient http;
     private final TelegramClient client;
+    /** False when the connections and threads belong to the application's client: closing must leave them alone. */
+    private final boolean ownsHttp;
 
     TelegramApi(TelegramSenderConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * On {@code shared}'s connection pool and dispatcher when given (OkHttp's {@link OkHttpClient#newBuilder()}: one
+     * HTTP client per token, whatever else the application sends on it), otherwise on a client of its own.
+     * The shared dispatcher's concurrency is raised to the configuration's if lower (OkHttp's default of 5 per host
+     * would make every send wait for a free call); it is never lowered.
+     */
+    TelegramApi(TelegramSenderConfig config, OkHttpClient shared) {
         this.token = config.token();
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(config.maxConcurrentRequests());
-        dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests());
+        this.ownsHttp = shared == null;
+        OkHttpClient.Builder builder;
+        if (shared == null) {
+            Dispatcher dispatcher = new Dispatcher();
+            dispatcher.setMaxRequests(config.maxConcurrentRequests());
+            dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests());
+            builder = new OkHttpClient.Builder()
+                    .dispatcher(dispatcher)
+                    .connectionPool(new ConnectionPool(Math.min(config.maxConcurrentRequests(), 32), 30, TimeUnit.SECONDS));
+        } else {
+            Dispatcher dispatcher = shared.dispatcher();
+            // no lock around the two steps: OkHttp forbids holding the dispatcher's monitor while it promotes calls,
+            // and two clients raising at once at worst leave the smaller of two raised values
+            dispatcher.setMaxRequests(Math.max(dispatcher.getMaxRequests(), config.maxConcurrentRequests()));
+            dispatcher.setMaxRequestsPerHost(Math.max(dispatcher.getMaxRequestsPerHost(), config.maxConcurrentRequests()));
+            builder = shared.newBuilder();
+        }
         WireTracking tracking = new WireTracking();
-        this.http = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(Math.min(config.maxConcurrentRequests(), 32), 30, TimeUnit.SECONDS))
+        this.http = builder
                 // a silent retry after the request was written would duplicate the message
                 .retryOnConnectionFailure(false)
                 .followRedirects(false)
@@ -142,7 +166,9 @@ final class TelegramApi implements AutoCloseable {
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        if (ownsHttp) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
     }
 }

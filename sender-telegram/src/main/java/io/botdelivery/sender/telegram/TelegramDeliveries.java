@@ -9,6 +9,7 @@ import io.botdelivery.api.InvalidDeliveryException;
 import io.botdelivery.api.Payload;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.PartialBotApiMethod;
+import org.telegram.telegrambots.meta.api.methods.send.SendMediaBotMethod;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.objects.media.InputMedia;
 
@@ -52,6 +53,12 @@ public final class TelegramDeliveries {
         json.remove("method");
         if (!(method instanceof BotApiMethod<?>)) {
             json = botApiNames(json);
+        }
+        if (method instanceof SendMediaBotMethod<?>) {
+            // getFile() and getFileField() are TelegramBots' multipart plumbing, not Bot API parameters: the file is
+            // already under its own name (sticker, photo…); posted, they would reach Telegram as unknown fields
+            json.remove("file");
+            json.remove("file_field");
         }
         JsonNode media = json.get("media");
         int count = media != null && media.isArray() ? media.size() : 1;

@@ -9,6 +9,7 @@ import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RateLimiterUnavailableException;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
@@ -52,12 +53,24 @@ public final class TelegramNotifier implements Notifier {
         this(config, limiter, clock, TelegramNotifier::sleep);
     }
 
+    /**
+     * A notifier on the application's OkHttp client (its connection pool and dispatcher; see
+     * {@link TelegramSender#TelegramSender(TelegramSenderConfig, OkHttpClient)}): one HTTP client per token.
+     */
+    public TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock, OkHttpClient http) {
+        this(config, limiter, clock, TelegramNotifier::sleep, http);
+    }
+
     TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock, Pause pause) {
+        this(config, limiter, clock, pause, null);
+    }
+
+    TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock, Pause pause, OkHttpClient http) {
         this.config = Objects.requireNonNull(config, "config");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.pause = Objects.requireNonNull(pause, "pause");
-        this.api = new TelegramApi(config.connection());
+        this.api = new TelegramApi(config.connection(), http);
     }
 
     @Override

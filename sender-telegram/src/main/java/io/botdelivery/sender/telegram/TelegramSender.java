@@ -8,6 +8,7 @@ import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.SendOutcome;
 import io.botdelivery.core.spi.SendRequest;
 import io.botdelivery.core.spi.Sender;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.MessageId;
@@ -34,9 +35,23 @@ public final class TelegramSender implements Sender, AutoCloseable {
     private final TelegramApi api;
     private final FileIdCache cache;
     private final String description;
+    /** Telegram's answers to Bot API calls, kept briefly for a caller waiting in this process ({@link DeliveringTelegramClient}). */
+    private final SentAnswers answers = new SentAnswers(SentAnswers.DEFAULT_CAPACITY);
 
     public TelegramSender(TelegramSenderConfig config) {
-        this.api = new TelegramApi(config);
+        this(config, null);
+    }
+
+    /**
+     * A sender on the application's OkHttp client: it shares {@code http}'s connection pool and dispatcher (see
+     * {@link OkHttpClient#newBuilder()}), so the bot keeps one HTTP client per token. The sender still sets its own
+     * timeouts, turns off OkHttp's silent retries and redirects, and adds its wire tracking, on its derived client only.
+     * {@link #close()} leaves {@code http}'s connections and threads to the application.
+     *
+     * @param http the application's client, or {@code null} for a client of the sender's own
+     */
+    public TelegramSender(TelegramSenderConfig config, OkHttpClient http) {
+        this.api = new TelegramApi(config, http);
         this.cache = new FileIdCache(config.fileIdCacheSize());
         this.description = "TelegramSender[" + config.apiUrl() + ", bot " + Redaction.maskToken(config.token()) + "]";
     }
@@ -57,6 +72,7 @@ public final class TelegramSender implements Sender, AutoCloseable {
             BotApiCallMethod method = new BotApiCallMethod(request.chatId(), call);
             TelegramApi.Result<BotApiCallMethod.SentIds> result = api.call(client -> client.execute(method));
             if (result instanceof TelegramApi.Result.Ok<BotApiCallMethod.SentIds> ok) {
+                answers.offer(request.deliveryId(), ok.value().answer());
                 return new SendOutcome.Delivered(ok.value().ids());
             }
             return failure(((TelegramApi.Result.Failed<BotApiCallMethod.SentIds>) result).failure(), request);
@@ -70,6 +86,11 @@ public final class TelegramSender implements Sender, AutoCloseable {
             return failure(((TelegramApi.Result.Failed<MessageId>) result).failure(), request);
         }
         return outcome(api.call(TelegramRequests.other(request.chatId(), payload, request.allowPaidBroadcast())), request);
+    }
+
+    /** Telegram's recent answers to Bot API calls, for callers that wait for their delivery in this process. */
+    SentAnswers answers() {
+        return answers;
     }
 
     /** How many upload file ids are cached. */
