@@ -1,16 +1,13 @@
 package io.botdelivery.example.shop;
 
-import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryService;
 import io.botdelivery.api.InvalidDeliveryException;
-import io.botdelivery.api.Submission;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.example.config.Catalog;
 import io.botdelivery.example.config.Product;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.longpolling.interfaces.LongPollingUpdateConsumer;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.AnswerPreCheckoutQuery;
 import org.telegram.telegrambots.meta.api.methods.invoices.SendInvoice;
@@ -33,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link PackOrder}). Admins also get {@code /queue}, {@code /failed}, {@code /redeliver <id>}, {@code /cancel <id>}.
  *
  * <p>Updates are handled on a few threads, each chat always on the same one, so one chat's updates keep their order
- * while a slow chat does not hold up the others.
+ * while a slow chat does not hold up the others. {@link #accept} tells the update loop when an update may be confirmed
+ * to Telegram: a payment only once its pack is stored ({@link PaymentIntake}); anything else once handled.
  */
-public final class ShopBot implements LongPollingUpdateConsumer {
+public final class ShopBot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShopBot.class);
     static final String CURRENCY_STARS = "XTR";
 
@@ -54,6 +53,7 @@ public final class ShopBot implements LongPollingUpdateConsumer {
     private final DeliveryService deliveries;
     private final Replies replies;
     private final AdminCommands admin;
+    private final PaymentIntake payments;
     private final List<ExecutorService> stripes = new ArrayList<>();
 
     /**
@@ -64,11 +64,18 @@ public final class ShopBot implements LongPollingUpdateConsumer {
      */
     public ShopBot(Catalog catalog, Set<Long> admins, DeliveryService deliveries, TelegramClient client,
                    RateLimiter limiter, RateBudgets budgets, Clock clock, int threads) {
+        this(catalog, admins, deliveries, client, limiter, budgets, clock, threads, PaymentIntake.StoreRetry.DEFAULT);
+    }
+
+    ShopBot(Catalog catalog, Set<Long> admins, DeliveryService deliveries, TelegramClient client,
+            RateLimiter limiter, RateBudgets budgets, Clock clock, int threads, PaymentIntake.StoreRetry storeRetry) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
         // replies wait on timers, not threads; enough threads that a slow call does not delay the next chat's slot
         this.replies = new Replies(client, limiter, budgets, Math.max(16, 4 * threads));
         this.admin = new AdminCommands(deliveries, admins, clock);
+        Set<Long> alertTo = Set.copyOf(admins);
+        this.payments = new PaymentIntake(deliveries, storeRetry, text -> alertTo.forEach(a -> reply(a, text)));
         AtomicInteger n = new AtomicInteger();
         for (int i = 0; i < threads; i++) {
             stripes.add(Executors.newSingleThreadExecutor(r -> {
@@ -79,18 +86,23 @@ public final class ShopBot implements LongPollingUpdateConsumer {
         }
     }
 
-    @Override
-    public void consume(List<Update> updates) {
-        for (Update update : updates) {
-            long key = routingKey(update);
-            stripes.get((int) Math.floorMod(key, (long) stripes.size())).execute(() -> {
-                try {
-                    handle(update);
-                } catch (RuntimeException e) {
-                    log.error("update {} could not be handled", update.getUpdateId(), e);
-                }
-            });
-        }
+    /**
+     * Handles the update on its chat's thread. The result completes normally once the update may be confirmed to
+     * Telegram (its effects are durable, or it was deliberately ignored: an update that throws for any other reason
+     * would throw again, so it is logged and skipped rather than block the updates after it); exceptionally when a
+     * payment could not be stored, so Telegram sends it again.
+     */
+    public CompletableFuture<Void> accept(Update update) {
+        long key = routingKey(update);
+        return CompletableFuture.runAsync(() -> {
+            try {
+                handle(update);
+            } catch (PaymentIntake.PaymentNotStoredException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                log.error("update {} could not be handled; skipped", update.getUpdateId(), e);
+            }
+        }, stripes.get((int) Math.floorMod(key, (long) stripes.size())));
     }
 
     /** Handles one update on the calling thread. */
@@ -187,12 +199,10 @@ public final class ShopBot implements LongPollingUpdateConsumer {
             return;
         }
         PackOrder order = new PackOrder(chatId, chargeId, product.get());
-        int created = 0;
+        int created;
         try {
-            for (DeliveryRequest request : order.deliveries()) {
-                Submission s = deliveries.submit(request);
-                created += s.created() ? 1 : 0;
-            }
+            // returns once every part is stored; throws (update left unconfirmed) if the store keeps failing
+            created = payments.store(order);
         } catch (InvalidDeliveryException e) {
             log.error("the pack of {} cannot be delivered ({}); fix the product's media in the config", product.get().id(), e.getMessage());
             return;
