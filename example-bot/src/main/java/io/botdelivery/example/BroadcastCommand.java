@@ -13,6 +13,7 @@ import io.botdelivery.example.config.MediaReference;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.console.ProgressBar;
 import io.botdelivery.example.wiring.BotRuntime;
+import io.botdelivery.example.wiring.StartupChecks;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,6 +75,7 @@ final class BroadcastCommand extends BotCommand {
         ChatList list = readChats();
         list.badLines().forEach(bad -> main.err().println(chats + ": " + bad + "; skipped"));
         BroadcastResult result;
+        StartupChecks.awaitDependencies(config, token, BotConfig.startupWait(settings), main.err()::println);
         try (BotRuntime runtime = BotRuntime.start(config, token)) {
             double budget = paid ? config.budgets().paidBroadcast().permits() : config.budgets().global().permits();
             // progress read from the store, so deliveries another replica sends count too
