@@ -89,6 +89,15 @@ class StartupTest {
     }
 
     @Test
+    @DisplayName("run with Telegram down (it used to log 'starting anyway' and then die in long polling): the same one line, exit 1")
+    void runWithTelegramDown() throws Exception {
+        CommandLineTest.Run run = CommandLineTest.run(Map.of("BOT_TOKEN", "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"),
+                "run", "--api-url", "http://127.0.0.1:" + closedPort(), "--http-port", "-1", "--startup-wait", "1");
+        assertOneLineNoTrace(run, "telegram");
+        assertThat(run.out()).doesNotContain("Shop bot running");
+    }
+
+    @Test
     @DisplayName("Redis down: one 'redis:' line, exit 1 (it used to start anyway), no password")
     void redisDown() throws Exception {
         try (TelegramSimulator telegram = SimulatedTelegram.start()) {
