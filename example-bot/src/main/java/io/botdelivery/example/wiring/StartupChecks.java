@@ -72,8 +72,10 @@ public final class StartupChecks {
         long deadline = System.nanoTime() + wait.toNanos();
         Duration pause = Duration.ofSeconds(1);
         List<String> said = List.of();
+        // one client for every probe: each OkHttp client keeps a connection pool of its own
+        OkHttpTelegramClient telegram = new OkHttpTelegramClient(token.value(), TelegramClientModule.telegramUrl(config.apiUrl()));
         while (true) {
-            List<String> down = probeAll(config, token);
+            List<String> down = probeAll(config, telegram);
             if (down.isEmpty()) {
                 if (!said.isEmpty()) {
                     say.accept("all dependencies answer now; starting");
@@ -94,12 +96,12 @@ public final class StartupChecks {
         }
     }
 
-    private static List<String> probeAll(BotConfig config, Secret token) {
+    private static List<String> probeAll(BotConfig config, OkHttpTelegramClient telegram) {
         List<String> down = new ArrayList<>();
         if (config.store() == StoreChoice.POSTGRES) {
             postgres(config).ifPresent(down::add);
         }
-        telegram(config, token).ifPresent(down::add);
+        telegram(config, telegram).ifPresent(down::add);
         if (config.limiter() == LimiterChoice.REDIS) {
             redis(config.redis().url()).ifPresent(down::add);
         }
@@ -124,8 +126,7 @@ public final class StartupChecks {
         }
     }
 
-    private static Optional<String> telegram(BotConfig config, Secret token) {
-        OkHttpTelegramClient client = new OkHttpTelegramClient(token.value(), TelegramClientModule.telegramUrl(config.apiUrl()));
+    private static Optional<String> telegram(BotConfig config, OkHttpTelegramClient client) {
         try {
             client.execute(new GetMe());
             return Optional.empty();
