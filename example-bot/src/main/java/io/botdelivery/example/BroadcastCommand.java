@@ -13,6 +13,7 @@ import io.botdelivery.example.config.MediaReference;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.console.ProgressBar;
 import io.botdelivery.example.wiring.BotRuntime;
+import io.botdelivery.example.wiring.StartupChecks;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +29,8 @@ import java.time.Duration;
                 "are ignored; bad lines are reported with their number and skipped) through the engine, at the full rate",
                 "Telegram allows. Running the same --name again over the same file skips every chat already delivered."})
 final class BroadcastCommand extends BotCommand {
+    /** Exit code when --max-wait ran out with deliveries of the broadcast still pending: a script must not take it for done. */
+    static final int EXIT_STILL_QUEUED = 3;
 
     @Option(names = "--name", required = true, paramLabel = "<NAME>",
             description = "Names the broadcast; a rerun with the same name sends nothing twice (A-Z, a-z, 0-9, '.', '_', '-').")
@@ -59,7 +62,8 @@ final class BroadcastCommand extends BotCommand {
     boolean paid;
 
     @Option(names = "--max-wait", paramLabel = "<SECONDS>", defaultValue = "3600",
-            description = "Stop waiting after this long; unfinished chats stay queued in the store (default: ${DEFAULT-VALUE}).")
+            description = {"Stop waiting after this long; unfinished chats stay queued in the store and the command exits "
+                    + BroadcastCommand.EXIT_STILL_QUEUED + " (default: ${DEFAULT-VALUE})."})
     long maxWaitSeconds;
 
     @Override
@@ -71,15 +75,18 @@ final class BroadcastCommand extends BotCommand {
         ChatList list = readChats();
         list.badLines().forEach(bad -> main.err().println(chats + ": " + bad + "; skipped"));
         BroadcastResult result;
+        StartupChecks.awaitDependencies(config, token, BotConfig.startupWait(settings), main.err()::println);
         try (BotRuntime runtime = BotRuntime.start(config, token)) {
             double budget = paid ? config.budgets().paidBroadcast().permits() : config.budgets().global().permits();
-            result = new BroadcastRunner(runtime.engine(), main.out(), ProgressBar.stdoutIsTerminal())
+            // progress read from the store, so deliveries another replica sends count too
+            result = new BroadcastRunner(runtime.engine(), runtime.store(), main.out(), ProgressBar.stdoutIsTerminal())
                     .run(broadcast, list, Duration.ofSeconds(maxWaitSeconds), budget);
         }
         result.table().print(main.out());
         if (result.stillQueued() > 0) {
             main.err().println(result.stillQueued() + " chat(s) not finished within --max-wait; run the same command again to continue"
                     + (config.store() == io.botdelivery.example.config.StoreChoice.MEMORY ? " (store=memory: they are not kept)" : ""));
+            return EXIT_STILL_QUEUED;
         }
         return 0;
     }

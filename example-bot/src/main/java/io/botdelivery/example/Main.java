@@ -2,6 +2,7 @@ package io.botdelivery.example;
 
 import io.botdelivery.api.Redaction;
 import io.botdelivery.example.config.ConfigException;
+import io.botdelivery.example.wiring.StartupChecks;
 import io.botdelivery.example.config.ConfigKeys;
 import io.botdelivery.example.config.ConfigOptions;
 import picocli.CommandLine.Command;
@@ -27,6 +28,8 @@ import java.util.Objects;
 public final class Main implements Runnable {
     /** Exit code when the configuration is wrong (as picocli uses for a bad command line). */
     public static final int CONFIG_ERROR = 2;
+    /** Exit code when a dependency (store, Telegram, Redis) did not answer within startup.wait. */
+    public static final int START_FAILED = 1;
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -72,6 +75,19 @@ public final class Main implements Runnable {
                         + (config.problems().size() == 1 ? " problem:" : " problems:"));
                 config.problems().forEach(p -> err.println("  - " + p));
                 return CONFIG_ERROR;
+            }
+            if (e instanceof StartupChecks.DependencyDownException down) {
+                down.lines().forEach(line -> err.println("Cannot start: " + line));
+                return START_FAILED;
+            }
+            if (e instanceof com.google.inject.ProvisionException || e instanceof com.google.inject.CreationException) {
+                // a dependency that went down between the start-up check and the wiring: one line, not Guice's trace
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                err.println("Cannot start: " + Redaction.redact(root.getClass().getSimpleName() + ": " + root.getMessage()));
+                return START_FAILED;
             }
             throw e;
         });

@@ -4,6 +4,7 @@ import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.LayeredSettings;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.shop.ShopApp;
+import io.botdelivery.example.wiring.StartupChecks;
 import picocli.CommandLine.Command;
 
 import sun.misc.Signal;
@@ -32,6 +33,7 @@ final class RunCommand extends BotCommand {
         if (config.admins().isEmpty()) {
             main.err().println("warning: no admins configured (bot.admins); failure alerts go nowhere and admin commands are refused to all");
         }
+        StartupChecks.awaitDependencies(config, token, BotConfig.startupWait(settings), main.err()::println);
         ShopApp app = ShopApp.start(config, token, POLL_TIMEOUT);
         // SIGTERM and Ctrl-C end the wait below and the bot closes on this thread, so the process exits 0 after a clean
         // stop: closed from a shutdown hook it would exit 143 (128 + SIGTERM), which orchestrators count as a crash.

@@ -435,6 +435,29 @@ class TelegramSimulatorTest {
         }
 
         @Test
+        @DisplayName("an update is sent again on every poll until an offset above its id confirms it, and only those below are dropped")
+        void redeliveredUntilConfirmed() {
+            long first = telegram.updates().userSends(77, "one");
+            long second = telegram.updates().userSends(78, "two");
+            // a bot that crashed before confirming asks again without an offset: both come again, oldest first
+            for (int poll = 0; poll < 2; poll++) {
+                JsonNode again = api.json("getUpdates", params()).result();
+                assertThat(again).hasSize(2);
+                assertThat(again.get(0).get("update_id").asLong()).isEqualTo(first);
+            }
+            // offset = first: "first is not handled yet", so it is not confirmed and comes again with the second
+            assertThat(api.json("getUpdates", params("offset", first)).result()).hasSize(2);
+            assertThat(telegram.updates().pendingCount()).isEqualTo(2);
+            // offset = second confirms only the first
+            JsonNode rest = api.json("getUpdates", params("offset", second)).result();
+            assertThat(rest).hasSize(1);
+            assertThat(rest.get(0).get("update_id").asLong()).isEqualTo(second);
+            assertThat(api.json("getUpdates", params()).result()).hasSize(1);
+            assertThat(api.json("getUpdates", params("offset", second + 1)).result()).isEmpty();
+            assertThat(telegram.updates().pendingCount()).isZero();
+        }
+
+        @Test
         @DisplayName("wakes a long poll when an update arrives")
         void longPoll() throws Exception {
             CompletableFuture<Answer> poll = CompletableFuture.supplyAsync(() -> api.json("getUpdates", params("timeout", 20)));

@@ -16,14 +16,15 @@ import java.util.TreeMap;
  * @param badLines         lines skipped
  * @param deliveredBefore  recipients an earlier run already reached (skipped now)
  * @param failedBefore     recipients an earlier run already gave up on (not retried)
- * @param delivered        recipients reached by this run
- * @param failedByReason   recipients this run gave up on, by failure class
- * @param stillQueued      recipients not finished when the run stopped waiting
+ * @param delivered        recipients delivered during this run, by this process or any other (from the store)
+ * @param failedByReason   recipients that failed during this run, by failure class (AMBIGUOUS not included)
+ * @param mayHaveArrived   recipients whose outcome was ambiguous: the request left, the answer was lost
+ * @param stillQueued      recipients still PENDING or IN_FLIGHT in the store when the run stopped waiting
  * @param elapsed          wall time of the run
  * @param budgetPerSecond  the lane's budget, for comparison with the achieved rate
  */
 public record BroadcastResult(String name, int recipients, List<ChatList.BadLine> badLines, int deliveredBefore,
-                              int failedBefore, int delivered, Map<String, Integer> failedByReason, int stillQueued,
+                              int failedBefore, int delivered, Map<String, Integer> failedByReason, int mayHaveArrived, int stillQueued,
                               Duration elapsed, double budgetPerSecond) {
     public BroadcastResult {
         badLines = List.copyOf(badLines);
@@ -50,7 +51,8 @@ public record BroadcastResult(String name, int recipients, List<ChatList.BadLine
         if (failedByReason.isEmpty()) {
             t.row("failed now", 0);
         }
-        return t.row("still queued", stillQueued)
+        return t.row(BroadcastRunner.MAY_HAVE_ARRIVED, mayHaveArrived)
+                .row("still queued", stillQueued)
                 .row("elapsed", String.format(Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0))
                 .row("rate", String.format(Locale.ROOT, "%.1f msg/s (budget %.0f/s)", ratePerSecond(), budgetPerSecond));
     }

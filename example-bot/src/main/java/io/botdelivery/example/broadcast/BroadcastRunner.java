@@ -4,100 +4,139 @@ import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryId;
 import io.botdelivery.api.DeliveryService;
 import io.botdelivery.api.DeliveryStatus;
+import io.botdelivery.api.FailureClass;
 import io.botdelivery.api.Submission;
+import io.botdelivery.core.spi.DeliveryQueries;
 import io.botdelivery.example.console.ProgressBar;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Sends one {@link Broadcast} to a {@link ChatList} through the delivery engine, which paces it at the full allowed
- * rate; shows a live progress bar and returns what happened. Submitting a recipient an earlier run already handled
- * creates nothing (same idempotency key): it is counted as delivered or failed before, and skipped. A recipient another
- * running instance submitted (same broadcast on two replicas) is watched in the store until it is finished.
+ * rate; shows a live progress bar and returns what happened.
+ *
+ * <p>Progress, the summary and the end of the run come from the store, not from this process's engine: every
+ * recipient's delivery (one per idempotency key {@code broadcast:<name>:<chatId>}, whoever submitted it) is looked up
+ * by id until it is final, so a delivery another replica sent counts the same as one sent here, and the run ends when
+ * nothing of the broadcast is PENDING or IN_FLIGHT. A recipient already final when submitted (an earlier run handled
+ * it) is counted as "before" and skipped. An ambiguous outcome (the request left, the answer was lost; the broadcast
+ * gives up rather than risk a duplicate) is reported as "may have arrived", apart from real failures.
  */
 public final class BroadcastRunner {
     private static final Duration WATCH_EVERY = Duration.ofMillis(250);
-    private static final Duration FIND_EVERY = Duration.ofSeconds(1);
+    /** Ids per store round trip when looking up unfinished recipients. */
+    private static final int LOOKUP_BATCH = 500;
     private static final int SUBMITTERS = 8;
+    /** The row of an ambiguous outcome: the message may be in the chat. */
+    public static final String MAY_HAVE_ARRIVED = "may have arrived (AMBIGUOUS)";
 
     private final DeliveryService deliveries;
+    private final Function<Collection<DeliveryId>, List<Delivery>> lookUp;
     private final PrintStream out;
     private final boolean terminal;
 
+    /** Reads the deliveries' state from {@code store} (one round trip per {@value #LOOKUP_BATCH} unfinished recipients). */
+    public BroadcastRunner(DeliveryService deliveries, DeliveryQueries store, PrintStream out, boolean terminal) {
+        this(deliveries, store::findAll, out, terminal);
+    }
+
+    /** Reads the deliveries' state through {@code deliveries.find}, one call per unfinished recipient (the in-process demo). */
     public BroadcastRunner(DeliveryService deliveries, PrintStream out, boolean terminal) {
+        this(deliveries, ids -> ids.stream().map(deliveries::find).flatMap(Optional::stream).toList(), out, terminal);
+    }
+
+    private BroadcastRunner(DeliveryService deliveries, Function<Collection<DeliveryId>, List<Delivery>> lookUp,
+                            PrintStream out, boolean terminal) {
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
+        this.lookUp = Objects.requireNonNull(lookUp, "lookUp");
         this.out = Objects.requireNonNull(out, "out");
         this.terminal = terminal;
     }
 
-    /** One recipient still running: its outcome comes from this engine's future, or, if another instance holds it, from the store. */
-    private final class Watched {
-        final DeliveryId id;
-        final CompletableFuture<Delivery> outcome;
-        final boolean ours;
-        final AtomicBoolean done = new AtomicBoolean();
+    /** What the store says about the broadcast's recipients; updated by the run's one watching thread. */
+    private static final class Tally {
+        final AtomicInteger deliveredBefore = new AtomicInteger();
+        final AtomicInteger failedBefore = new AtomicInteger();
+        final AtomicInteger delivered = new AtomicInteger();
+        final AtomicInteger notDelivered = new AtomicInteger();
+        final Map<String, Integer> failedByReason = new ConcurrentHashMap<>();
+        /** Recipients not final yet, by delivery id. */
+        final Set<DeliveryId> unfinished = ConcurrentHashMap.newKeySet();
 
-        Watched(Submission s) {
-            this.id = s.id();
-            this.outcome = s.outcome().toCompletableFuture();
-            this.ours = s.created();
+        void finished(Delivery d) {
+            if (!unfinished.remove(d.id())) {
+                return;
+            }
+            if (d.status() == DeliveryStatus.DELIVERED) {
+                delivered.incrementAndGet();
+            } else {
+                failedByReason.merge(reason(d), 1, Integer::sum);
+                notDelivered.incrementAndGet();
+            }
         }
     }
 
     /**
-     * Runs the broadcast and waits until every recipient is finished, or {@code maxWait} has passed (what is left stays
-     * queued in the store).
+     * Runs the broadcast and waits until nothing of it is pending in the store, or {@code maxWait} has passed (what is
+     * left stays queued in the store; {@link BroadcastResult#stillQueued()} counts it).
      *
      * @param budgetPerSecond the lane's budget, reported next to the achieved rate
      */
     public BroadcastResult run(Broadcast broadcast, ChatList list, Duration maxWait, double budgetPerSecond) {
         long start = System.nanoTime();
-        AtomicInteger deliveredNow = new AtomicInteger();
-        AtomicInteger finishedBefore = new AtomicInteger();
-        AtomicInteger failedCount = new AtomicInteger();
-        Map<String, Integer> failedByReason = new ConcurrentHashMap<>();
-        AtomicInteger deliveredBefore = new AtomicInteger();
-        AtomicInteger failedBefore = new AtomicInteger();
-        List<Watched> running = Collections.synchronizedList(new ArrayList<>());
+        Tally tally = new Tally();
         int toSend = list.chatIds().size();
         ProgressBar bar = new ProgressBar("broadcast " + broadcast.name(), toSend,
-                () -> deliveredNow.get() + finishedBefore.get(), failedCount::get, out, terminal);
+                () -> tally.delivered.get() + tally.deliveredBefore.get(),
+                () -> tally.notDelivered.get() + tally.failedBefore.get(), out, terminal);
         try {
-            // Submitting is one store write per chat: a few threads keep a durable store's round trips from pacing the run.
-            ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
+            submitAll(broadcast, list, tally);
+            watch(tally, start + maxWait.toNanos());
+        } finally {
+            bar.close();
+        }
+        Map<String, Integer> failed = new HashMap<>(tally.failedByReason);
+        int ambiguous = Optional.ofNullable(failed.remove(FailureClass.AMBIGUOUS.name())).orElse(0);
+        return new BroadcastResult(broadcast.name(), toSend, list.badLines(), tally.deliveredBefore.get(),
+                tally.failedBefore.get(), tally.delivered.get(), failed, ambiguous, tally.unfinished.size(),
+                Duration.ofNanos(System.nanoTime() - start), budgetPerSecond);
+    }
+
+    private void submitAll(Broadcast broadcast, ChatList list, Tally tally) {
+        // Submitting is one store write per chat: a few threads keep a durable store's round trips from pacing the run.
+        ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
+        try {
             List<Future<?>> submitted = new ArrayList<>();
             for (long chatId : list.chatIds()) {
                 submitted.add(submitters.submit(() -> {
                     Submission s = deliveries.submit(broadcast.requestFor(chatId));
                     Delivery known = s.created() ? null : deliveries.find(s.id()).orElse(null);
                     if (known != null && known.status() == DeliveryStatus.DELIVERED) {
-                        deliveredBefore.incrementAndGet();
-                        finishedBefore.incrementAndGet();
+                        tally.deliveredBefore.incrementAndGet();
                     } else if (known != null && known.status().isFinal()) {
-                        failedBefore.incrementAndGet();
-                        failedCount.incrementAndGet();
+                        tally.failedBefore.incrementAndGet();
                     } else {
-                        Watched w = new Watched(s);
-                        running.add(w);
-                        w.outcome.thenAccept(d -> finish(w, d, deliveredNow, failedCount, failedByReason));
+                        tally.unfinished.add(s.id());
                     }
                 }));
             }
-            submitters.shutdown();
             for (Future<?> f : submitted) {
                 try {
                     f.get();
@@ -108,35 +147,25 @@ public final class BroadcastRunner {
                     throw new IllegalStateException("a broadcast delivery could not be submitted: " + e.getCause().getMessage(), e.getCause());
                 }
             }
-            watch(running, maxWait, start, deliveredNow, failedCount, failedByReason);
         } finally {
-            bar.close();
+            submitters.shutdown();
         }
-        int stillQueued;
-        synchronized (running) {
-            stillQueued = (int) running.stream().filter(w -> !w.done.get()).count();
-        }
-        return new BroadcastResult(broadcast.name(), list.chatIds().size(), list.badLines(), deliveredBefore.get(), failedBefore.get(),
-                deliveredNow.get(), failedByReason, stillQueued, Duration.ofNanos(System.nanoTime() - start), budgetPerSecond);
     }
 
-    private void watch(List<Watched> running, Duration maxWait, long start, AtomicInteger delivered, AtomicInteger failed,
-                       Map<String, Integer> failedByReason) {
-        long deadline = start + maxWait.toNanos();
-        long nextFind = System.nanoTime();
-        while (anyRunning(running) && System.nanoTime() < deadline) {
-            if (System.nanoTime() >= nextFind) {
-                List<Watched> snapshot;
-                synchronized (running) {
-                    snapshot = List.copyOf(running);
-                }
-                for (Watched w : snapshot) {
-                    if (!w.ours && !w.done.get()) {
-                        deliveries.find(w.id).filter(d -> d.status().isFinal())
-                                .ifPresent(d -> finish(w, d, delivered, failed, failedByReason));
+    /** Looks the unfinished recipients up in the store until none is left or the deadline passed. */
+    private void watch(Tally tally, long deadlineNanos) {
+        while (true) {
+            List<DeliveryId> open = new ArrayList<>(tally.unfinished);
+            for (int from = 0; from < open.size(); from += LOOKUP_BATCH) {
+                Set<DeliveryId> batch = new HashSet<>(open.subList(from, Math.min(open.size(), from + LOOKUP_BATCH)));
+                for (Delivery d : lookUp.apply(batch)) {
+                    if (d.status().isFinal()) {
+                        tally.finished(d);
                     }
                 }
-                nextFind = System.nanoTime() + FIND_EVERY.toNanos();
+            }
+            if (tally.unfinished.isEmpty() || System.nanoTime() - deadlineNanos >= 0) {
+                return;
             }
             try {
                 Thread.sleep(WATCH_EVERY.toMillis());
@@ -144,24 +173,6 @@ public final class BroadcastRunner {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private static boolean anyRunning(List<Watched> running) {
-        synchronized (running) {
-            return running.stream().anyMatch(w -> !w.done.get());
-        }
-    }
-
-    private static void finish(Watched w, Delivery d, AtomicInteger delivered, AtomicInteger failed, Map<String, Integer> failedByReason) {
-        if (!w.done.compareAndSet(false, true)) {
-            return;
-        }
-        if (d.status() == DeliveryStatus.DELIVERED) {
-            delivered.incrementAndGet();
-        } else {
-            failedByReason.merge(reason(d), 1, Integer::sum);
-            failed.incrementAndGet();
         }
     }
 

@@ -103,6 +103,16 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
      *
      * @throws ConfigException listing every wrong or missing value, each naming its key, its source and what is expected
      */
+    /** {@code startup.wait}: how long start-up waits for dependencies that do not answer (see StartupChecks). */
+    public static Duration startupWait(LayeredSettings settings) {
+        SettingsReader r = new SettingsReader(settings);
+        int seconds = r.intIn(ConfigKeys.STARTUP_WAIT.name(), 0, 86_400);
+        if (!r.problems().isEmpty()) {
+            throw new ConfigException(r.problems());
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
     public static BotConfig from(LayeredSettings settings, Map<String, String> env) {
         SettingsReader r = new SettingsReader(settings);
         URI apiUrl = r.uri(ConfigKeys.API_URL.name(), Set.of("http", "https"), false, "https://api.telegram.org");

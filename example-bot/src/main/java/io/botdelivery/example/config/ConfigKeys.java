@@ -61,11 +61,13 @@ public final class ConfigKeys {
             "interface the ops endpoint binds; 127.0.0.1 keeps it on this machine, 0.0.0.0 exposes it (then set a metrics token)");
     public static final ConfigKey METRICS_TOKEN_FILE = new ConfigKey("http.metrics-token-file", null, "FILE",
             "file holding a bearer token /metrics requires (or set BOT_METRICS_TOKEN); unset: /metrics is open to whoever reaches http.host");
+    public static final ConfigKey STARTUP_WAIT = new ConfigKey("startup.wait", "60", "SECONDS",
+            "how long start-up waits for a store, Telegram or Redis that does not answer (one line each, retried with backoff) before it exits 1; 0 gives up at once");
 
     /** Keys every subcommand reads. */
     public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, POLL_UPDATES, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
             POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD_FILE, GLOBAL_PER_SECOND, PRIVATE_CHAT_PER_SECOND,
-            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT, HTTP_HOST, METRICS_TOKEN_FILE);
+            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT, HTTP_HOST, METRICS_TOKEN_FILE, STARTUP_WAIT);
 
     /** Per-product keys, below {@code products.<id>.}: only in the config file (and its env overrides). */
     public static final List<String> PRODUCT_FIELDS = List.of("title", "description", "price-stars", "photos", "video", "document");

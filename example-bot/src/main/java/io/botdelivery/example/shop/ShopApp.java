@@ -1,17 +1,15 @@
 package io.botdelivery.example.shop;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Module;
 import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
+import io.botdelivery.example.updates.UpdateLoop;
 import io.botdelivery.example.wiring.BotRuntime;
 import io.botdelivery.example.wiring.TelegramClientModule;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
-import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
-import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,49 +30,74 @@ public final class ShopApp implements AutoCloseable {
     private final BotRuntime runtime;
     private final ShopBot bot;
     /** Null when this instance does not poll ({@code bot.poll-updates=false}). */
-    private final TelegramBotsLongPollingApplication polling;
+    private final UpdateLoop polling;
+    /** The long poll's own HTTP client (null without polling): closed with the loop. */
+    private final OkHttpClient pollHttp;
     private boolean closed;
 
-    private ShopApp(BotRuntime runtime, ShopBot bot, TelegramBotsLongPollingApplication polling) {
+    private ShopApp(BotRuntime runtime, ShopBot bot, UpdateLoop polling, OkHttpClient pollHttp) {
         this.runtime = runtime;
         this.bot = bot;
         this.polling = polling;
+        this.pollHttp = pollHttp;
+    }
+
+    /**
+     * How updates are taken and how hard a payment is stored; tests shorten the waits.
+     *
+     * @param pollTimeout how long one getUpdates call waits for updates (long polling)
+     * @param loop        the update loop's pacing (its poll timeout is {@code pollTimeout})
+     * @param storeRetry  submit rounds per handling of a payment update before it is given back to Telegram
+     */
+    public record UpdateSettings(Duration pollTimeout, UpdateLoop.Settings loop, PaymentIntake.StoreRetry storeRetry) {
+        public UpdateSettings {
+            Objects.requireNonNull(pollTimeout, "pollTimeout");
+            Objects.requireNonNull(loop, "loop");
+            Objects.requireNonNull(storeRetry, "storeRetry");
+        }
+
+        public static UpdateSettings defaults(Duration pollTimeout) {
+            return new UpdateSettings(pollTimeout, UpdateLoop.Settings.defaults(pollTimeout, ALLOWED_UPDATES),
+                    PaymentIntake.StoreRetry.DEFAULT);
+        }
+
+        /** Submit rounds per handling of a payment update, and the first pause between them. */
+        public UpdateSettings withStoreRetry(int attempts, Duration firstDelay) {
+            return new UpdateSettings(pollTimeout, loop, new PaymentIntake.StoreRetry(attempts, firstDelay, firstDelay.multipliedBy(8)));
+        }
+
+        public UpdateSettings withLoop(UpdateLoop.Settings loop) {
+            return new UpdateSettings(pollTimeout, loop, storeRetry);
+        }
     }
 
     /**
      * Starts the engine, then polls for updates.
      *
-     * @param pollTimeout how long one getUpdates call waits for updates (long polling); also bounds how long a stop
-     *                    waits for the poll in progress
+     * @param pollTimeout how long one getUpdates call waits for updates (long polling)
      */
     public static ShopApp start(BotConfig config, Secret token, Duration pollTimeout, Module... overrides) {
-        Objects.requireNonNull(pollTimeout, "pollTimeout");
+        return start(config, token, UpdateSettings.defaults(pollTimeout), overrides);
+    }
+
+    public static ShopApp start(BotConfig config, Secret token, UpdateSettings updates, Module... overrides) {
+        Objects.requireNonNull(updates, "updates");
         BotRuntime runtime = BotRuntime.start(config, token, overrides);
         ShopBot bot = new ShopBot(config.catalog(), config.admins(), runtime.engine(), runtime.deliveringClient(),
-                Clock.systemUTC(), UPDATE_THREADS);
+                Clock.systemUTC(), UPDATE_THREADS, updates.storeRetry());
         if (!config.pollUpdates()) {
             log.info("bot.poll-updates=false: this instance only delivers; another replica takes the updates");
-            return new ShopApp(runtime, bot, null);
+            return new ShopApp(runtime, bot, null, null);
         }
-        int timeoutSeconds = (int) Math.max(0, pollTimeout.toSeconds());
-        // polling on the bot's one HTTP client too (its connections and threads), not on one TelegramBots would build
-        OkHttpClient pollingHttp = TelegramClientModule.pollingClient(runtime.httpClient(), timeoutSeconds);
-        TelegramBotsLongPollingApplication polling = new TelegramBotsLongPollingApplication(ObjectMapper::new,
-                () -> pollingHttp);
-        try {
-            polling.registerBot(token.value(), runtime::telegramUrl, lastUpdateId -> GetUpdates.builder()
-                    .offset(lastUpdateId + 1)
-                    .limit(100)
-                    .timeout(timeoutSeconds)
-                    .allowedUpdates(ALLOWED_UPDATES)
-                    .build(), bot);
-        } catch (TelegramApiException e) {
-            runtime.close();
-            throw new IllegalStateException("cannot start long polling: " + e.getMessage(), e);
-        }
+        // The bot's one HTTP client (its connection pool) with a long poll's timeouts, and a dispatcher of its own: the
+        // poll is a synchronous call, so that dispatcher starts no thread, and close() can cancel the poll in progress
+        // without cancelling the engine's sends on the shared one.
+        OkHttpClient http = TelegramClientModule.pollingClient(runtime.httpClient(), updates.pollTimeout());
+        UpdateLoop loop = new UpdateLoop(new OkHttpTelegramClient(http, token.value(), runtime.telegramUrl()),
+                bot::accept, updates.loop(), () -> http.dispatcher().cancelAll()).start();
         log.info("shop bot polling {} with {} product(s), {} admin(s)", config.apiUrl(), config.catalog().products().size(),
                 config.admins().size());
-        return new ShopApp(runtime, bot, polling);
+        return new ShopApp(runtime, bot, loop, http);
     }
 
     public BotRuntime runtime() {
@@ -89,13 +112,15 @@ public final class ShopApp implements AutoCloseable {
         closed = true;
         log.info("stopping: polling, then the updates in hand, then the engine");
         if (polling != null) {
-            try {
-                polling.close();
-            } catch (Exception e) {
-                log.warn("stopping long polling failed: {}", e.toString());
-            }
+            polling.stopPolling();
         }
         bot.close();
+        if (polling != null) {
+            // only now: a payment finished during bot.close() is stored, so confirming it cannot lose it
+            polling.confirmFinished();
+            // the poll's own dispatcher only: the shared connection pool and threads are BotRuntime's to release, last
+            pollHttp.dispatcher().executorService().shutdown();
+        }
         runtime.close();
     }
 }

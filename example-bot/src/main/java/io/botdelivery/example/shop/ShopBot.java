@@ -1,16 +1,13 @@
 package io.botdelivery.example.shop;
 
-import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryService;
 import io.botdelivery.api.InvalidDeliveryException;
-import io.botdelivery.api.Submission;
 import io.botdelivery.api.Redaction;
 import io.botdelivery.example.config.Catalog;
 import io.botdelivery.example.config.Product;
 import io.botdelivery.sender.telegram.DeliveringTelegramClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.longpolling.interfaces.LongPollingUpdateConsumer;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.AnswerPreCheckoutQuery;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
@@ -35,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,14 +44,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link PackOrder}). Admins also get {@code /queue}, {@code /failed}, {@code /redeliver <id>}, {@code /cancel <id>}.
  *
  * <p>Updates are handled on a few threads, each chat always on the same one, so one chat's updates keep their order
- * while a slow chat does not hold up the others.
+ * while a slow chat does not hold up the others. {@link #accept} tells the update loop when an update may be confirmed
+ * to Telegram: a payment only once its pack is stored ({@link PaymentIntake}); anything else once handled.
  *
  * <p>Every reply (the catalog with its Buy buttons, invoices, admin answers) is an ordinary TelegramBots call on a
  * {@link DeliveringTelegramClient}: it goes through the engine like the paid packs, so replies and packs share one
  * budget and one order per chat, and a 429 or a lost connection is retried as the engine retries everything. Replies
  * are sent asynchronously: an update thread never waits for a chat's rate-limit slot.
  */
-public final class ShopBot implements LongPollingUpdateConsumer {
+public final class ShopBot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShopBot.class);
     static final String CURRENCY_STARS = "XTR";
 
@@ -61,6 +60,7 @@ public final class ShopBot implements LongPollingUpdateConsumer {
     private final DeliveryService deliveries;
     private final DeliveringTelegramClient client;
     private final AdminCommands admin;
+    private final PaymentIntake payments;
     private final List<ExecutorService> stripes = new ArrayList<>();
 
     /**
@@ -69,10 +69,17 @@ public final class ShopBot implements LongPollingUpdateConsumer {
      */
     public ShopBot(Catalog catalog, Set<Long> admins, DeliveryService deliveries, DeliveringTelegramClient client,
                    Clock clock, int threads) {
+        this(catalog, admins, deliveries, client, clock, threads, PaymentIntake.StoreRetry.DEFAULT);
+    }
+
+    ShopBot(Catalog catalog, Set<Long> admins, DeliveryService deliveries, DeliveringTelegramClient client,
+            Clock clock, int threads, PaymentIntake.StoreRetry storeRetry) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
         this.client = Objects.requireNonNull(client, "client");
         this.admin = new AdminCommands(deliveries, admins, clock);
+        Set<Long> alertTo = Set.copyOf(admins);
+        this.payments = new PaymentIntake(deliveries, storeRetry, text -> alertTo.forEach(a -> reply(a, text)));
         AtomicInteger n = new AtomicInteger();
         for (int i = 0; i < threads; i++) {
             stripes.add(Executors.newSingleThreadExecutor(r -> {
@@ -83,18 +90,23 @@ public final class ShopBot implements LongPollingUpdateConsumer {
         }
     }
 
-    @Override
-    public void consume(List<Update> updates) {
-        for (Update update : updates) {
-            long key = routingKey(update);
-            stripes.get((int) Math.floorMod(key, (long) stripes.size())).execute(() -> {
-                try {
-                    handle(update);
-                } catch (RuntimeException e) {
-                    log.error("update {} could not be handled", update.getUpdateId(), e);
-                }
-            });
-        }
+    /**
+     * Handles the update on its chat's thread. The result completes normally once the update may be confirmed to
+     * Telegram (its effects are durable, or it was deliberately ignored: an update that throws for any other reason
+     * would throw again, so it is logged and skipped rather than block the updates after it); exceptionally when a
+     * payment could not be stored, so Telegram sends it again.
+     */
+    public CompletableFuture<Void> accept(Update update) {
+        long key = routingKey(update);
+        return CompletableFuture.runAsync(() -> {
+            try {
+                handle(update);
+            } catch (PaymentIntake.PaymentNotStoredException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                log.error("update {} could not be handled; skipped", update.getUpdateId(), e);
+            }
+        }, stripes.get((int) Math.floorMod(key, (long) stripes.size())));
     }
 
     /** Handles one update on the calling thread. */
@@ -191,12 +203,10 @@ public final class ShopBot implements LongPollingUpdateConsumer {
             return;
         }
         PackOrder order = new PackOrder(chatId, chargeId, product.get());
-        int created = 0;
+        int created;
         try {
-            for (DeliveryRequest request : order.deliveries()) {
-                Submission s = deliveries.submit(request);
-                created += s.created() ? 1 : 0;
-            }
+            // returns once every part is stored; throws (update left unconfirmed) if the store keeps failing
+            created = payments.store(order);
         } catch (InvalidDeliveryException e) {
             log.error("the pack of {} cannot be delivered ({}); fix the product's media in the config", product.get().id(), e.getMessage());
             return;

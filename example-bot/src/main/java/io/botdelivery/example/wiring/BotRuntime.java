@@ -127,6 +127,11 @@ public final class BotRuntime implements AutoCloseable {
         return engine;
     }
 
+    /** The store's read queries (what any replica did shows here, not only this engine's work). */
+    public io.botdelivery.core.spi.DeliveryQueries store() {
+        return injector.getInstance(RetryStore.class);
+    }
+
     public RateLimiter limiter() {
         return injector.getInstance(RateLimiter.class);
     }

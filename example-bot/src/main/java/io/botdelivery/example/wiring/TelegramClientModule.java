@@ -18,6 +18,7 @@ import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -82,11 +83,17 @@ public final class TelegramClientModule extends AbstractModule {
     }
 
     /**
-     * The long polling's client: {@code http}'s connections and threads, with a read timeout longer than one
-     * getUpdates call may wait ({@code pollTimeoutSeconds}), so an empty poll is not taken for a dead connection.
+     * The update loop's client: {@code http}'s connections and interceptors, with timeouts longer than one getUpdates
+     * call may wait ({@code pollTimeout}), so an empty poll is not taken for a dead connection, and a dispatcher of its
+     * own: a poll is a synchronous call (that dispatcher starts no thread), and cancelling it must not cancel the
+     * engine's sends on the shared dispatcher.
      */
-    public static OkHttpClient pollingClient(OkHttpClient http, int pollTimeoutSeconds) {
-        return http.newBuilder().readTimeout(pollTimeoutSeconds + 30L, TimeUnit.SECONDS).build();
+    public static OkHttpClient pollingClient(OkHttpClient http, Duration pollTimeout) {
+        return http.newBuilder()
+                .dispatcher(new Dispatcher())
+                .readTimeout(pollTimeout.plusSeconds(15))
+                .callTimeout(pollTimeout.plusSeconds(30))
+                .build();
     }
 
     /** {@code https://api.telegram.org} → TelegramUrl("https", "api.telegram.org", 443); the port defaults by scheme. */
