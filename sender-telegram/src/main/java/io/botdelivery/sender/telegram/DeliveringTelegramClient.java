@@ -17,6 +17,8 @@ import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RateLimiterUnavailableException;
 import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.RetryStoreException;
+import io.botdelivery.api.Redaction;
 import io.botdelivery.core.spi.Reservation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,7 +191,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
         if (chatId.isEmpty()) {
             return afterGlobalPause(() -> plain.executeAsync(method));
         }
-        return deliver(chatId.get(), method);
+        return deliver(chatId.get(), method, () -> plain.executeAsync(method));
     }
 
     // ---- the upload-capable methods: through the engine unless they carry a new upload
@@ -472,7 +474,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
             int weight = method instanceof SendMediaGroup group ? group.getMedias().size() : 1;
             return directInBudget(chatId.get(), weight, direct);
         }
-        return deliver(chatId.get(), method);
+        return deliver(chatId.get(), method, direct);
     }
 
     /** The {@code chatId} every upload-capable TelegramBots method has, read by name (they share no interface). */
@@ -485,7 +487,13 @@ public final class DeliveringTelegramClient implements TelegramClient {
         }
     }
 
-    private <T extends Serializable> CompletableFuture<T> deliver(long chatId, PartialBotApiMethod<T> method) {
+    /**
+     * Through the engine. When the store cannot take the delivery (it is unreachable), the call goes out directly in
+     * budget instead, as an upload does: an interactive answer, or an admin's alert that the store is down, is worth
+     * more now than durable later; it is then neither stored nor ordered behind the chat's queued deliveries.
+     */
+    private <T extends Serializable> CompletableFuture<T> deliver(long chatId, PartialBotApiMethod<T> method,
+                                                                   PlainCall<T> direct) {
         Submission submission;
         try {
             DeliveryRequest request = TelegramDeliveries.builder(chatId, method).priority(priority)
@@ -494,6 +502,11 @@ public final class DeliveringTelegramClient implements TelegramClient {
         } catch (InvalidDeliveryException e) {
             return CompletableFuture.failedFuture(new TelegramApiException("the engine refused " + method.getMethod()
                     + ": " + e.getMessage(), e));
+        } catch (RetryStoreException e) {
+            log.warn("the store did not take {} for chat {} ({}); sending it directly within the budget",
+                    method.getMethod(), chatId, Redaction.redact(e.getMessage()));
+            int weight = method instanceof SendMediaGroup group ? group.getMedias().size() : 1;
+            return directInBudget(chatId, weight, direct);
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(new TelegramApiException("the delivery engine is shutting down; "
                     + method.getMethod() + " was not sent", e));
