@@ -161,30 +161,14 @@ public class BotDeliveryAutoConfiguration implements BeanClassLoaderAware {
                         + "or rediss://…, was " + redis.safeUrl(), "Fix the URL.");
             }
             RedisRateLimiterConfig.Builder b = RedisRateLimiterConfig.builder(token.substring(0, token.indexOf(':')))
-                    .address(url.getScheme() + "://" + url.getHost() + ":" + (url.getPort() == -1 ? 6379 : url.getPort()))
                     .budgets(properties.budgets().toRateBudgets())
                     .outagePolicy(redis.outagePolicy() == RedisOutage.LOCAL_SHARE ? OutagePolicy.LOCAL_SHARE : OutagePolicy.FAIL_CLOSED)
                     .instanceCount(redis.instances());
-            String userInfo = url.getUserInfo();
-            if (userInfo != null && !userInfo.isEmpty()) {
-                int colon = userInfo.indexOf(':');
-                if (colon < 0) {
-                    b.password(userInfo);
-                } else {
-                    if (colon > 0) {
-                        b.username(userInfo.substring(0, colon));
-                    }
-                    b.password(userInfo.substring(colon + 1));
-                }
-            }
-            String path = url.getPath();
-            if (path != null && path.length() > 1) {
-                try {
-                    b.database(Integer.parseInt(path.substring(1)));
-                } catch (NumberFormatException e) {
-                    throw new BotDeliveryConfigException("bot-delivery.redis.url", "names database \"" + path.substring(1)
-                            + "\", which is not a number", "End the URL with /<database number>, or with nothing for 0.");
-                }
+            try {
+                b.url(url);
+            } catch (IllegalArgumentException e) {
+                throw new BotDeliveryConfigException("bot-delivery.redis.url", e.getMessage(),
+                        "End the URL with /<database number>, or with nothing for 0.");
             }
             return b.build();
         }

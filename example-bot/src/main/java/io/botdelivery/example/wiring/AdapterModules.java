@@ -119,26 +119,10 @@ public final class AdapterModules {
         URI url = config.redis().url();
         String botId = token.value().substring(0, token.value().indexOf(':'));
         RedisRateLimiterConfig.Builder b = RedisRateLimiterConfig.builder(botId)
-                .address(url.getScheme() + "://" + url.getHost() + ":" + (url.getPort() == -1 ? 6379 : url.getPort()))
+                .url(url)
                 .budgets(config.budgets())
                 .outagePolicy(config.redis().localShareDuringOutage() ? OutagePolicy.LOCAL_SHARE : OutagePolicy.FAIL_CLOSED)
                 .instanceCount(config.redis().instances());
-        String userInfo = url.getUserInfo();
-        if (userInfo != null && !userInfo.isEmpty()) {
-            int colon = userInfo.indexOf(':');
-            if (colon < 0) {
-                b.password(userInfo);
-            } else {
-                if (colon > 0) {
-                    b.username(userInfo.substring(0, colon));
-                }
-                b.password(userInfo.substring(colon + 1));
-            }
-        }
-        String path = url.getPath();
-        if (path != null && path.length() > 1) {
-            b.database(Integer.parseInt(path.substring(1)));
-        }
         return b.build();
     }
 }

@@ -1,6 +1,7 @@
 package io.botdelivery.limiter.redis;
 
 import io.botdelivery.core.spi.RateBudgets;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -157,6 +158,39 @@ public record RedisRateLimiterConfig(
 
         public Builder address(String value) {
             this.address = value;
+            return this;
+        }
+
+        /**
+         * Address, user, password and database from one URL, {@code redis://[user:password@]host[:port][/db]} (or
+         * {@code rediss://}); a user info without a colon is the password, as Redis takes it; the port defaults to 6379
+         * and the database to 0.
+         *
+         * @throws IllegalArgumentException if the path is not a database number (the message never shows the password)
+         */
+        public Builder url(URI url) {
+            address(url.getScheme() + "://" + url.getHost() + ":" + (url.getPort() == -1 ? 6379 : url.getPort()));
+            String userInfo = url.getUserInfo();
+            if (userInfo != null && !userInfo.isEmpty()) {
+                int colon = userInfo.indexOf(':');
+                if (colon < 0) {
+                    password(userInfo);
+                } else {
+                    if (colon > 0) {
+                        username(userInfo.substring(0, colon));
+                    }
+                    password(userInfo.substring(colon + 1));
+                }
+            }
+            String path = url.getPath();
+            if (path != null && path.length() > 1) {
+                try {
+                    database(Integer.parseInt(path.substring(1)));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("the Redis URL names database \"" + path.substring(1)
+                            + "\", which is not a number");
+                }
+            }
             return this;
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.botdelivery.core.spi.RateBudgets;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -56,6 +57,27 @@ class RedisRateLimiterConfigTest {
             assertThatThrownBy(() -> RedisRateLimiterConfig.builder(botId).build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("botId");
+        }
+
+        @Test
+        @DisplayName("take address, user, password and database from one URL; a bare user info is the password")
+        void fromUrl() {
+            RedisRateLimiterConfig full = RedisRateLimiterConfig.builder("42")
+                    .url(URI.create("rediss://bot:s3cret@redis.internal:6380/2")).build();
+            assertThat(full.address()).isEqualTo("rediss://redis.internal:6380");
+            assertThat(full.username()).contains("bot");
+            assertThat(full.password()).contains("s3cret");
+            assertThat(full.database()).isEqualTo(2);
+
+            RedisRateLimiterConfig bare = RedisRateLimiterConfig.builder("42").url(URI.create("redis://s3cret@h")).build();
+            assertThat(bare.address()).isEqualTo("redis://h:6379");
+            assertThat(bare.username()).isEmpty();
+            assertThat(bare.password()).contains("s3cret");
+            assertThat(bare.database()).isZero();
+
+            assertThatThrownBy(() -> RedisRateLimiterConfig.builder("42").url(URI.create("redis://:s3cret@h/db")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("\"db\"").hasMessageNotContaining("s3cret");
         }
 
         @Test
