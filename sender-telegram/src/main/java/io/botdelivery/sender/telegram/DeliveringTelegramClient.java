@@ -471,10 +471,14 @@ public final class DeliveringTelegramClient implements TelegramClient {
         try {
             TelegramDeliveries.payload(method);
         } catch (InvalidDeliveryException upload) {
-            int weight = method instanceof SendMediaGroup group ? group.getMedias().size() : 1;
-            return directInBudget(chatId.get(), weight, direct);
+            return directInBudget(chatId.get(), messagesIn(method), direct);
         }
         return deliver(chatId.get(), method, direct);
+    }
+
+    /** How many messages Telegram counts for {@code method}: an album's items, else one. */
+    private static int messagesIn(PartialBotApiMethod<?> method) {
+        return method instanceof SendMediaGroup group ? group.getMedias().size() : 1;
     }
 
     /** The {@code chatId} every upload-capable TelegramBots method has, read by name (they share no interface). */
@@ -505,8 +509,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
         } catch (RetryStoreException e) {
             log.warn("the store did not take {} for chat {} ({}); sending it directly within the budget",
                     method.getMethod(), chatId, Redaction.redact(e.getMessage()));
-            int weight = method instanceof SendMediaGroup group ? group.getMedias().size() : 1;
-            return directInBudget(chatId, weight, direct);
+            return directInBudget(chatId, messagesIn(method), direct);
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(new TelegramApiException("the delivery engine is shutting down; "
                     + method.getMethod() + " was not sent", e));
