@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -48,9 +47,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * not optional: every notifier implements {@link #refuseNext}. Behaviour beyond the core is gated by
  * {@link Capability}, and the failure modes a test may not be able to stage ({@link #rejectNextAsInvalid},
  * {@link #makeBackendHang}, {@link #makeBackendUnreachable}) by hooks that answer {@code false} by default:
- * undeclared, those tests show as skipped, never as passed. Every test has a time limit (30 s).
+ * undeclared, those tests show as skipped, never as passed. Every test has a time limit ({@link KitTimeLimit}, 30 s).
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@KitTimeLimit(seconds = 30)
 public abstract class NotifierContract {
 
     /** Optional behaviour a notifier may declare. */

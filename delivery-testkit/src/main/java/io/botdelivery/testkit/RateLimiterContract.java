@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -75,11 +74,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       {@link #makeUnavailable} to have this checked; the test is skipped otherwise.</li>
  * </ul>
  *
- * <p>The rules are stated in {@link RateLimiter}'s Javadoc. Every test has a time limit (60 s), and the recorder
+ * <p>The rules are stated in {@link RateLimiter}'s Javadoc. Every test has a time limit ({@link KitTimeLimit}, 60 s), and the recorder
  * checks windows in O(n log n) and refuses more than {@link SlidingWindowRecorder#MAX_GRANTS_PER_SCOPE} grants per
  * scope, so a limiter that grants far too much fails the kit quickly instead of hanging it.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@KitTimeLimit(seconds = 60)
 public abstract class RateLimiterContract {
 
     /** Telegram's defaults: 30/s, private chat 1/s, group 20/min, paid lane 1000/s. */

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -50,10 +49,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and its roles), this kit checks them. An adapter's test extends this class and implements {@link #createStore};
  * the kit moves a {@link MutableClock} instead of sleeping. Optional behaviour is a capability: override
  * {@link #reopenStore} to declare a durable store, and {@link #makeStorageUnreachable} to have outages checked; the
- * tests needing them are skipped otherwise. Every test has a time limit (60 s), so a store that hangs fails the kit
+ * tests needing them are skipped otherwise. Every test has a time limit ({@link KitTimeLimit}, 60 s), so a store that hangs fails the kit
  * instead of stalling the build.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@KitTimeLimit(seconds = 60)
 public abstract class RetryStoreContract {
 
     protected final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");

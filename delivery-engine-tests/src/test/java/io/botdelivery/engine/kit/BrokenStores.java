@@ -255,6 +255,30 @@ final class BrokenStores {
         public int purgeFinished(Instant before, int max) { return up(() -> d.purgeFinished(before, max)); }
     }
 
+    /**
+     * Never returns from {@code purgeFinished} and ignores interrupts, as a store stuck in a socket read without a
+     * timeout does. Bounded at ten minutes so a leaked thread cannot outlive a test run by much.
+     */
+    static final class HangsOnPurge extends Forwarding {
+        @Override
+        public int purgeFinished(Instant before, int max) {
+            java.util.Objects.requireNonNull(before, "finishedBefore");
+            long until = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                Thread.interrupted();
+            }
+            return d.purgeFinished(before, max);
+        }
+    }
+
+    static class HangsOnPurgeKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new HangsOnPurge();
+        }
+    }
+
     static class IgnoresLeaseLengthKit extends RetryStoreContract {
         @Override
         protected RetryStore createStore(Clock clock) {

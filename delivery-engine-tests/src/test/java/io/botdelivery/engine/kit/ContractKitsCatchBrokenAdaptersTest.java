@@ -1,6 +1,8 @@
 package io.botdelivery.engine.kit;
 
+import io.botdelivery.testkit.KitTimeLimitExtension;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +26,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * idempotency key; a worker that lost its lease still writing; the lease length ignored (claim and save; renew); the
  * alert's lease length ignored; instants truncated to milliseconds or to seconds; album items' parse modes lost;
  * {@code claimUnnotified} ignoring {@code max}; a null argument accepted; an outage reported as
- * IllegalStateException instead of RetryStoreException.
+ * IllegalStateException instead of RetryStoreException; a store that hangs (caught by the kit's time limit, run here
+ * at 2 s instead of 60 s through {@link KitTimeLimitExtension#PARAMETER}).
  */
 @DisplayName("The RetryStore contract kit")
 class ContractKitsCatchBrokenAdaptersTest {
@@ -59,17 +62,38 @@ class ContractKitsCatchBrokenAdaptersTest {
                                 + "(capability: makeStorageUnreachable)")));
     }
 
+    @Test
+    @DisplayName("catches a store that hangs: the test fails at the kit's time limit, even though the store ignores interrupts")
+    void catchesHangingStore() {
+        TestExecutionSummary summary = run(BrokenStores.HangsOnPurgeKit.class, "2");
+
+        String retention = "finished deliveries older than the cut-off are purged in batches, oldest first; the rest stay";
+        assertThat(summary.getFailures()).as("failures").anySatisfy(f -> {
+            assertThat(f.getTestIdentifier().getDisplayName()).isEqualTo(retention);
+            assertThat(f.getException()).hasMessageContaining("did not end within the kit's time limit of 2 s");
+        });
+        assertThat(summary.getTestsSucceededCount()).as("the rest of the kit still runs").isGreaterThan(10);
+    }
+
     @ParameterizedTest(name = "catches {0}")
     @MethodSource("brokenStores")
     void catchesBrokenStore(String name, Class<?> kit, List<String> expectedFailures) {
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(kit)).build();
-        Launcher launcher = LauncherFactory.create();
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        launcher.execute(request, listener);
-        TestExecutionSummary summary = listener.getSummary();
+        TestExecutionSummary summary = run(kit, null);
 
         List<String> failed = summary.getFailures().stream().map(f -> f.getTestIdentifier().getDisplayName()).toList();
         assertThat(summary.getTestsSucceededCount()).as("the rest of the kit still runs").isGreaterThan(10);
         assertThat(failed).as("failures reported for " + name).containsAll(expectedFailures);
+    }
+
+    private static TestExecutionSummary run(Class<?> kit, String timeLimitSeconds) {
+        LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(kit));
+        if (timeLimitSeconds != null) {
+            builder.configurationParameter(KitTimeLimitExtension.PARAMETER, timeLimitSeconds);
+        }
+        LauncherDiscoveryRequest request = builder.build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        launcher.execute(request, listener);
+        return listener.getSummary();
     }
 }

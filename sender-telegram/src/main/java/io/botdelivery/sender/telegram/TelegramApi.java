@@ -14,6 +14,7 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiValidationException;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +62,7 @@ final class TelegramApi implements AutoCloseable {
     private final String token;
     private final OkHttpClient http;
     private final TelegramClient client;
+    private final TelegramUrl url;
     /** False when the connections and threads belong to the application's client: closing must leave them alone. */
     private final boolean ownsHttp;
 
@@ -105,13 +107,29 @@ final class TelegramApi implements AutoCloseable {
                 .eventListenerFactory(tracking.listenerFactory())
                 .addInterceptor(tracking.interceptor())
                 .build();
-        TelegramUrl url = new TelegramUrl(config.apiUrl().getScheme(), config.apiUrl().getHost(), config.port(), false);
+        this.url = new TelegramUrl(config.apiUrl().getScheme(), config.apiUrl().getHost(), config.port(), false);
         this.client = new OkHttpTelegramClient(http, config.token(), url);
     }
 
     <T> Result<T> call(ApiCall<T> call) {
         try {
             return new Result.Ok<>(Objects.requireNonNull(call.execute(client), "TelegramBots returned null"));
+        } catch (TelegramApiException e) {
+            return new Result.Failed<>(interpret(e));
+        }
+    }
+
+    /**
+     * Like {@link #call(ApiCall)}, but the whole call (connecting, writing, waiting for the answer) ends within
+     * {@code limit}: for callers bound to answer in time whatever Telegram does (the notifier). A call cut short counts
+     * as an answer lost, since the request may have been written. Builds a client view per call (same pool and
+     * dispatcher), which is cheap next to the call itself.
+     */
+    <T> Result<T> call(ApiCall<T> call, Duration limit) {
+        OkHttpClient bounded = http.newBuilder().callTimeout(limit).build();
+        TelegramClient boundedClient = new OkHttpTelegramClient(bounded, token, url);
+        try {
+            return new Result.Ok<>(Objects.requireNonNull(call.execute(boundedClient), "TelegramBots returned null"));
         } catch (TelegramApiException e) {
             return new Result.Failed<>(interpret(e));
         }

@@ -36,6 +36,11 @@ public final class TelegramNotifier implements Notifier {
     private static final Logger log = LoggerFactory.getLogger(TelegramNotifier.class);
     /** Added to every retry_after, as the engine's default {@code retryAfterMargin}: the ban must be over, not ending. */
     private static final Duration RETRY_AFTER_MARGIN = Duration.ofSeconds(1);
+    /**
+     * The least time a call to the Bot API is given, even when waiting for the slot used up the rest of
+     * {@link Notifier#MAX_BLOCKING}: with the default maxWait (4 s) a call still ends within the bound.
+     */
+    private static final Duration MIN_CALL_TIME = Duration.ofSeconds(1);
 
     private final TelegramNotifierConfig config;
     private final RateLimiter limiter;
@@ -87,9 +92,11 @@ public final class TelegramNotifier implements Notifier {
         List<String> problems = new ArrayList<>();
         int received = 0;
         // one deadline for the whole call, every admin chat together: the port bounds a call, not a chat
-        Instant deadline = clock.instant().plus(config.maxWait());
+        Instant start = clock.instant();
+        Instant deadline = start.plus(config.maxWait());
+        Instant callDeadline = start.plus(Notifier.MAX_BLOCKING);
         for (long admin : config.adminChatIds()) {
-            Optional<String> problem = sendTo(admin, text, deadline);
+            Optional<String> problem = sendTo(admin, text, deadline, callDeadline);
             if (problem.isPresent()) {
                 problems.add("chat " + admin + ": " + problem.get());
             } else {
@@ -106,11 +113,11 @@ public final class TelegramNotifier implements Notifier {
 
     /**
      * Sends one alert to one admin, waiting for its rate-limit slot until {@code deadline}; returns the problem, if
-     * any. A 429 (another process using the token, or budgets set too high) pauses the scope the configured
+     * any; the Bot API call itself must answer by {@code callDeadline} (at least {@link #MIN_CALL_TIME}). A 429 (another process using the token, or budgets set too high) pauses the scope the configured
      * {@link io.botdelivery.core.spi.RetryAfterScopePolicy} names, in the limiter for everyone, and the alert waits that
      * pause out if the deadline allows.
      */
-    private Optional<String> sendTo(long admin, String text, Instant deadline) {
+    private Optional<String> sendTo(long admin, String text, Instant deadline, Instant callDeadline) {
         String lastProblem = "no rate-limit slot within " + config.maxWait();
         try {
             while (true) {
@@ -134,8 +141,12 @@ public final class TelegramNotifier implements Notifier {
                     lastProblem = "the bot is paused after a 429";
                     continue;
                 }
+                Duration callLeft = Duration.between(clock.instant(), callDeadline);
+                Duration answerWithin = callLeft.compareTo(MIN_CALL_TIME) < 0 ? MIN_CALL_TIME : callLeft;
+                // the call itself is bounded too: a Bot API that takes the request and never answers must not hold
+                // the caller past the port's bound (the engine's alert thread, a shop's payment handler)
                 TelegramApi.Result<Message> result = api.call(
-                        TelegramRequests.text(admin, new Payload.Text(text, ParseMode.PLAIN), false));
+                        TelegramRequests.text(admin, new Payload.Text(text, ParseMode.PLAIN), false), answerWithin);
                 if (result instanceof TelegramApi.Result.Ok<Message>) {
                     return Optional.empty();
                 }

@@ -51,6 +51,34 @@ class TelegramNotifierContractTest extends NotifierContract {
         }
     }
 
+    /** Telegram's answer when the admin never started the bot: a 400, not a reason to report success. */
+    @Override
+    protected boolean rejectNextAsInvalid(int n) {
+        for (int i = 0; i < n; i++) {
+            telegram.faults().nextFor(ADMIN, Fault.error(400, "Bad Request: chat not found"));
+        }
+        return true;
+    }
+
+    /**
+     * The Bot API takes the alert and does not answer for 8 s, longer than the port's bound plus the kit's second of
+     * slack (the notifier's own timeout must end the call); short enough that closing the simulator does not wait long.
+     */
+    @Override
+    protected boolean makeBackendHang() {
+        for (int i = 0; i < 5; i++) {
+            telegram.faults().nextFor(ADMIN, Fault.latency(Duration.ofSeconds(8)));
+        }
+        return true;
+    }
+
+    /** Nothing listens on the Bot API's port any more: connection refused. */
+    @Override
+    protected boolean makeBackendUnreachable() {
+        telegram.close();
+        return true;
+    }
+
     /** Another instance met a bot-wide 429: the next admin slot is 20 s away, far more than a call may wait. */
     @Override
     protected void congest() {
