@@ -100,10 +100,24 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         }
     }
 
-    /** Engine tuning taken from configuration. */
-    public record EngineSettings(int maxConcurrentSends, int maxBuffered, int claimBatch, Duration pollInterval) {
+    /**
+     * Engine tuning taken from configuration.
+     *
+     * @param leaseLength how long a replica's claim on a delivery lasts: after a crash ({@code kill -9}) the deliveries
+     *                    it held come back to the other replicas when it ends
+     */
+    public record EngineSettings(int maxConcurrentSends, int maxBuffered, int claimBatch, Duration pollInterval,
+                                 Duration leaseLength) {
+        public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+
         public EngineSettings {
             Objects.requireNonNull(pollInterval, "pollInterval");
+            Objects.requireNonNull(leaseLength, "leaseLength");
+        }
+
+        /** With the default lease (60 s). */
+        public EngineSettings(int maxConcurrentSends, int maxBuffered, int claimBatch, Duration pollInterval) {
+            this(maxConcurrentSends, maxBuffered, claimBatch, pollInterval, DEFAULT_LEASE);
         }
     }
 
@@ -181,7 +195,8 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
                 r.intIn(ConfigKeys.MAX_CONCURRENT_SENDS.name(), 1, 1024),
                 r.intIn(ConfigKeys.MAX_BUFFERED.name(), 1, 1_000_000),
                 r.intIn(ConfigKeys.CLAIM_BATCH.name(), 1, 100_000),
-                Duration.ofMillis(r.intIn(ConfigKeys.POLL_INTERVAL.name(), 10, 600_000)));
+                Duration.ofMillis(r.intIn(ConfigKeys.POLL_INTERVAL.name(), 10, 600_000)),
+                Duration.ofSeconds(r.intIn(ConfigKeys.LEASE_SECONDS.name(), 2, 3_600)));
         int httpPort = r.intIn(ConfigKeys.HTTP_PORT.name(), -1, 65_535);
         String httpHost = r.string(ConfigKeys.HTTP_HOST.name(), "an interface address such as 127.0.0.1 or 0.0.0.0");
         Secret metricsToken = secret(ConfigKeys.METRICS_TOKEN_ENV, ConfigKeys.METRICS_TOKEN_FILE, settings, env, r).orElse(null);

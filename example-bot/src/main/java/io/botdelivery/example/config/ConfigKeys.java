@@ -67,6 +67,8 @@ public final class ConfigKeys {
             "deliveries taken from the store per poll");
     public static final ConfigKey POLL_INTERVAL = new ConfigKey("engine.poll-interval-ms", "1000", "MILLIS",
             "how often the store is polled for due retries and owed alerts");
+    public static final ConfigKey LEASE_SECONDS = new ConfigKey("engine.lease-seconds", "60", "SECONDS",
+            "how long a replica's claim on a delivery lasts; after a crash the deliveries it held go to the other replicas when it ends");
     public static final ConfigKey HTTP_PORT = new ConfigKey("http.port", "8080", "PORT",
             "port of the ops endpoint (/health/live, /health/ready, /metrics); 0 picks a free port, -1 turns it off");
     public static final ConfigKey HTTP_HOST = new ConfigKey("http.host", "127.0.0.1", "HOST",
@@ -80,7 +82,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, POLL_UPDATES, UPDATES,
             WEBHOOK_URL, WEBHOOK_HOST, WEBHOOK_PORT, WEBHOOK_PATH, WEBHOOK_SECRET_FILE, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
             POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD_FILE, GLOBAL_PER_SECOND, PRIVATE_CHAT_PER_SECOND,
-            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT, HTTP_HOST, METRICS_TOKEN_FILE, STARTUP_WAIT);
+            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, LEASE_SECONDS, HTTP_PORT, HTTP_HOST, METRICS_TOKEN_FILE, STARTUP_WAIT);
 
     /** Per-product keys, below {@code products.<id>.}: only in the config file (and its env overrides). */
     public static final List<String> PRODUCT_FIELDS = List.of("title", "description", "price-stars", "photos", "video", "document");
