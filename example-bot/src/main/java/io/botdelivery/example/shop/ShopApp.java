@@ -168,7 +168,7 @@ public final class ShopApp implements AutoCloseable {
             return;
         }
         closed = true;
-        log.info("stopping: taking updates, then the updates in hand, then the engine");
+        log.info("stopping: {}, then the updates in hand, then the engine", webhook != null ? "the webhook" : "polling");
         if (polling != null) {
             polling.stopPolling();
         }
