@@ -126,4 +126,39 @@ class WebhookServerTest {
         assertThat(send("POST", PATH, SECRET, UPDATE).statusCode()).isEqualTo(503);
         assertThat(handled).hasSize(1);
     }
+
+    @Test
+    @DisplayName("closing: a request in hand is still answered 200 once handled, a new one gets 503")
+    void closeFinishesRequestsInHand() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        server = WebhookServer.start(new WebhookServer.Settings("127.0.0.1", 0, PATH, new Secret(SECRET), 4, Duration.ofSeconds(10)),
+                update -> {
+                    handled.add(update);
+                    // the first request stays in hand until released; later ones (sent while the close begins) do not
+                    return handled.size() == 1 ? release : CompletableFuture.completedFuture(null);
+                });
+        CompletableFuture<HttpResponse<String>> inHand = CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("POST", PATH, SECRET, UPDATE);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> server.close(Duration.ofSeconds(10)));
+        java.util.concurrent.atomic.AtomicInteger answered200 = new java.util.concurrent.atomic.AtomicInteger();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            int status = send("POST", PATH, SECRET, UPDATE).statusCode();
+            if (status == 200) {
+                answered200.incrementAndGet(); // sent before the close began
+            }
+            return status == 503;
+        });
+        assertThat(closing).as("waits for the request in hand").isNotDone();
+        release.complete(null);
+        assertThat(inHand.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        closing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(handled).as("the 503 one was not handled").hasSize(1 + answered200.get());
+        server = null;
+    }
 }
