@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@code run}: the shop bot on long polling until SIGTERM or Ctrl-C, which stop it gracefully. */
+/** {@code run}: the shop bot on long polling or a webhook until SIGTERM or Ctrl-C, which stop it gracefully. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the shop bot on long polling: /start shows the catalog, purchases are paid in Telegram Stars and",
+        description = {"Runs the shop bot on long polling (bot.updates=polling, one machine) or serving Telegram's webhook",
+                "(bot.updates=webhook, every replica; each sets the webhook at start): /start shows the catalog, purchases are paid in Telegram Stars and",
                 "the pack is delivered through the engine. Admin commands: /queue, /failed, /redeliver <id>, /cancel <id>.",
                 "SIGTERM (or Ctrl-C) stops polling, finishes the updates in hand and hands queued deliveries back to the store."})
 final class RunCommand extends BotCommand {
@@ -51,6 +52,7 @@ final class RunCommand extends BotCommand {
         Runtime.getRuntime().addShutdownHook(new Thread(close, "graceful-shutdown"));
         main.out().println("Shop bot running (limiter=" + config.limiter().name().toLowerCase(java.util.Locale.ROOT)
                 + ", store=" + config.store().name().toLowerCase(java.util.Locale.ROOT)
+                + (app.webhookPort() >= 0 ? ", webhook on " + config.webhook().host() + ":" + app.webhookPort() + config.webhook().path() : "")
                 + (app.runtime().httpPort() >= 0 ? ", ops endpoint on " + config.http().host() + ":" + app.runtime().httpPort() : "")
                 + "). Stop with Ctrl-C or SIGTERM.");
         stopRequested.await();

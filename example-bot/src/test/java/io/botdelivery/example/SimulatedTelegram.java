@@ -44,6 +44,6 @@ public final class SimulatedTelegram {
                 BotConfig.RedisSettings.at(URI.create("redis://127.0.0.1:6379")),
                 new BotConfig.PostgresSettings("jdbc:postgresql://127.0.0.1:5432/botdelivery", "botdelivery", null),
                 FAST, new BotConfig.EngineSettings(16, 1000, 100, Duration.ofMillis(100)), BotConfig.HttpSettings.local(-1),
-                Catalog.of(List.of(product())), true);
+                Catalog.of(List.of(product())), true, null);
     }
 }

@@ -140,4 +140,21 @@ class StartupTest {
             assertThat(telegram.record().accepted()).hasSize(3);
         }
     }
+
+    @Test
+    @DisplayName("webhook port taken: one 'webhook:' line, exit 1, no stack trace, the webhook secret never shown")
+    void webhookPortTaken() throws Exception {
+        String secret = "hook_Secret-never-shown";
+        try (TelegramSimulator telegram = SimulatedTelegram.start();
+             ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CommandLineTest.Run run = CommandLineTest.run(Map.of("BOT_TOKEN", telegram.token(), "BOT_WEBHOOK_SECRET", secret),
+                    "run", "--api-url", telegram.baseUrl().toString(), "--http-port", "-1", "--updates", "webhook",
+                    "--webhook-url", "http://127.0.0.1:" + taken.getLocalPort() + "/telegram/webhook",
+                    "--webhook-host", "127.0.0.1", "--webhook-port", Integer.toString(taken.getLocalPort()));
+            assertOneLineNoTrace(run, "webhook");
+            assertThat(run.err()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(run.out() + run.err()).doesNotContain(secret);
+            assertThat(telegram.updates().webhookUrl()).as("setWebhook is not called without a server to take the updates").isEmpty();
+        }
+    }
 }

@@ -47,21 +47,15 @@ final class BotApi {
                     (int) Math.max(1, Math.min(100, longParam(params, "limit", 100))),
                     Duration.ofSeconds(Math.max(0, Math.min(50, longParam(params, "timeout", 0))))));
             case "setwebhook" -> {
-                updates.webhook(params.get("url"));
-                yield Shapes.ok(bool(true), params.has("url") ? "Webhook was set" : "Webhook was deleted");
+                boolean set = updates.setWebhook(params.get("url"), params.get("secret_token"), params.get("allowed_updates"),
+                        params.flag("drop_pending_updates"));
+                yield Shapes.ok(bool(true), set ? "Webhook was set" : "Webhook was deleted");
             }
             case "deletewebhook" -> {
-                boolean wasSet = !updates.webhookUrl().isEmpty();
-                updates.webhook("");
+                boolean wasSet = updates.deleteWebhook(params.flag("drop_pending_updates"));
                 yield Shapes.ok(bool(true), wasSet ? "Webhook was deleted" : "Webhook is already deleted");
             }
-            case "getwebhookinfo" -> {
-                ObjectNode info = Shapes.JSON.createObjectNode();
-                info.put("url", updates.webhookUrl());
-                info.put("has_custom_certificate", false);
-                info.put("pending_update_count", updates.pendingCount());
-                yield Shapes.ok(info);
-            }
+            case "getwebhookinfo" -> Shapes.ok(updates.webhookInfo());
             case "getfile" -> Shapes.ok(Shapes.fileInfo(files.find(String.valueOf(params.get("file_id")))
                     .orElseThrow(() -> BotApiError.badRequest("invalid file_id"))));
             default -> throw new BotApiError(404, "Not Found", java.util.Map.of());

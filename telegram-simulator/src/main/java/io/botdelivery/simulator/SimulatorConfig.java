@@ -30,10 +30,14 @@ import java.util.regex.Pattern;
  *                               if false (default) any chat id is an open chat (positive: private, negative: group)
  * @param maxRequestBytes        a request body larger than this answers 413 (Telegram: 50 MB uploads)
  * @param workerThreads          threads serving requests (long polls hold one each)
+ * @param webhookRetryDelay      while a webhook is set, how long the simulator waits before posting an update again
+ *                               after the bot's server answered non-2xx or could not be reached (Telegram waits longer,
+ *                               and more each time); default 1 s, tests shorten it
  */
 public record SimulatorConfig(String token, RateBudgets budgets, Duration arrivalJitterTolerance, LimitMode limitMode,
                               double retryAfterEscalation, Duration maxRetryAfter, FaultRates faultRates, Clock clock,
-                              boolean knownChatsOnly, long maxRequestBytes, int workerThreads) {
+                              boolean knownChatsOnly, long maxRequestBytes, int workerThreads,
+                              Duration webhookRetryDelay) {
 
     /** Telegram's token shape: the bot's numeric id, a colon, 35 characters. */
     private static final Pattern TOKEN = Pattern.compile("\\d{1,15}:[A-Za-z0-9_-]{20,}");
@@ -76,6 +80,10 @@ public record SimulatorConfig(String token, RateBudgets budgets, Duration arriva
         if (workerThreads < 2) {
             throw new IllegalArgumentException("workerThreads must be at least 2");
         }
+        Objects.requireNonNull(webhookRetryDelay, "webhookRetryDelay");
+        if (webhookRetryDelay.isNegative()) {
+            throw new IllegalArgumentException("webhookRetryDelay must not be negative");
+        }
     }
 
     public static SimulatorConfig defaults() {
@@ -90,7 +98,7 @@ public record SimulatorConfig(String token, RateBudgets budgets, Duration arriva
         return new Builder().token(token).budgets(budgets).arrivalJitterTolerance(arrivalJitterTolerance)
                 .limitMode(limitMode).retryAfterEscalation(retryAfterEscalation).maxRetryAfter(maxRetryAfter)
                 .faultRates(faultRates).clock(clock).knownChatsOnly(knownChatsOnly).maxRequestBytes(maxRequestBytes)
-                .workerThreads(workerThreads);
+                .workerThreads(workerThreads).webhookRetryDelay(webhookRetryDelay);
     }
 
     /** The bot's user id: the number before the colon of the token. */
@@ -110,6 +118,7 @@ public record SimulatorConfig(String token, RateBudgets budgets, Duration arriva
         private boolean knownChatsOnly;
         private long maxRequestBytes = 50L * 1024 * 1024 + 64 * 1024;
         private int workerThreads = 64;
+        private Duration webhookRetryDelay = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -169,9 +178,14 @@ public record SimulatorConfig(String token, RateBudgets budgets, Duration arriva
             return this;
         }
 
+        public Builder webhookRetryDelay(Duration delay) {
+            this.webhookRetryDelay = delay;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(token, budgets, arrivalJitterTolerance, limitMode, retryAfterEscalation,
-                    maxRetryAfter, faultRates, clock, knownChatsOnly, maxRequestBytes, workerThreads);
+                    maxRetryAfter, faultRates, clock, knownChatsOnly, maxRequestBytes, workerThreads, webhookRetryDelay);
         }
     }
 }

@@ -39,7 +39,7 @@ public final class TelegramSimulator implements AutoCloseable {
         this.config = config;
         this.chats = new SimulatedChats(config.knownChatsOnly());
         this.files = new SimulatedFiles();
-        this.updates = new SimulatedUpdates(chats, config.clock());
+        this.updates = new SimulatedUpdates(chats, config.clock(), config.webhookRetryDelay());
         this.faults = new FaultInjector(config.faultRates());
         this.record = new SimulatorRecord(config);
         Shapes shapes = new Shapes(config.botId());

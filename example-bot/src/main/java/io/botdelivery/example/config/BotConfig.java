@@ -27,11 +27,41 @@ import java.util.Set;
  * @param engine    engine tuning
  * @param http      the ops endpoint (/health/live, /health/ready, /metrics)
  * @param catalog   the shop's products
- * @param pollUpdates whether this instance takes updates by long polling (one replica only)
+ * @param pollUpdates whether this instance takes updates by long polling (one replica only; ignored with a webhook)
+ * @param webhook   how Telegram's webhook requests are served ({@code bot.updates=webhook}), or {@code null} when
+ *                  updates are taken by long polling
  */
 public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, StoreChoice store, RedisSettings redis,
                         PostgresSettings postgres, RateBudgets budgets, EngineSettings engine, HttpSettings http,
-                        Catalog catalog, boolean pollUpdates) {
+                        Catalog catalog, boolean pollUpdates, WebhookSettings webhook) {
+
+    /**
+     * The webhook: Telegram posts each update to {@code publicUrl}, the load balancer forwards it to some replica's
+     * server at {@code host:port} and {@code path}.
+     *
+     * @param publicUrl the URL given to setWebhook
+     * @param host      interface the server binds
+     * @param port      port it listens on (0: any free port)
+     * @param path      path it answers on
+     * @param secret    the secret_token Telegram sends back in {@code X-Telegram-Bot-Api-Secret-Token}
+     */
+    public record WebhookSettings(URI publicUrl, String host, int port, String path, Secret secret) {
+        public WebhookSettings {
+            Objects.requireNonNull(publicUrl, "publicUrl");
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(secret, "secret");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with /");
+            }
+        }
+    }
+
+    /** The webhook secret's shape, Telegram's rule for secret_token. */
+    static final java.util.regex.Pattern WEBHOOK_SECRET = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
     /** Where Redis is, and what to do while it is unreachable. */
     public record RedisSettings(URI url, boolean localShareDuringOutage, int instances) {
@@ -70,10 +100,24 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         }
     }
 
-    /** Engine tuning taken from configuration. */
-    public record EngineSettings(int maxConcurrentSends, int maxBuffered, int claimBatch, Duration pollInterval) {
+    /**
+     * Engine tuning taken from configuration.
+     *
+     * @param leaseLength how long a replica's claim on a delivery lasts: after a crash ({@code kill -9}) the deliveries
+     *                    it held come back to the other replicas when it ends
+     */
+    public record EngineSettings(int maxConcurrentSends, int maxBuffered, int claimBatch, Duration pollInterval,
+                                 Duration leaseLength) {
+        public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+
         public EngineSettings {
             Objects.requireNonNull(pollInterval, "pollInterval");
+            Objects.requireNonNull(leaseLength, "leaseLength");
+        }
+
+        /** With the default lease (60 s). */
+        public EngineSettings(int maxConcurrentSends, int maxBuffered, int claimBatch, Duration pollInterval) {
+            this(maxConcurrentSends, maxBuffered, claimBatch, pollInterval, DEFAULT_LEASE);
         }
     }
 
@@ -93,6 +137,13 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
     private enum OutageChoice { FAIL_CLOSED, LOCAL_SHARE }
 
     private enum YesNo { TRUE, FALSE }
+
+    private enum UpdatesChoice { POLLING, WEBHOOK }
+
+    /** Whether Telegram delivers updates to this bot's webhook (else this replica may long-poll). */
+    public boolean webhookMode() {
+        return webhook != null;
+    }
 
     public boolean isAdmin(long userId) {
         return admins.contains(userId);
@@ -144,12 +195,15 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
                 r.intIn(ConfigKeys.MAX_CONCURRENT_SENDS.name(), 1, 1024),
                 r.intIn(ConfigKeys.MAX_BUFFERED.name(), 1, 1_000_000),
                 r.intIn(ConfigKeys.CLAIM_BATCH.name(), 1, 100_000),
-                Duration.ofMillis(r.intIn(ConfigKeys.POLL_INTERVAL.name(), 10, 600_000)));
+                Duration.ofMillis(r.intIn(ConfigKeys.POLL_INTERVAL.name(), 10, 600_000)),
+                Duration.ofSeconds(r.intIn(ConfigKeys.LEASE_SECONDS.name(), 2, 3_600)));
         int httpPort = r.intIn(ConfigKeys.HTTP_PORT.name(), -1, 65_535);
         String httpHost = r.string(ConfigKeys.HTTP_HOST.name(), "an interface address such as 127.0.0.1 or 0.0.0.0");
         Secret metricsToken = secret(ConfigKeys.METRICS_TOKEN_ENV, ConfigKeys.METRICS_TOKEN_FILE, settings, env, r).orElse(null);
         Catalog catalog = CatalogReader.read(settings, r);
         boolean pollUpdates = r.choice(ConfigKeys.POLL_UPDATES.name(), YesNo.class) == YesNo.TRUE;
+        WebhookSettings webhook = r.choice(ConfigKeys.UPDATES.name(), UpdatesChoice.class) == UpdatesChoice.WEBHOOK
+                ? webhook(settings, env, r, httpPort) : null;
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
@@ -158,7 +212,7 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
                 .withArrivalMargins(Duration.ofMillis(arrivalMarginMillis), Duration.ofMillis(chatArrivalMarginMillis));
         return new BotConfig(apiUrl, admins, limiter, store,
                 new RedisSettings(redisUrl, outage == OutageChoice.LOCAL_SHARE, instances), new PostgresSettings(pgUrl, pgUser, pgPassword),
-                budgets, engine, new HttpSettings(httpHost, httpPort, metricsToken), catalog, pollUpdates);
+                budgets, engine, new HttpSettings(httpHost, httpPort, metricsToken), catalog, pollUpdates, webhook);
     }
 
     /**
@@ -184,6 +238,40 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
             throw new ConfigException(r.problems());
         }
         return token.orElseThrow();
+    }
+
+    /** The webhook keys, read only with {@code bot.updates=webhook}; {@code null} when one is wrong (reported to {@code r}). */
+    private static WebhookSettings webhook(LayeredSettings settings, Map<String, String> env, SettingsReader r, int httpPort) {
+        URI url = r.uri(ConfigKeys.WEBHOOK_URL.name(), Set.of("https", "http"), true,
+                "https://bot.example.com/telegram/webhook (required with bot.updates=webhook; Telegram accepts https only, on port 443, 80, 88 or 8443)");
+        String host = r.string(ConfigKeys.WEBHOOK_HOST.name(), "an interface address such as 0.0.0.0 or 127.0.0.1");
+        int port = r.intIn(ConfigKeys.WEBHOOK_PORT.name(), 0, 65_535);
+        if (port != 0 && port == httpPort) {
+            r.problem(ConfigKeys.WEBHOOK_PORT.name() + ": expected a port other than " + ConfigKeys.HTTP_PORT.name()
+                    + "'s (" + port + "); the webhook and the ops endpoint are separate servers");
+        }
+        String path = r.string(ConfigKeys.WEBHOOK_PATH.name(), "a path such as /telegram/webhook");
+        if (path != null && !path.matches("/[A-Za-z0-9._~/-]*")) {
+            r.problem(SettingsReader.bad(settings.get(ConfigKeys.WEBHOOK_PATH.name()).orElseThrow(),
+                    "a path starting with / made of letters, digits and . _ ~ - /, such as /telegram/webhook"));
+            path = null;
+        }
+        Optional<Secret> secret = secret(ConfigKeys.WEBHOOK_SECRET_ENV, ConfigKeys.WEBHOOK_SECRET_FILE, settings, env, r);
+        if (secret.isEmpty() && r.problems().stream().noneMatch(p -> p.startsWith(ConfigKeys.WEBHOOK_SECRET_FILE.name()))) {
+            r.problem("webhook secret: missing with bot.updates=webhook; set the " + ConfigKeys.WEBHOOK_SECRET_ENV
+                    + " environment variable, or " + ConfigKeys.WEBHOOK_SECRET_FILE.name() + " ("
+                    + ConfigKeys.WEBHOOK_SECRET_FILE.envName() + ", " + ConfigKeys.WEBHOOK_SECRET_FILE.flagName()
+                    + ") to a file holding it; without it anyone who finds the URL could post fake payments");
+        }
+        if (secret.isPresent() && !WEBHOOK_SECRET.matcher(secret.get().value()).matches()) {
+            r.problem("webhook secret: expected 1 to 256 characters from A-Z, a-z, 0-9, _ and - (Telegram's rule for "
+                    + "secret_token; the value is not shown)");
+            secret = Optional.empty();
+        }
+        if (url == null || host == null || path == null || secret.isEmpty() || !r.problems().isEmpty()) {
+            return null;
+        }
+        return new WebhookSettings(url, host, port, path, secret.get());
     }
 
     /** The URL's path names a database by number, or nothing (Redisson would fail later with a raw exception). */

@@ -18,7 +18,19 @@ public final class ConfigKeys {
     public static final ConfigKey ADMINS = new ConfigKey("bot.admins", "", "ID[,ID...]",
             "Telegram user ids allowed to use /queue, /failed, /redeliver, /cancel; they also get failure alerts");
     public static final ConfigKey POLL_UPDATES = new ConfigKey("bot.poll-updates", "true", "true|false",
-            "take updates by long polling; exactly one replica may (Telegram refuses a second poller), the others only deliver");
+            "with bot.updates=polling: take updates by long polling; exactly one replica may (Telegram refuses a second poller), the others only deliver. Ignored with webhook");
+    public static final ConfigKey UPDATES = new ConfigKey("bot.updates", "polling", "polling|webhook",
+            "how updates arrive: polling (one machine: Telegram allows one poller per token) or webhook (Telegram POSTs them to webhook.url, and every replica behind it serves them)");
+    public static final ConfigKey WEBHOOK_URL = new ConfigKey("webhook.url", null, "URL",
+            "for bot.updates=webhook: the public HTTPS URL Telegram posts updates to (your load balancer in front of the replicas); every replica sets it with setWebhook at start");
+    public static final ConfigKey WEBHOOK_HOST = new ConfigKey("webhook.host", "0.0.0.0", "HOST",
+            "interface the webhook server binds (the load balancer must reach it; requests without the secret get 401)");
+    public static final ConfigKey WEBHOOK_PORT = new ConfigKey("webhook.port", "8443", "PORT",
+            "port the webhook server listens on; 0 picks a free port");
+    public static final ConfigKey WEBHOOK_PATH = new ConfigKey("webhook.path", "/telegram/webhook", "PATH",
+            "path the webhook server answers on (the load balancer forwards webhook.url's requests to it)");
+    public static final ConfigKey WEBHOOK_SECRET_FILE = new ConfigKey("webhook.secret-file", null, "FILE",
+            "file holding the webhook secret (or set BOT_WEBHOOK_SECRET): 1-256 of A-Z a-z 0-9 _ -; Telegram sends it in X-Telegram-Bot-Api-Secret-Token and the bot refuses requests without it");
     public static final ConfigKey LIMITER = new ConfigKey("limiter", "local", "local|redis",
             "rate limiter: local (one process) or redis (budgets shared by every replica)");
     public static final ConfigKey STORE = new ConfigKey("store", "memory", "memory|postgres",
@@ -55,6 +67,8 @@ public final class ConfigKeys {
             "deliveries taken from the store per poll");
     public static final ConfigKey POLL_INTERVAL = new ConfigKey("engine.poll-interval-ms", "1000", "MILLIS",
             "how often the store is polled for due retries and owed alerts");
+    public static final ConfigKey LEASE_SECONDS = new ConfigKey("engine.lease-seconds", "60", "SECONDS",
+            "how long a replica's claim on a delivery lasts; after a crash the deliveries it held go to the other replicas when it ends");
     public static final ConfigKey HTTP_PORT = new ConfigKey("http.port", "8080", "PORT",
             "port of the ops endpoint (/health/live, /health/ready, /metrics); 0 picks a free port, -1 turns it off");
     public static final ConfigKey HTTP_HOST = new ConfigKey("http.host", "127.0.0.1", "HOST",
@@ -65,9 +79,10 @@ public final class ConfigKeys {
             "how long start-up waits for a store, Telegram or Redis that does not answer (one line each, retried with backoff) before it exits 1; 0 gives up at once");
 
     /** Keys every subcommand reads. */
-    public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, POLL_UPDATES, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
+    public static final List<ConfigKey> ALL = List.of(API_URL, TOKEN_FILE, ADMINS, POLL_UPDATES, UPDATES,
+            WEBHOOK_URL, WEBHOOK_HOST, WEBHOOK_PORT, WEBHOOK_PATH, WEBHOOK_SECRET_FILE, LIMITER, STORE, REDIS_URL, REDIS_OUTAGE, REDIS_INSTANCES,
             POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD_FILE, GLOBAL_PER_SECOND, PRIVATE_CHAT_PER_SECOND,
-            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, HTTP_PORT, HTTP_HOST, METRICS_TOKEN_FILE, STARTUP_WAIT);
+            GROUP_PER_MINUTE, PAID_PER_SECOND, ARRIVAL_MARGIN, CHAT_ARRIVAL_MARGIN, MAX_CONCURRENT_SENDS, MAX_BUFFERED, CLAIM_BATCH, POLL_INTERVAL, LEASE_SECONDS, HTTP_PORT, HTTP_HOST, METRICS_TOKEN_FILE, STARTUP_WAIT);
 
     /** Per-product keys, below {@code products.<id>.}: only in the config file (and its env overrides). */
     public static final List<String> PRODUCT_FIELDS = List.of("title", "description", "price-stars", "photos", "video", "document");
@@ -76,6 +91,7 @@ public final class ConfigKeys {
     public static final String TOKEN_ENV = "BOT_TOKEN";
     public static final String POSTGRES_PASSWORD_ENV = "BOT_POSTGRES_PASSWORD";
     public static final String METRICS_TOKEN_ENV = "BOT_METRICS_TOKEN";
+    public static final String WEBHOOK_SECRET_ENV = "BOT_WEBHOOK_SECRET";
     /** The config file, when not given with --config. */
     public static final String CONFIG_FILE_ENV = "BOT_CONFIG";
 

@@ -263,7 +263,7 @@ public final class DemoScenario {
                 new BotConfig.PostgresSettings("jdbc:postgresql://127.0.0.1:5432/botdelivery", "botdelivery", null),
                 HEADROOM,
                 new BotConfig.EngineSettings(32, 20_000, 1_000, Duration.ofMillis(200)),
-                BotConfig.HttpSettings.local(-1), Catalog.of(List.of(product)), true);
+                BotConfig.HttpSettings.local(-1), Catalog.of(List.of(product)), true, null);
     }
 
     private static byte[] fakeFile(int n) {

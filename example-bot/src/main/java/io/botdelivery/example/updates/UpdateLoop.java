@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * confirms them to Telegram before they are handled, and a payment whose pack could not be stored is never seen again:
  * a crash or a store outage at that moment loses a paid order.
  *
- * <p>Here every update taken from {@code getUpdates} is given to the {@link Handler}, which answers with a stage that
+ * <p>Here every update taken from {@code getUpdates} is given to the {@link UpdateHandler}, which answers with a stage that
  * completes normally when the update may be confirmed, or exceptionally when it was not handled. Telegram's offset is a
  * single watermark ("everything below is handled"), so the loop confirms the longest run of handled updates from the
  * oldest on and stops at the first one that is still running or failed: Telegram keeps that one, and everything after
@@ -46,17 +46,6 @@ import java.util.concurrent.TimeUnit;
 public final class UpdateLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpdateLoop.class);
     private static final int LIMIT = 100;
-
-    /** Handles one update; see the class comment for what its stage must mean. */
-    @FunctionalInterface
-    public interface Handler {
-        /**
-         * @return completes normally once the update's effects are durable or it was deliberately ignored (then it is
-         *         confirmed to Telegram); exceptionally if it was not handled (it is not confirmed, and handled again when
-         *         Telegram sends it again, after a backoff)
-         */
-        CompletionStage<?> handle(Update update);
-    }
 
     /**
      * @param pollTimeout       how long one getUpdates waits for new updates when nothing is in hand
@@ -101,7 +90,7 @@ public final class UpdateLoop implements AutoCloseable {
     }
 
     private final TelegramClient client;
-    private final Handler handler;
+    private final UpdateHandler handler;
     private final Settings settings;
     private final Runnable abortPoll;
     private final Thread thread;
@@ -119,7 +108,7 @@ public final class UpdateLoop implements AutoCloseable {
      * @param abortPoll cuts a getUpdates in progress short (e.g. cancels the HTTP call) so {@link #close()} need not
      *                  wait out a long poll; may do nothing
      */
-    public UpdateLoop(TelegramClient client, Handler handler, Settings settings, Runnable abortPoll) {
+    public UpdateLoop(TelegramClient client, UpdateHandler handler, Settings settings, Runnable abortPoll) {
         this.client = Objects.requireNonNull(client, "client");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.settings = Objects.requireNonNull(settings, "settings");

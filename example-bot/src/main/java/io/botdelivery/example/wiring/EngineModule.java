@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.botdelivery.api.DeliveryService;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
+import java.time.Duration;
 import io.botdelivery.core.spi.Notifier;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RetryAfterScopePolicy;
@@ -70,6 +71,10 @@ public final class EngineModule extends AbstractModule {
      * pauses, every other chat's next send arrives inside the ban and earns a longer one. With the rate limiter working,
      * 429s are rare, so pausing everything for one retry_after is the cheap side of the bet.
      */
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     static EngineConfig engineConfig(BotConfig config) {
         BotConfig.EngineSettings e = config.engine();
         return EngineConfig.builder()
@@ -78,6 +83,9 @@ public final class EngineModule extends AbstractModule {
                 .maxBuffered(e.maxBuffered())
                 .claimBatch(e.claimBatch())
                 .pollInterval(e.pollInterval())
+                .leaseLength(e.leaseLength())
+                // a held delivery must go back to the store before its lease could end, so the wait stays below the lease
+                .maxInlineWait(min(Duration.ofSeconds(30), e.leaseLength().dividedBy(2)))
                 .build();
     }
 }

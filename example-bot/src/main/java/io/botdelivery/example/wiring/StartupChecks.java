@@ -45,7 +45,7 @@ public final class StartupChecks {
         private static final long serialVersionUID = 1L;
         private final List<String> lines;
 
-        DependencyDownException(List<String> lines) {
+        public DependencyDownException(List<String> lines) {
             super(String.join("; ", lines), null, false, false);
             this.lines = List.copyOf(lines);
         }

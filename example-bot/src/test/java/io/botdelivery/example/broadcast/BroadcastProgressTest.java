@@ -44,7 +44,7 @@ class BroadcastProgressTest {
     private static BotConfig replicaConfig(TelegramSimulator telegram) {
         BotConfig c = SimulatedTelegram.config(telegram);
         return new BotConfig(c.apiUrl(), c.admins(), c.limiter(), c.store(), c.redis(), c.postgres(), c.budgets(),
-                new BotConfig.EngineSettings(4, 5, 5, Duration.ofMillis(50)), c.http(), c.catalog(), false);
+                new BotConfig.EngineSettings(4, 5, 5, Duration.ofMillis(50)), c.http(), c.catalog(), false, null);
     }
 
     @Test

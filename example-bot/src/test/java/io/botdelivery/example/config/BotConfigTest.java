@@ -272,4 +272,77 @@ class BotConfigTest {
                     .isEqualTo("GET https://api.telegram.org/bot123456:***/getMe failed");
         }
     }
+
+    @Nested
+    @DisplayName("Webhook mode")
+    class Webhook {
+        @Test
+        @DisplayName("polling is the default: no webhook")
+        void pollingByDefault() {
+            BotConfig c = load(null, Map.of(), Map.of());
+            assertThat(c.webhookMode()).isFalse();
+            assertThat(c.webhook()).isNull();
+        }
+
+        @Test
+        @DisplayName("bot.updates=webhook reads the URL, where to listen and the secret from BOT_WEBHOOK_SECRET")
+        void webhook() throws IOException {
+            Path yml = file("bot.yml", """
+                    bot:
+                      updates: webhook
+                    webhook:
+                      url: https://shop.example.com/tg/hook
+                      port: 9443
+                      path: /tg/hook
+                    """);
+            BotConfig c = load(yml, Map.of("BOT_WEBHOOK_SECRET", "abc_DEF-123"), Map.of());
+            assertThat(c.webhookMode()).isTrue();
+            assertThat(c.webhook().publicUrl()).hasToString("https://shop.example.com/tg/hook");
+            assertThat(c.webhook().host()).isEqualTo("0.0.0.0");
+            assertThat(c.webhook().port()).isEqualTo(9443);
+            assertThat(c.webhook().path()).isEqualTo("/tg/hook");
+            assertThat(c.webhook().secret().value()).isEqualTo("abc_DEF-123");
+            assertThat(c.toString()).doesNotContain("abc_DEF-123");
+        }
+
+        @Test
+        @DisplayName("the secret also comes from webhook.secret-file")
+        void secretFromFile() throws IOException {
+            Path secret = file("hook-secret", "fromFile_42\n");
+            BotConfig c = load(null, Map.of("BOT_UPDATES", "webhook", "BOT_WEBHOOK_URL", "https://shop.example.com/hook",
+                    "BOT_WEBHOOK_SECRET_FILE", secret.toString()), Map.of());
+            assertThat(c.webhook().secret().value()).isEqualTo("fromFile_42");
+            assertThat(c.webhook().path()).isEqualTo("/telegram/webhook");
+            assertThat(c.webhook().port()).isEqualTo(8443);
+        }
+
+        @Test
+        @DisplayName("without a URL and a secret: one line each, saying what to set")
+        void missing() {
+            ConfigException e = catchThrowableOfType(() -> load(null, Map.of("BOT_UPDATES", "webhook"), Map.of()), ConfigException.class);
+            assertThat(e.problems()).containsExactly(
+                    "webhook.url: missing; expected a URL such as https://bot.example.com/telegram/webhook (required with "
+                            + "bot.updates=webhook; Telegram accepts https only, on port 443, 80, 88 or 8443)",
+                    "webhook secret: missing with bot.updates=webhook; set the BOT_WEBHOOK_SECRET environment variable, or "
+                            + "webhook.secret-file (BOT_WEBHOOK_SECRET_FILE, --webhook-secret-file) to a file holding it; "
+                            + "without it anyone who finds the URL could post fake payments");
+        }
+
+        @Test
+        @DisplayName("a secret Telegram would refuse is reported without showing it; a bad path, a clashing port and an unknown mode are named")
+        void badValues() {
+            String secret = "has spaces and $ymbols";
+            ConfigException e = catchThrowableOfType(() -> load(null, Map.of("BOT_UPDATES", "webhook",
+                    "BOT_WEBHOOK_URL", "https://shop.example.com/hook", "BOT_WEBHOOK_SECRET", secret,
+                    "BOT_WEBHOOK_PATH", "no-slash", "BOT_WEBHOOK_PORT", "8080"), Map.of()), ConfigException.class);
+            assertThat(e.problems()).containsExactly(
+                    "webhook.port: expected a port other than http.port's (8080); the webhook and the ops endpoint are separate servers",
+                    "webhook.path: expected a path starting with / made of letters, digits and . _ ~ - /, such as /telegram/webhook, got 'no-slash' (from environment variable BOT_WEBHOOK_PATH)",
+                    "webhook secret: expected 1 to 256 characters from A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token; the value is not shown)");
+            assertThat(e.getMessage()).doesNotContain(secret);
+
+            ConfigException mode = catchThrowableOfType(() -> load(null, Map.of("BOT_UPDATES", "push"), Map.of()), ConfigException.class);
+            assertThat(mode.problems()).singleElement().asString().startsWith("bot.updates: expected polling or webhook, got 'push'");
+        }
+    }
 }
