@@ -39,9 +39,13 @@ class AdaptiveConcurrencyEngineTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     DeliveryEngine engine;
 
-    /** Blocks each send until the wave it joined is answered; counts how many are in flight. */
+    /**
+     * Blocks each send until the wave it joined is answered; counts the sends not answered yet. An answered send
+     * leaves that count at once, not when its thread wakes, so a count equal to the engine's limit means every place
+     * is held by a send waiting in here (none is between the engine's clock reading and this call).
+     */
     static final class WaveSender implements Sender {
-        private int inFlight;
+        private int unanswered;
         private int wave;
         private int answeredUpTo = -1;
 
@@ -49,7 +53,7 @@ class AdaptiveConcurrencyEngineTest {
         public SendOutcome send(SendRequest request) {
             synchronized (this) {
                 int mine = wave;
-                inFlight++;
+                unanswered++;
                 notifyAll();
                 try {
                     while (answeredUpTo < mine) {
@@ -58,25 +62,25 @@ class AdaptiveConcurrencyEngineTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return new SendOutcome.Transient("interrupted");
-                } finally {
-                    inFlight--;
                 }
             }
             return new SendOutcome.Delivered(List.of(request.chatId()));
         }
 
         synchronized int inFlight() {
-            return inFlight;
+            return unanswered;
         }
 
         /** Answers every send in flight now; later sends join the next wave. */
         synchronized void answerWave() {
             answeredUpTo = wave++;
+            unanswered = 0;
             notifyAll();
         }
 
         synchronized void answerAll() {
             answeredUpTo = Integer.MAX_VALUE;
+            unanswered = 0;
             notifyAll();
         }
     }
