@@ -69,6 +69,9 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         this.shutdown = new Shutdown(ctx, poller, dispatcher, alerts, futures, owned);
         metrics.gauge("delivery.held", "deliveries held in memory by this instance", this::heldCount);
         metrics.gauge("delivery.outcomes.pending", "callers' futures not completed yet", futures::pendingCount);
+        metrics.gauge("delivery.sends.limit", "deliveries allowed between reservation and outcome at once", dispatcher::sendLimit);
+        metrics.gauge("delivery.sends.service_time", "mean seconds a send holds its place, apart from its slot wait",
+                () -> dispatcher.serviceTime().toNanos() / 1e9);
     }
 
     public static Builder builder() {
@@ -216,8 +219,9 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         public Builder clock(Clock v) { this.clock = v; return this; }
 
         /**
-         * Where sends, timers and polls run. Defaults to a {@link ThreadPoolTaskScheduler} with maxConcurrentSends + 2
-         * workers, which the engine shuts down on close; a scheduler passed here is the caller's to shut down.
+         * Where sends, timers and polls run. Defaults to a {@link ThreadPoolTaskScheduler} of up to
+         * {@link EngineConfig#sendCeiling()} + 2 workers, made as sends need them and ended when idle, which the engine
+         * shuts down on close; a scheduler passed here is the caller's to shut down, and its workers bound the sends.
          */
         public Builder scheduler(TaskScheduler v) { this.scheduler = v; return this; }
 
@@ -240,7 +244,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
             TaskScheduler main = scheduler;
             TaskScheduler forAlerts = alertScheduler;
             if (main == null) {
-                ThreadPoolTaskScheduler created = new ThreadPoolTaskScheduler(config.maxConcurrentSends() + 2, "delivery");
+                ThreadPoolTaskScheduler created = new ThreadPoolTaskScheduler(config.sendCeiling() + 2, "delivery");
                 owned.add(created);
                 main = created;
                 if (forAlerts == null) {

@@ -17,7 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Moves ready deliveries to the wire: at most {@code maxConcurrentSends} between reservation and outcome, a slot
+ * Moves ready deliveries to the wire: at most {@link AdaptiveConcurrency#limit()} between reservation and outcome (a
+ * fixed {@code maxConcurrentSends}, or sized from the measured time a send takes), a slot
  * reserved from the limiter (weight = album item count), a timer until the slot (no thread held), the bot-wide pauses
  * (a 429 taken by this instance or seen in the limiter, a halt) honoured up to the moment of sending, the GIVE_UP
  * "send started" mark written first, then the sender called and its outcome handed to the {@link Settlement}.
@@ -33,7 +34,9 @@ final class Dispatcher {
     private final Object lock;
     /** Applies outcomes and hand-backs; set once, right after construction (the two call each other). */
     private Settlement settlement;
-    /** Deliveries holding a place under maxConcurrentSends. */
+    /** How many may hold a place at once; fed the service time of every answered send. */
+    private final AdaptiveConcurrency concurrency;
+    /** Deliveries holding a place under the concurrency limit. */
     private int dispatching;
     /** Deliveries on the wire (close() waits for them). */
     private int sending;
@@ -46,6 +49,21 @@ final class Dispatcher {
     Dispatcher(EngineContext ctx) {
         this.ctx = ctx;
         this.lock = ctx.lock();
+        this.concurrency = AdaptiveConcurrency.forConfig(ctx.config);
+    }
+
+    /** The concurrency limit now (a gauge). */
+    int sendLimit() {
+        synchronized (lock) {
+            return concurrency.limit();
+        }
+    }
+
+    /** The mean service time measured so far (a gauge). */
+    Duration serviceTime() {
+        synchronized (lock) {
+            return concurrency.serviceTime();
+        }
     }
 
     void settleWith(Settlement settlement) {
@@ -67,7 +85,7 @@ final class Dispatcher {
             if (now.isBefore(globalPauseUntil)) {
                 wakeAt = ctx.ready.isEmpty() ? null : globalPauseUntil;
             } else {
-                while (dispatching < ctx.config.maxConcurrentSends()) {
+                while (dispatching < concurrency.limit()) {
                     HeldDelivery h = ctx.ready.poll(now);
                     if (h == null) {
                         wakeAt = ctx.ready.nextUnpause(now);
@@ -93,7 +111,7 @@ final class Dispatcher {
         }
     }
 
-    /** Gives back {@code h}'s place under maxConcurrentSends, once. Engine lock held. */
+    /** Gives back {@code h}'s place under the concurrency limit, once. Engine lock held. */
     void releaseSlot(HeldDelivery h) {
         if (h.holdsSlot) {
             h.holdsSlot = false;
@@ -141,6 +159,7 @@ final class Dispatcher {
         Payload payload = d.remainingPayload();
         int weight = ctx.config.weightAlbumsByItems() ? payload.messageCount() : 1;
         Reservation reservation;
+        Instant asked = ctx.now();
         try {
             reservation = ctx.limiter.reserve(new RateRequest(d.chatId(), weight, d.request().allowPaidBroadcast()),
                     ctx.config.reserveHorizon());
@@ -149,10 +168,12 @@ final class Dispatcher {
             log.warn("rate limiter unavailable ({}); deliveries wait", e.toString());
             reservation = Reservation.denied(Duration.ofSeconds(1), LimitScope.global());
         }
+        Duration reserveTook = Duration.between(asked, ctx.now());
         if (reservation instanceof Reservation.Granted granted) {
             ctx.metrics.waited(granted.delay());
             boolean now;
             synchronized (lock) {
+                h.reserveTook = reserveTook;
                 h.slotAt = ctx.now().plus(granted.delay());
                 now = granted.delay().isZero();
                 if (!now) {
@@ -255,6 +276,7 @@ final class Dispatcher {
             return;
         }
         SendOutcome outcome;
+        Instant sentAt = ctx.now();
         try {
             outcome = ctx.sender.send(new SendRequest(d.id(), d.chatId(), d.remainingPayload(), d.request().allowPaidBroadcast(),
                     d.attempts() + 1));
@@ -265,15 +287,23 @@ final class Dispatcher {
         try {
             settlement.settle(h, outcome);
         } finally {
-            sendEnded(h);
+            // the place was held for the limiter call, the round trip and the outcome's store writes: what Little's
+            // law needs; the slot wait is left out, the limiter decides that part
+            sendEnded(h, AdaptiveConcurrency.answered(outcome) ? Duration.between(sentAt, ctx.now()) : null);
         }
     }
 
-    /** Gives back what a send took (its place under maxConcurrentSends) and lets the next one start. */
-    private void sendEnded(HeldDelivery h) {
+    /**
+     * Gives back what a send took (its place under the concurrency limit) and lets the next one start; an answered
+     * send's {@code serviceTime} (null otherwise) resizes the limit.
+     */
+    private void sendEnded(HeldDelivery h, Duration serviceTime) {
         synchronized (lock) {
             h.sendingNow = false;
             sending--;
+            if (serviceTime != null) {
+                concurrency.record(serviceTime.plus(h.reserveTook));
+            }
             releaseSlot(h);
             lock.notifyAll();
         }

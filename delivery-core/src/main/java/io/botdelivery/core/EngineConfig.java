@@ -15,7 +15,11 @@ import java.util.Objects;
  *                           delivery never waits behind a long queue of reserved broadcast slots
  * @param leaseLength        how long a claim lasts before another instance may take the delivery (60 s); renewed every
  *                           third of it while held
- * @param maxConcurrentSends deliveries between reservation and outcome at once (16)
+ * @param maxConcurrentSends deliveries between reservation and outcome at once; 0, the default, sizes it by itself
+ *                           from Telegram's lane rates (30 + 1000 msg/s) and the measured time a send takes (the Bot
+ *                           API round trip, mostly), by Little's law with a 1.25 headroom, between 16 and 512, so the
+ *                           paid lane reaches its 1000 msg/s at a 100 ms round trip; a positive value fixes it (the
+ *                           override). See {@link #sendCeiling()}
  * @param maxBuffered        deliveries held in memory (leased) at once in each lane (standard, paid broadcast), so a
  *                           standard-lane backlog never keeps paid broadcasts out; the rest wait in the store (1000)
  * @param maxQueuedPerChat   deliveries held in memory for one chat; the rest wait in the store (20)
@@ -70,9 +74,23 @@ public record EngineConfig(
             throw new IllegalArgumentException("leaseLength (" + leaseLength + ") must be longer than maxInlineWait ("
                     + maxInlineWait + "), or held deliveries would be claimed by other instances while they wait");
         }
-        if (maxConcurrentSends < 1 || maxBuffered < 1 || maxQueuedPerChat < 1 || claimBatch < 1 || maxRedirects < 0) {
-            throw new IllegalArgumentException("maxConcurrentSends, maxBuffered, maxQueuedPerChat and claimBatch must be positive");
+        if (maxConcurrentSends < 0 || maxBuffered < 1 || maxQueuedPerChat < 1 || claimBatch < 1 || maxRedirects < 0) {
+            throw new IllegalArgumentException("maxBuffered, maxQueuedPerChat and claimBatch must be positive, "
+                    + "maxConcurrentSends positive or 0 (sized by the engine)");
         }
+    }
+
+    /** Whether the engine sizes its concurrent sends itself ({@code maxConcurrentSends} is 0, the default). */
+    public boolean adaptiveConcurrency() {
+        return maxConcurrentSends == 0;
+    }
+
+    /**
+     * The most sends that can be on the wire at once: {@code maxConcurrentSends} when fixed, 512 when the engine sizes
+     * it. What an HTTP client under the sender must allow, so that it is not the bottleneck.
+     */
+    public int sendCeiling() {
+        return adaptiveConcurrency() ? AdaptiveConcurrency.CEILING : maxConcurrentSends;
     }
 
     /**
@@ -85,7 +103,7 @@ public record EngineConfig(
 
     public static EngineConfig defaults() {
         return new EngineConfig(defaultWorkerId(), RetryPolicy.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(1),
-                Duration.ofSeconds(60), 16, 1000, 20, Duration.ofSeconds(1), 100, Duration.ofSeconds(1),
+                Duration.ofSeconds(60), 0, 1000, 20, Duration.ofSeconds(1), 100, Duration.ofSeconds(1),
                 Duration.ofSeconds(60), Duration.ofSeconds(10), true, 3, Duration.ofMillis(20),
                 RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL, Duration.ofDays(7));
     }

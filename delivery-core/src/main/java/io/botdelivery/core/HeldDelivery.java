@@ -3,6 +3,7 @@ package io.botdelivery.core;
 import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryId;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -24,8 +25,10 @@ final class HeldDelivery {
     boolean cancelled;
     /** The store has not yet confirmed a cancel: kept (and its lease renewed) only until it does. */
     boolean cancelPending;
-    /** Counts against maxConcurrentSends: from dispatch until its outcome (or denial). */
+    /** Counts against the concurrency limit: from dispatch until its outcome (or denial). */
     boolean holdsSlot;
+    /** How long its last limiter call took: part of the time it holds its place, measured for the concurrency. */
+    Duration reserveTook = Duration.ZERO;
     /** When its reserved slot begins, while it holds one. */
     Instant slotAt;
     /** Due time while waiting on a timer (to hand it back due then at shutdown). */

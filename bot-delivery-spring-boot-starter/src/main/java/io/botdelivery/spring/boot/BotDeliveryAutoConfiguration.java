@@ -211,7 +211,7 @@ public class BotDeliveryAutoConfiguration implements BeanClassLoaderAware {
         return TelegramSenderConfig.defaults(requireToken(properties))
                 .withApiUrl(properties.apiUrl())
                 // every send the engine has on the wire needs a connection, and OkHttp's default per host is 5
-                .withMaxConcurrentRequests(Math.max(64, properties.engine().toEngineConfig().maxConcurrentSends()));
+                .withMaxConcurrentRequests(Math.max(64, properties.engine().toEngineConfig().sendCeiling()));
     }
 
     static String requireToken(BotDeliveryProperties properties) {

@@ -5,7 +5,7 @@ package io.botdelivery.bench.scenario;
  *
  * @param globalRetryAfter   treat every 429 as the bot-wide budget's (example-bot's policy); false: the engine's
  *                           default (PRIVATE_CHAT_IS_GLOBAL)
- * @param maxConcurrentSends the engine's maxConcurrentSends, or 0 for its default (16)
+ * @param maxConcurrentSends the engine's maxConcurrentSends, or 0 for its default (sized by the engine)
  * @param escalate           the simulator answers callers that come back inside a ban with a longer retry_after, as
  *                           Telegram does (true, the default); false keeps every retry_after at what the window needs,
  *                           so one 429 cannot turn into an hour-long ban and the rest of the run stays measurable

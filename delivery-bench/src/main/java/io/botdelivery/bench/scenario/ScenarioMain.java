@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  *              [--out DIR] [--work DIR] [--check]
  * </pre>
  * {@code --global-429} makes every instance treat a 429 as the bot-wide budget's, as example-bot's wiring does;
- * {@code --max-concurrent-sends N} sets the engine's maxConcurrentSends (default 16); {@code --no-escalation} makes the
+ * {@code --max-concurrent-sends N} fixes the engine's maxConcurrentSends (default: sized by the engine from the measured round trip); {@code --no-escalation} makes the
  * simulator keep every retry_after at what its window needs instead of doubling it for callers that come back early.
  * {@code --check} exits with status 1 when an invariant is broken (a lost delivery, a double claim).
  * {@code --arrival-tolerance-ms} overrides how much arrival jitter the simulator tolerates in every scenario;

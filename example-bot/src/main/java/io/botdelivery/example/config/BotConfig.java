@@ -192,7 +192,7 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
         int arrivalMarginMillis = r.intIn(ConfigKeys.ARRIVAL_MARGIN.name(), 0, 1_000);
         int chatArrivalMarginMillis = r.intIn(ConfigKeys.CHAT_ARRIVAL_MARGIN.name(), 0, 10_000);
         EngineSettings engine = new EngineSettings(
-                r.intIn(ConfigKeys.MAX_CONCURRENT_SENDS.name(), 1, 1024),
+                r.intIn(ConfigKeys.MAX_CONCURRENT_SENDS.name(), 0, 1024),
                 r.intIn(ConfigKeys.MAX_BUFFERED.name(), 1, 1_000_000),
                 r.intIn(ConfigKeys.CLAIM_BATCH.name(), 1, 100_000),
                 Duration.ofMillis(r.intIn(ConfigKeys.POLL_INTERVAL.name(), 10, 600_000)),

@@ -59,8 +59,8 @@ public final class ConfigKeys {
             "the lanes' windows (global, paid broadcast) are this much longer, so sends that reach Telegram a little late still stay in budget");
     public static final ConfigKey CHAT_ARRIVAL_MARGIN = new ConfigKey("limits.chat-arrival-margin-ms", "250", "MS",
             "each chat's window is this much longer: a chat's next send is often due exactly a window after the last, so one late arrival would draw a 429");
-    public static final ConfigKey MAX_CONCURRENT_SENDS = new ConfigKey("engine.max-concurrent-sends", "16", "N",
-            "sends on the wire at once; raise it for the paid lane or a distant Bot API server");
+    public static final ConfigKey MAX_CONCURRENT_SENDS = new ConfigKey("engine.max-concurrent-sends", "0", "N",
+            "sends on the wire at once; 0: sized by the engine from the lanes' rates and the measured Bot API round trip (16 to 512), N: fixed at N");
     public static final ConfigKey MAX_BUFFERED = new ConfigKey("engine.max-buffered", "1000", "N",
             "deliveries this process holds in memory at once; the rest wait in the store");
     public static final ConfigKey CLAIM_BATCH = new ConfigKey("engine.claim-batch", "100", "N",

@@ -96,7 +96,8 @@ public final class AdapterModules {
     static TelegramSenderConfig senderConfig(BotConfig config, Secret token) {
         return TelegramSenderConfig.defaults(token.value())
                 .withApiUrl(config.apiUrl())
-                .withMaxConcurrentRequests(Math.max(64, config.engine().maxConcurrentSends()));
+                // every send the engine may have on the wire needs a connection
+                .withMaxConcurrentRequests(Math.max(64, EngineModule.engineConfig(config).sendCeiling()));
     }
 
     /** How /health checks the limiter: the local one cannot fail; the Redis one reports where it decides. */

@@ -176,9 +176,9 @@ class BotConfigTest {
         @DisplayName("a flag's problem names the flag")
         void flag() {
             ConfigException e = catchThrowableOfType(ConfigException.class,
-                    () -> load(null, Map.of(), Map.of("engine.max-concurrent-sends", "0")));
+                    () -> load(null, Map.of(), Map.of("engine.max-concurrent-sends", "-1")));
             assertThat(e.problems()).containsExactly(
-                    "engine.max-concurrent-sends: expected a whole number from 1 to 1024, got '0' (from flag --engine-max-concurrent-sends)");
+                    "engine.max-concurrent-sends: expected a whole number from 0 to 1024, got '-1' (from flag --engine-max-concurrent-sends)");
         }
 
         @Test

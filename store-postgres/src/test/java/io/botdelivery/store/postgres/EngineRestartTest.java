@@ -186,7 +186,7 @@ class EngineRestartTest {
         Set<DeliveryId> sentTwice = second.sent().stream().filter(first.sent()::contains).collect(Collectors.toSet());
         assertThat(inFlightAtCrash).as("a delivery is sent again only if it was in flight when the instance died")
                 .containsAll(sentTwice);
-        assertThat(sentTwice).as("at most the sends that were on the wire").hasSizeLessThanOrEqualTo(config().maxConcurrentSends());
+        assertThat(sentTwice).as("at most the sends that were on the wire").hasSizeLessThanOrEqualTo(config().sendCeiling());
         assertThat(second.sender.calls().stream().map(c -> c.request().deliveryId())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())).values())
                 .as("the new instance sends each delivery once").allMatch(n -> n == 1);
