@@ -345,6 +345,42 @@ public abstract class RetryStoreContract {
         }
 
         @Test
+        @DisplayName("two batches with overlapping keys saved at the same time keep one delivery per key, created once")
+        void concurrentOverlappingBatches() throws Exception {
+            int keys = 300;
+            List<List<Delivery>> batches = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < keys; i++) {
+                for (List<Delivery> batch : batches) {
+                    batch.add(keyed(1 + i, "shared-" + i));
+                }
+            }
+            Collections.reverse(batches.get(1));
+            ExecutorService pool = Executors.newFixedThreadPool(batches.size());
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<RetryStore.Saved>>> running = new ArrayList<>();
+            for (List<Delivery> batch : batches) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    return store.saveAll(batch);
+                }));
+            }
+            start.countDown();
+            List<RetryStore.Saved> all = new ArrayList<>();
+            for (Future<List<RetryStore.Saved>> f : running) {
+                all.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+
+            assertThat(all.stream().filter(RetryStore.Saved::created).count()).as("created once per key").isEqualTo(keys);
+            java.util.Map<IdempotencyKey, Set<DeliveryId>> idsByKey = new java.util.HashMap<>();
+            all.forEach(saved -> idsByKey.computeIfAbsent(saved.delivery().request().idempotencyKey(), k -> new HashSet<>())
+                    .add(saved.delivery().id()));
+            assertThat(idsByKey).hasSize(keys);
+            assertThat(idsByKey.values()).as("every answer for a key names the one stored delivery").allSatisfy(ids -> assertThat(ids).hasSize(1));
+            assertThat(store.summary().total()).isEqualTo(keys);
+        }
+
+        @Test
         @DisplayName("a null batch or a null element throws NullPointerException and stores nothing")
         void nulls() {
             Delivery d = keyed(1, "before-null");
