@@ -105,6 +105,23 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         return admission.submit(request);
     }
 
+    /**
+     * Stores many requests in a few store round trips ({@code RetryStore.saveAll}) and answers one submission per
+     * request, in the order given. Every request is checked before anything is stored: a null one rejects the whole
+     * batch with an {@link io.botdelivery.api.InvalidDeliveryException} naming its index ({@code requests[3]}). An
+     * idempotency key already stored, or repeated inside the batch, answers the stored delivery
+     * ({@code created = false}). The new deliveries are stored PENDING and claimed at once by a poll round, as many as
+     * fit under {@code maxBuffered} (the rest when room frees up, or by another instance), in the order given; per
+     * chat they go out in that order. A store failure reaches the caller; deliveries of earlier chunks of a large
+     * batch may be stored, and submitting the same batch again is safe.
+     *
+     * @throws IllegalStateException once {@link #close()} has begun (nothing is stored)
+     */
+    @Override
+    public List<Submission> submitAll(List<DeliveryRequest> requests) {
+        return admission.submitAll(requests);
+    }
+
     /** The delivery's snapshot; a final one also completes the caller's future if it is still pending here. */
     @Override
     public Optional<Delivery> find(DeliveryId id) {

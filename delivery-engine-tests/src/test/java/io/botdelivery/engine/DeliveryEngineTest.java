@@ -201,6 +201,94 @@ class DeliveryEngineTest {
     }
 
     @Nested
+    @DisplayName("accepting a batch (submitAll)")
+    class AcceptingBatches {
+        DeliveryRequest text(long chatId, String text) {
+            return DeliveryRequest.builder(chatId, Payload.text(text)).idempotencyKey("batch:" + chatId + ":" + text).build();
+        }
+
+        @Test
+        @DisplayName("a batch is stored, answered in the order given, and sent; per chat in that order")
+        void deliversTheBatch() {
+            List<DeliveryRequest> batch = List.of(text(USER, "m1"), text(OTHER_USER, "o1"), text(USER, "m2"),
+                    text(GROUP, "g1"), text(USER, "m3"));
+
+            List<Submission> subs = engine.submitAll(batch);
+            scheduler.advanceUntil(() -> store.count(DeliveryStatus.DELIVERED) == 5, Duration.ofMillis(100), Duration.ofSeconds(30));
+
+            assertThat(subs).extracting(Submission::created).containsOnly(true);
+            assertThat(subs).extracting(s -> stored(s.id()).request()).containsExactlyElementsOf(batch);
+            assertThat(textsSentTo(USER)).containsExactly("m1", "m2", "m3");
+            assertThat(subs).allSatisfy(s -> assertThat(s.outcome().toCompletableFuture())
+                    .isCompletedWithValueMatching(d -> d.status() == DeliveryStatus.DELIVERED));
+            assertThat(sender.callCount()).isEqualTo(5);
+        }
+
+        @Test
+        @DisplayName("a null request rejects the whole batch, naming its index, and nothing is stored")
+        void nullRejectsTheBatch() {
+            List<DeliveryRequest> batch = java.util.Arrays.asList(text(USER, "a"), text(USER, "b"), null, text(USER, "c"));
+
+            assertThatThrownBy(() -> engine.submitAll(batch))
+                    .isInstanceOf(io.botdelivery.api.InvalidDeliveryException.class)
+                    .hasMessageContaining("requests[2]");
+            assertThat(store.summary().total()).isZero();
+            assertThat(engine.submitAll(List.of())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a key known before or repeated inside the batch answers the stored delivery and is sent once")
+        void idempotentBatch() {
+            Submission before = engine.submit(text(USER, "paid pack"));
+            scheduler.runDue();
+
+            List<Submission> subs = engine.submitAll(List.of(text(USER, "paid pack"), text(OTHER_USER, "news"),
+                    text(OTHER_USER, "news")));
+            scheduler.advanceUntil(() -> store.count(DeliveryStatus.DELIVERED) == 2, Duration.ofMillis(100), Duration.ofSeconds(30));
+
+            assertThat(subs).extracting(Submission::created).containsExactly(false, true, false);
+            assertThat(subs.get(0).id()).isEqualTo(before.id());
+            assertThat(subs.get(2).id()).isEqualTo(subs.get(1).id());
+            assertThat(subs.get(0).outcome().toCompletableFuture()).isCompleted();
+            assertThat(sender.callCount()).isEqualTo(2);
+            assertThat(store.summary().total()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("a batch larger than maxBuffered is held a buffer at a time; the rest waits in the store")
+        void batchRespectsMaxBuffered() {
+            engine.close();
+            engine = newEngine(config("engine-small").withMaxBuffered(3).withMaxConcurrentSends(1));
+            scheduler.runDue();
+            limiter.script(Reservation.granted(Duration.ofSeconds(10)), Reservation.granted(Duration.ofSeconds(10)),
+                    Reservation.granted(Duration.ofSeconds(10)));
+            List<DeliveryRequest> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                batch.add(text(4000 + i, "n" + i));
+            }
+
+            engine.submitAll(batch);
+            scheduler.runDue();
+
+            assertThat(engine.heldCount()).isEqualTo(3);
+            assertThat(store.count(DeliveryStatus.PENDING)).isEqualTo(7);
+            scheduler.advanceUntil(() -> store.count(DeliveryStatus.DELIVERED) == 10, Duration.ofMillis(500), Duration.ofSeconds(60));
+            assertThat(sender.calls()).extracting(c -> c.request().chatId())
+                    .as("claimed in the order given").containsExactly(4000L, 4001L, 4002L, 4003L, 4004L, 4005L, 4006L,
+                            4007L, 4008L, 4009L);
+        }
+
+        @Test
+        @DisplayName("once close() has begun a batch is refused and nothing is stored")
+        void refusedWhenClosed() {
+            engine.close();
+
+            assertThatThrownBy(() -> engine.submitAll(List.of(text(USER, "late")))).isInstanceOf(IllegalStateException.class);
+            assertThat(store.summary().total()).isZero();
+        }
+    }
+
+    @Nested
     @DisplayName("per-chat order")
     class Order {
         @Test

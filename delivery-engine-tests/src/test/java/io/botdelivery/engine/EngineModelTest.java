@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A randomized model test of the engine: seeded random sequences of submit, cancel, redeliver, time moving, a store
+ * A randomized model test of the engine: seeded random sequences of submit, batches (submitAll), cancel, redeliver, time moving, a store
  * failing on one method, the limiter failing, every kind of sender outcome, a second engine on the same store, and
  * close, over the reference adapters ({@link InMemoryRetryStore}, {@link LocalRateLimiter}, {@link ScriptedSender},
  * a {@link ModelNotifier} that takes up to {@link Notifier#MAX_BLOCKING} per call) and a {@link ManualScheduler}.
@@ -67,7 +67,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EngineModelTest {
     static final int DEFAULT_STEPS = 10_000;
     static final int STEPS_PER_RUN = 150;
-    static final String[] STORE_METHODS = {"save", "claimDue", "renewLeases", "complete", "recordAttempt", "reschedule",
+    static final String[] STORE_METHODS = {"save", "saveAll", "claimDue", "renewLeases", "complete", "recordAttempt", "reschedule",
             "fail", "cancel", "find", "findAll", "claimUnnotified", "markNotified"};
     static final long[] CHATS = {1001, 1002, 1003, 1004, -2001, -2002};
     /** The engine's default lease, which the model does not change. */
@@ -155,8 +155,10 @@ class EngineModelTest {
 
         void operate() {
             int op = random.nextInt(100);
-            if (op < 30) {
+            if (op < 24) {
                 submit();
+            } else if (op < 30) {
+                submitAll();
             } else if (op < 38) {
                 anyAccepted().ifPresent(this::cancel);
             } else if (op < 42) {
@@ -185,6 +187,39 @@ class EngineModelTest {
                 }
             }
             scheduler.runDue();
+        }
+
+        /** A batch of 1 to 5 random requests, now and then one repeated inside it (same idempotency key). */
+        void submitAll() {
+            List<DeliveryRequest> batch = new ArrayList<>();
+            int size = 1 + random.nextInt(5);
+            for (int i = 0; i < size; i++) {
+                batch.add(randomRequest(i));
+            }
+            if (random.nextInt(4) == 0) {
+                batch.add(batch.get(random.nextInt(batch.size())));
+            }
+            DeliveryEngine e = anyLive();
+            try {
+                for (Submission s : e.submitAll(batch)) {
+                    futures.putIfAbsent(s.id(), s.outcome().toCompletableFuture());
+                    futureOwner.putIfAbsent(s.id(), e);
+                }
+            } catch (RetryStoreException refused) {
+                // not accepted: the caller was told
+            }
+        }
+
+        DeliveryRequest randomRequest(int index) {
+            long chat = CHATS[random.nextInt(CHATS.length)];
+            DeliveryRequest.Builder b = DeliveryRequest.builder(chat, Payload.text("m" + step + "." + index));
+            if (random.nextInt(4) == 0) {
+                b.orderingKey("order-" + random.nextInt(3));
+            }
+            if (random.nextInt(3) == 0) {
+                b.onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP);
+            }
+            return b.build();
         }
 
         void submit() {

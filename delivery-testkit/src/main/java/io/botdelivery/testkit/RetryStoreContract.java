@@ -208,6 +208,190 @@ public abstract class RetryStoreContract {
     }
 
     @Nested
+    @DisplayName("Saving in batches")
+    class SavingInBatches {
+        private Delivery keyed(long chatId, String key) {
+            return newDelivery(DeliveryRequest.builder(chatId, Payload.text("batch " + key)).idempotencyKey(key).build());
+        }
+
+        @Test
+        @DisplayName("a batch of new deliveries is stored PENDING, each created and none leased, answered in the order given")
+        void allNew() {
+            List<Delivery> batch = List.of(
+                    keyed(1, "b-1"),
+                    newDelivery(DeliveryRequest.builder(-100200, Payload.photo(MediaSource.fileId("AgAC"), "a caption"))
+                            .idempotencyKey("b-2").priority(Priority.HIGH).businessReference("order-7")
+                            .orderingKey("order-7").allowPaidBroadcast(true).build()),
+                    keyed(3, "b-3"));
+
+            List<RetryStore.Saved> answers = store.saveAll(batch);
+
+            assertThat(answers).extracting(s -> s.delivery().id()).containsExactlyElementsOf(batch.stream().map(Delivery::id).toList());
+            assertThat(answers).allSatisfy(s -> {
+                assertThat(s.created()).isTrue();
+                assertThat(s.leased()).isFalse();
+                assertThat(s.delivery().status()).isEqualTo(DeliveryStatus.PENDING);
+            });
+            for (Delivery d : batch) {
+                Delivery found = reload(d);
+                assertThat(found.status()).isEqualTo(DeliveryStatus.PENDING);
+                assertThat(found.request()).isEqualTo(d.request());
+                assertThat(found.attempts()).isZero();
+            }
+            assertThat(store.summary().total()).isEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("keys stored before the batch answer the stored deliveries (created = false); the rest are stored")
+        void partialDuplicates() {
+            Delivery before = keyed(1, "dup-1");
+            store.save(before, null);
+            Delivery leasedBefore = keyed(2, "dup-2");
+            store.save(leasedBefore, lease("w1"));
+            Delivery again1 = keyed(1, "dup-1");
+            Delivery fresh1 = keyed(5, "new-1");
+            Delivery again2 = keyed(2, "dup-2");
+            Delivery fresh2 = keyed(6, "new-2");
+
+            List<RetryStore.Saved> answers = store.saveAll(List.of(again1, fresh1, again2, fresh2));
+
+            assertThat(answers).extracting(RetryStore.Saved::created).containsExactly(false, true, false, true);
+            assertThat(answers).extracting(s -> s.delivery().id())
+                    .containsExactly(before.id(), fresh1.id(), leasedBefore.id(), fresh2.id());
+            assertThat(answers.get(2).delivery().status()).as("the stored delivery, as it is").isEqualTo(DeliveryStatus.IN_FLIGHT);
+            assertThat(answers).extracting(RetryStore.Saved::leased).containsOnly(false);
+            assertThat(store.find(again1.id())).isEmpty();
+            assertThat(store.find(again2.id())).isEmpty();
+            assertThat(reload(leasedBefore).status()).as("nothing changed").isEqualTo(DeliveryStatus.IN_FLIGHT);
+            assertThat(store.summary().total()).isEqualTo(4);
+        }
+
+        @Test
+        @DisplayName("a key repeated inside one batch is stored once, for its first occurrence; the later ones answer it")
+        void keyRepeatedInsideBatch() {
+            Delivery first = keyed(1, "twice");
+            Delivery other = keyed(2, "once");
+            Delivery second = keyed(1, "twice");
+            Delivery third = keyed(1, "twice");
+
+            List<RetryStore.Saved> answers = store.saveAll(List.of(first, other, second, third));
+
+            assertThat(answers).extracting(RetryStore.Saved::created).containsExactly(true, true, false, false);
+            assertThat(answers).extracting(s -> s.delivery().id()).containsExactly(first.id(), other.id(), first.id(), first.id());
+            assertThat(store.find(second.id())).isEmpty();
+            assertThat(store.find(third.id())).isEmpty();
+            assertThat(store.findByIdempotencyKey(IdempotencyKey.of("twice"))).map(Delivery::id).contains(first.id());
+            assertThat(store.summary().total()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("an empty batch answers an empty list and stores nothing")
+        void emptyBatch() {
+            assertThat(store.saveAll(List.of())).isEmpty();
+            assertThat(store.summary().total()).isZero();
+        }
+
+        @Test
+        @DisplayName("a batch's deliveries saved at one instant are claimed in the order given, by priority first")
+        void claimedInOrder() {
+            List<Delivery> batch = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                batch.add(keyed(100 + i, "order-" + i));
+            }
+            Delivery urgent = newDelivery(DeliveryRequest.builder(99, Payload.text("urgent")).idempotencyKey("urgent")
+                    .priority(Priority.HIGH).build());
+            batch.add(20, urgent);
+
+            store.saveAll(batch);
+
+            List<DeliveryId> expected = new ArrayList<>();
+            expected.add(urgent.id());
+            batch.stream().filter(d -> d != urgent).forEach(d -> expected.add(d.id()));
+            List<DeliveryId> claimed = new ArrayList<>();
+            store.claimDue(clock.instant(), 15, lease("w1")).forEach(d -> claimed.add(d.id()));
+            store.claimDue(clock.instant(), 100, lease("w1")).forEach(d -> claimed.add(d.id()));
+            assertThat(claimed).containsExactlyElementsOf(expected);
+        }
+
+        @Test
+        @DisplayName("inside a batch, an earlier delivery holds back a later one with the same ordering key")
+        void orderingKeyInsideBatch() {
+            Delivery album = newDelivery(DeliveryRequest.builder(5, Payload.text("album")).idempotencyKey("a").orderingKey("order-2").build());
+            Delivery receipt = newDelivery(DeliveryRequest.builder(5, Payload.text("receipt")).idempotencyKey("r").orderingKey("order-2").build());
+
+            store.saveAll(List.of(album, receipt));
+
+            assertThat(store.claimDue(clock.instant(), 10, lease("w1"))).extracting(Delivery::id).containsExactly(album.id());
+            store.complete(album.id(), "w1", List.of(1L), clock.instant());
+            assertThat(store.claimDue(clock.instant(), 10, lease("w1"))).extracting(Delivery::id).containsExactly(receipt.id());
+        }
+
+        @Test
+        @DisplayName("a batch larger than one statement (1,234 deliveries) is stored whole and answered in order")
+        void largeBatch() {
+            List<Delivery> batch = new ArrayList<>();
+            for (int i = 0; i < 1234; i++) {
+                batch.add(keyed(1 + i, "large-" + i));
+            }
+            store.save(batch.get(700), null);
+
+            List<RetryStore.Saved> answers = store.saveAll(batch);
+
+            assertThat(answers).extracting(s -> s.delivery().id()).containsExactlyElementsOf(batch.stream().map(Delivery::id).toList());
+            assertThat(answers.stream().filter(RetryStore.Saved::created).count()).isEqualTo(1233);
+            assertThat(answers.get(700).created()).isFalse();
+            assertThat(store.count(DeliveryStatus.PENDING)).isEqualTo(1234);
+        }
+
+        @Test
+        @DisplayName("two batches with overlapping keys saved at the same time keep one delivery per key, created once")
+        void concurrentOverlappingBatches() throws Exception {
+            int keys = 300;
+            List<List<Delivery>> batches = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < keys; i++) {
+                for (List<Delivery> batch : batches) {
+                    batch.add(keyed(1 + i, "shared-" + i));
+                }
+            }
+            Collections.reverse(batches.get(1));
+            ExecutorService pool = Executors.newFixedThreadPool(batches.size());
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<RetryStore.Saved>>> running = new ArrayList<>();
+            for (List<Delivery> batch : batches) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    return store.saveAll(batch);
+                }));
+            }
+            start.countDown();
+            List<RetryStore.Saved> all = new ArrayList<>();
+            for (Future<List<RetryStore.Saved>> f : running) {
+                all.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+
+            assertThat(all.stream().filter(RetryStore.Saved::created).count()).as("created once per key").isEqualTo(keys);
+            java.util.Map<IdempotencyKey, Set<DeliveryId>> idsByKey = new java.util.HashMap<>();
+            all.forEach(saved -> idsByKey.computeIfAbsent(saved.delivery().request().idempotencyKey(), k -> new HashSet<>())
+                    .add(saved.delivery().id()));
+            assertThat(idsByKey).hasSize(keys);
+            assertThat(idsByKey.values()).as("every answer for a key names the one stored delivery").allSatisfy(ids -> assertThat(ids).hasSize(1));
+            assertThat(store.summary().total()).isEqualTo(keys);
+        }
+
+        @Test
+        @DisplayName("a null batch or a null element throws NullPointerException and stores nothing")
+        void nulls() {
+            Delivery d = keyed(1, "before-null");
+
+            assertThatNullPointerException().isThrownBy(() -> store.saveAll(null));
+            assertThatNullPointerException().isThrownBy(() -> store.saveAll(java.util.Arrays.asList(d, null)));
+            assertThat(store.find(d.id())).isEmpty();
+            assertThat(store.summary().total()).isZero();
+        }
+    }
+
+    @Nested
     @DisplayName("Claiming")
     class Claiming {
         @Test
@@ -840,7 +1024,8 @@ public abstract class RetryStoreContract {
             try {
                 Instant now = clock.instant();
                 List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
-                        () -> store.save(newDelivery(2), null), () -> store.claimDue(now, 10, lease("w2")),
+                        () -> store.save(newDelivery(2), null), () -> store.saveAll(List.of(newDelivery(3))),
+                        () -> store.claimDue(now, 10, lease("w2")),
                         () -> store.complete(claimed.id(), "w1", List.of(1L), now), () -> store.find(before.id()),
                         () -> store.claimUnnotified(now, 10, lease("w2")), () -> store.summary(),
                         () -> store.purgeFinished(now, 10));

@@ -6,6 +6,7 @@ import io.botdelivery.api.DeliveryId;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Set;
  */
 public interface DeliveryQueue {
 
-    /** The result of {@link #save}. */
+    /** The result of {@link #save}, and of each delivery in {@link #saveAll}. */
     record Saved(Delivery delivery, boolean created, boolean leased) {
     }
 
@@ -26,6 +27,41 @@ public interface DeliveryQueue {
      * ordering key is unfinished, so the caller may send it at once without another round trip.
      */
     Saved save(Delivery delivery, Lease lease);
+
+    /**
+     * Stores many new deliveries, each as {@link #save} with no lease would (PENDING, due at its
+     * {@code nextAttemptAt}), in as few round trips as the storage allows; answers one {@link Saved} per delivery, in
+     * the order given.
+     *
+     * <ul>
+     *   <li><b>Idempotency keys</b> hold as for {@code save}: a delivery whose key is already stored answers the stored
+     *       one ({@code created = false}, nothing changed); a key repeated inside the batch is stored once, for its
+     *       first occurrence, and every later occurrence answers that delivery with {@code created = false}.</li>
+     *   <li><b>Nothing is leased</b> ({@code leased = false} in every answer): the deliveries are claimed like any
+     *       other due work, so a caller with room under its own bound claims them with {@link #claimDue}.</li>
+     *   <li><b>Order.</b> Deliveries created by one call with equal priority, due time and creation time are claimed
+     *       in the order given (and an earlier one holds back a later one with the same ordering key).</li>
+     *   <li><b>Nulls.</b> A null list or a null element throws {@link NullPointerException} before anything is
+     *       stored. An empty list answers an empty list without touching the storage.</li>
+     *   <li><b>Not all-or-nothing.</b> A store may split a large batch into several statements; when one fails
+     *       ({@link RetryStoreException}) the deliveries before it may be stored. Calling again with the same
+     *       deliveries is safe: their idempotency keys make it a repeat, not a second copy.</li>
+     * </ul>
+     *
+     * <p>The default calls {@code save} once per delivery: correct, but one round trip each. Every store in this
+     * project overrides it with a batched write; a store over remote storage should too.
+     *
+     * @param deliveries the new deliveries, in the order their answers come back
+     * @return one answer per delivery, in the same order
+     */
+    default List<Saved> saveAll(List<Delivery> deliveries) {
+        Objects.requireNonNull(deliveries, "deliveries");
+        int i = 0;
+        for (Delivery d : deliveries) {
+            Objects.requireNonNull(d, "deliveries[" + i++ + "]");
+        }
+        return deliveries.stream().map(d -> save(d, null)).toList();
+    }
 
     /**
      * Leases up to {@code max} due deliveries to {@code lease.owner()}: PENDING ones with {@code nextAttemptAt <= now}

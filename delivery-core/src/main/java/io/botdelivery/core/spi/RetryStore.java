@@ -29,6 +29,9 @@ package io.botdelivery.core.spi;
  *       back equal, and due times and lease ends are compared at that precision.</li>
  *   <li><b>{@code max}.</b> Every batch ({@code claimDue}, {@code claimUnnotified}, {@code purgeFinished}) handles at
  *       most {@code max}; {@code max <= 0} handles nothing.</li>
+ *   <li><b>Batches.</b> {@code saveAll} keeps {@code save}'s idempotency (a key stored before, or repeated inside
+ *       the batch, answers the stored delivery with {@code created = false}), answers in the order given, and its
+ *       new deliveries are claimed in that order.</li>
  *   <li><b>Payloads</b> come back equal to what was saved: every field and send option, parse modes of album items
  *       included (delivery-codec's {@code PayloadCodec} does this for stores that keep JSON).</li>
  *   <li><b>Nulls.</b> Only {@code save}'s {@code lease} and {@code cancel}'s {@code owner} may be null; any other null
@@ -37,7 +40,7 @@ package io.botdelivery.core.spi;
  *       same store instance works again once its storage is back.</li>
  * </ul>
  *
- * <p><b>Roles.</b> The methods are grouped by who needs them: {@link DeliveryQueue} (save, claim, leases, cancel,
+ * <p><b>Roles.</b> The methods are grouped by who needs them: {@link DeliveryQueue} (save, saveAll, claim, leases, cancel,
  * redeliver, purge), {@link LeasedWrites} (an owner's outcome writes), {@link AlertOutbox} (owed admin alerts) and
  * {@link DeliveryQueries} (reads). A store implements all four; code that needs one role depends on that one.
  *

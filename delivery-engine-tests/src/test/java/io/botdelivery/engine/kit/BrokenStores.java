@@ -40,6 +40,7 @@ final class BrokenStores {
         final RetryStore d = new InMemoryRetryStore();
 
         public Saved save(Delivery delivery, Lease lease) { return d.save(delivery, lease); }
+        public List<Saved> saveAll(List<Delivery> deliveries) { return d.saveAll(deliveries); }
         public List<Delivery> claimDue(Instant now, int max, Lease lease) { return d.claimDue(now, max, lease); }
         public Set<DeliveryId> renewLeases(Collection<DeliveryId> ids, Lease lease) { return d.renewLeases(ids, lease); }
         public boolean complete(DeliveryId id, String owner, List<Long> ids, Instant now) { return d.complete(id, owner, ids, now); }
@@ -276,6 +277,83 @@ final class BrokenStores {
         @Override
         protected RetryStore createStore(Clock clock) {
             return new HangsOnPurge();
+        }
+    }
+
+    /** A copy of {@code x} under another idempotency key, as a store that never looked the key up would keep. */
+    private static Delivery underKey(Delivery x, String key) {
+        return new Delivery(x.id(), x.request().toBuilder().idempotencyKey(key).build(), x.chatId(), x.status(), 0, 0,
+                List.of(), null, null, x.createdAt(), x.updatedAt(), x.nextAttemptAt(), null, null);
+    }
+
+    /** A batch insert that only checks keys against each other, not against what is stored (no unique index). */
+    static final class IgnoresStoredKeysInBatch extends Forwarding {
+        @Override
+        public List<Saved> saveAll(List<Delivery> deliveries) {
+            return d.saveAll(deliveries.stream().map(x -> d.findByIdempotencyKey(x.request().idempotencyKey()).isPresent()
+                    ? underKey(x, x.request().idempotencyKey().value() + "#again") : x).toList());
+        }
+    }
+
+    /** A batch insert that stores a key repeated inside the batch once per occurrence. */
+    static final class RepeatsKeysInsideBatch extends Forwarding {
+        @Override
+        public List<Saved> saveAll(List<Delivery> deliveries) {
+            Set<IdempotencyKey> seen = new java.util.HashSet<>();
+            return d.saveAll(deliveries.stream().map(x -> seen.add(x.request().idempotencyKey()) ? x
+                    : underKey(x, x.request().idempotencyKey().value() + "#" + seen.size())).toList());
+        }
+    }
+
+    /** Inserts a batch in reverse (say, rows sorted by a hash) and answers in the order given: claims come reversed. */
+    static final class InsertsBatchReversed extends Forwarding {
+        @Override
+        public List<Saved> saveAll(List<Delivery> deliveries) {
+            List<Delivery> reversed = new ArrayList<>(deliveries);
+            java.util.Collections.reverse(reversed);
+            List<Saved> answers = new ArrayList<>(d.saveAll(reversed));
+            java.util.Collections.reverse(answers);
+            return answers;
+        }
+    }
+
+    /** Stores the batch's deliveries up to the first null, then throws: half a batch stored for a caller's bug. */
+    static final class StoresUpToNull extends Forwarding {
+        @Override
+        public List<Saved> saveAll(List<Delivery> deliveries) {
+            List<Saved> answers = new ArrayList<>();
+            for (Delivery x : deliveries) {
+                answers.add(d.save(java.util.Objects.requireNonNull(x, "delivery"), null));
+            }
+            return answers;
+        }
+    }
+
+    static class IgnoresStoredKeysInBatchKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new IgnoresStoredKeysInBatch();
+        }
+    }
+
+    static class RepeatsKeysInsideBatchKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new RepeatsKeysInsideBatch();
+        }
+    }
+
+    static class InsertsBatchReversedKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new InsertsBatchReversed();
+        }
+    }
+
+    static class StoresUpToNullKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new StoresUpToNull();
         }
     }
 

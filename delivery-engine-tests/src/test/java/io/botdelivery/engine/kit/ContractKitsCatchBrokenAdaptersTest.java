@@ -26,8 +26,10 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * idempotency key; a worker that lost its lease still writing; the lease length ignored (claim and save; renew); the
  * alert's lease length ignored; instants truncated to milliseconds or to seconds; album items' parse modes lost;
  * {@code claimUnnotified} ignoring {@code max}; a null argument accepted; an outage reported as
- * IllegalStateException instead of RetryStoreException; a store that hangs (caught by the kit's time limit, run here
- * at 2 s instead of 60 s through {@link KitTimeLimitExtension#PARAMETER}).
+ * IllegalStateException instead of RetryStoreException; for {@code saveAll}: stored keys ignored in a batch, a
+ * key repeated inside a batch stored twice, a batch claimed out of the order given, half a batch stored before a null;
+ * and a store that hangs (caught by the kit's time limit, run here at 2 s instead of 60 s through
+ * {@link KitTimeLimitExtension#PARAMETER}).
  */
 @DisplayName("The RetryStore contract kit")
 class ContractKitsCatchBrokenAdaptersTest {
@@ -57,6 +59,15 @@ class ContractKitsCatchBrokenAdaptersTest {
                         List.of("every claim hands out at most max, the alert outbox included")),
                 arguments("a store that accepts a null time", BrokenStores.LenientWithNullsKit.class,
                         List.of("a null argument throws NullPointerException (only cancel's owner and save's lease may be null)")),
+                arguments("a store whose batch ignores idempotency keys stored before it", BrokenStores.IgnoresStoredKeysInBatchKit.class,
+                        List.of("keys stored before the batch answer the stored deliveries (created = false); the rest are stored")),
+                arguments("a store whose batch stores a repeated key twice", BrokenStores.RepeatsKeysInsideBatchKit.class,
+                        List.of("a key repeated inside one batch is stored once, for its first occurrence; the later ones answer it")),
+                arguments("a store that inserts a batch in another order", BrokenStores.InsertsBatchReversedKit.class,
+                        List.of("a batch's deliveries saved at one instant are claimed in the order given, by priority first",
+                                "inside a batch, an earlier delivery holds back a later one with the same ordering key")),
+                arguments("a store that stores half a batch before a null", BrokenStores.StoresUpToNullKit.class,
+                        List.of("a null batch or a null element throws NullPointerException and stores nothing")),
                 arguments("a store that reports an outage as IllegalStateException", BrokenStores.OutageAsIllegalStateKit.class,
                         List.of("storage unreachable: every operation throws RetryStoreException, and the store recovers "
                                 + "(capability: makeStorageUnreachable)")));

@@ -2,6 +2,7 @@ package io.botdelivery.example.broadcast;
 
 import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryId;
+import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryService;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.FailureClass;
@@ -21,10 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -36,14 +33,20 @@ import java.util.function.Function;
  * recipient's delivery (one per idempotency key {@code broadcast:<name>:<chatId>}, whoever submitted it) is looked up
  * by id until it is final, so a delivery another replica sent counts the same as one sent here, and the run ends when
  * nothing of the broadcast is PENDING or IN_FLIGHT. A recipient already final when submitted (an earlier run handled
- * it) is counted as "before" and skipped. An ambiguous outcome (the request left, the answer was lost; the broadcast
+ * it) is counted as "before" and skipped.
+ *
+ * <p>Recipients are enqueued {@value #ENQUEUE_BATCH} at a time with {@link DeliveryService#submitAll} (a few store
+ * round trips per batch, not one per chat), under an "enqueue" progress line; the engine starts sending while the rest
+ * is enqueued, and a second line follows the sending. Stopped half-way, a run is resumed by running it again: the
+ * recipients' idempotency keys make the first part a repeat. An ambiguous outcome (the request left, the answer was lost; the broadcast
  * gives up rather than risk a duplicate) is reported as "may have arrived", apart from real failures.
  */
 public final class BroadcastRunner {
     private static final Duration WATCH_EVERY = Duration.ofMillis(250);
     /** Ids per store round trip when looking up unfinished recipients. */
     private static final int LOOKUP_BATCH = 500;
-    private static final int SUBMITTERS = 8;
+    /** Recipients per {@link DeliveryService#submitAll}: a few store round trips each (store-postgres: one insert). */
+    static final int ENQUEUE_BATCH = 500;
     /** The row of an ambiguous outcome: the message may be in the chat. */
     public static final String MAY_HAVE_ARRIVED = "may have arrived (AMBIGUOUS)";
 
@@ -76,6 +79,7 @@ public final class BroadcastRunner {
         final AtomicInteger failedBefore = new AtomicInteger();
         final AtomicInteger delivered = new AtomicInteger();
         final AtomicInteger notDelivered = new AtomicInteger();
+        final AtomicInteger enqueued = new AtomicInteger();
         final Map<String, Integer> failedByReason = new ConcurrentHashMap<>();
         /** Recipients not final yet, by delivery id. */
         final Set<DeliveryId> unfinished = ConcurrentHashMap.newKeySet();
@@ -103,11 +107,14 @@ public final class BroadcastRunner {
         long start = System.nanoTime();
         Tally tally = new Tally();
         int toSend = list.chatIds().size();
+        try (ProgressBar queued = ProgressBar.counting("enqueue " + broadcast.name(), toSend, tally.enqueued::get,
+                "queued", out, terminal)) {
+            enqueue(broadcast, list, tally);
+        }
         ProgressBar bar = new ProgressBar("broadcast " + broadcast.name(), toSend,
                 () -> tally.delivered.get() + tally.deliveredBefore.get(),
                 () -> tally.notDelivered.get() + tally.failedBefore.get(), out, terminal);
         try {
-            submitAll(broadcast, list, tally);
             watch(tally, start + maxWait.toNanos());
         } finally {
             bar.close();
@@ -119,36 +126,37 @@ public final class BroadcastRunner {
                 Duration.ofNanos(System.nanoTime() - start), budgetPerSecond);
     }
 
-    private void submitAll(Broadcast broadcast, ChatList list, Tally tally) {
-        // Submitting is one store write per chat: a few threads keep a durable store's round trips from pacing the run.
-        ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
-        try {
-            List<Future<?>> submitted = new ArrayList<>();
-            for (long chatId : list.chatIds()) {
-                submitted.add(submitters.submit(() -> {
-                    Submission s = deliveries.submit(broadcast.requestFor(chatId));
-                    Delivery known = s.created() ? null : deliveries.find(s.id()).orElse(null);
-                    if (known != null && known.status() == DeliveryStatus.DELIVERED) {
-                        tally.deliveredBefore.incrementAndGet();
-                    } else if (known != null && known.status().isFinal()) {
-                        tally.failedBefore.incrementAndGet();
-                    } else {
-                        tally.unfinished.add(s.id());
-                    }
-                }));
-            }
-            for (Future<?> f : submitted) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while submitting the broadcast", e);
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("a broadcast delivery could not be submitted: " + e.getCause().getMessage(), e.getCause());
+    /**
+     * Submits the recipients {@value #ENQUEUE_BATCH} at a time. A recipient whose delivery existed already (an earlier
+     * run, or another replica running the same broadcast) is looked up with the rest of its batch in one round trip:
+     * final ones count as "before", the others are watched like new ones.
+     */
+    private void enqueue(Broadcast broadcast, ChatList list, Tally tally) {
+        List<Long> chats = list.chatIds();
+        for (int from = 0; from < chats.size(); from += ENQUEUE_BATCH) {
+            List<DeliveryRequest> requests = chats.subList(from, Math.min(chats.size(), from + ENQUEUE_BATCH)).stream()
+                    .map(broadcast::requestFor).toList();
+            Set<DeliveryId> known = new HashSet<>();
+            for (Submission s : deliveries.submitAll(requests)) {
+                if (s.created()) {
+                    tally.unfinished.add(s.id());
+                } else {
+                    known.add(s.id());
                 }
             }
-        } finally {
-            submitters.shutdown();
+            if (!known.isEmpty()) {
+                for (Delivery d : lookUp.apply(known)) {
+                    if (d.status() == DeliveryStatus.DELIVERED) {
+                        tally.deliveredBefore.incrementAndGet();
+                        known.remove(d.id());
+                    } else if (d.status().isFinal()) {
+                        tally.failedBefore.incrementAndGet();
+                        known.remove(d.id());
+                    }
+                }
+                tally.unfinished.addAll(known);
+            }
+            tally.enqueued.addAndGet(requests.size());
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A live progress line: {@code [#####.....] 1200/3000 sent 1190 failed 10 remaining 1800 29.8/s ETA 1:00}. On a
+ * A live progress line: {@code [#####.....] 1200/3000 sent 1190 failed 10 remaining 1800 29.8/s ETA 1:00} (or, for a
+ * step with no failures, {@link #counting}: {@code [#####.....] 1500/3000 queued 1500 remaining 1500 ...}). On a
  * terminal it redraws one line; when output goes to a file or a pipe it prints a line every few seconds instead, so
  * logs stay readable.
  */
@@ -21,6 +22,9 @@ public final class ProgressBar implements AutoCloseable {
     private final long total;
     private final LongSupplier sent;
     private final LongSupplier failed;
+    /** What the done items are called ("sent", "queued"); failures are shown only when {@link #showFailed}. */
+    private final String doneWord;
+    private final boolean showFailed;
     private final PrintStream out;
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
@@ -34,10 +38,23 @@ public final class ProgressBar implements AutoCloseable {
      * @param failed items failed so far
      */
     public ProgressBar(String label, long total, LongSupplier sent, LongSupplier failed, PrintStream out, boolean terminal) {
+        this(label, total, sent, "sent", failed, true, out, terminal);
+    }
+
+    /** Starts drawing a step that cannot fail item by item, e.g. {@code counting("enqueue", n, queued, "queued", ...)}. */
+    public static ProgressBar counting(String label, long total, LongSupplier done, String doneWord, PrintStream out,
+                                       boolean terminal) {
+        return new ProgressBar(label, total, done, Objects.requireNonNull(doneWord, "doneWord"), () -> 0, false, out, terminal);
+    }
+
+    private ProgressBar(String label, long total, LongSupplier sent, String doneWord, LongSupplier failed,
+                        boolean showFailed, PrintStream out, boolean terminal) {
         this.label = Objects.requireNonNull(label, "label");
         this.total = total;
         this.sent = Objects.requireNonNull(sent, "sent");
         this.failed = Objects.requireNonNull(failed, "failed");
+        this.doneWord = doneWord;
+        this.showFailed = showFailed;
         this.out = Objects.requireNonNull(out, "out");
         this.terminal = terminal;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,8 +81,10 @@ public final class ProgressBar implements AutoCloseable {
         double rate = done / seconds;
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         String eta = rate <= 0 ? "--:--" : clock(remaining / rate);
-        return String.format(Locale.ROOT, "%s [%s%s] %d/%d  sent %d  failed %d  remaining %d  %.1f/s  ETA %s",
-                label, "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, ok, bad, remaining, rate, eta);
+        String counts = showFailed ? String.format(Locale.ROOT, "%s %d  failed %d", doneWord, ok, bad)
+                : String.format(Locale.ROOT, "%s %d", doneWord, ok);
+        return String.format(Locale.ROOT, "%s [%s%s] %d/%d  %s  remaining %d  %.1f/s  ETA %s",
+                label, "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, counts, remaining, rate, eta);
     }
 
     private synchronized void draw() {

@@ -71,6 +71,9 @@ class BroadcastProgressTest {
                 assertThat(result.delivered()).as("every recipient, whichever engine sent it").isEqualTo(CHATS - 1);
                 assertThat(result.mayHaveArrived()).isEqualTo(1);
                 assertThat(result.failed()).as("an ambiguous outcome is not counted as a failure").isZero();
+                String progress = out.toString(StandardCharsets.UTF_8);
+                assertThat(progress).as("enqueueing, then sending").containsSubsequence(
+                        "enqueue store-progress", "120/120  queued 120", "broadcast store-progress");
                 String table = tableText(result);
                 assertThat(table).contains(BroadcastRunner.MAY_HAVE_ARRIVED).containsPattern("\\| still queued +\\| +0 \\|");
 

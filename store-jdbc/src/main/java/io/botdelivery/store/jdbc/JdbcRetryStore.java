@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +30,9 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +69,14 @@ public class JdbcRetryStore implements RetryStore {
             + " WHERE e.ordering_key = d.ordering_key AND e.status IN " + UNFINISHED
             + " AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.seq < d.seq)))";
 
+    /** Deliveries per {@link #saveAll} transaction: one SELECT of their keys and one JDBC batch of inserts. */
+    private static final int BATCH_ROWS = 500;
+    private static final String INSERT = "INSERT INTO delivery (id, idempotency_key, request_chat_id, payload_kind,"
+            + " business_reference, ordering_key, priority, on_ambiguous, allow_paid_broadcast, payload, status, chat_id,"
+            + " attempts, delivered_items, message_ids, last_error, last_error_class, next_attempt_at, lease_owner,"
+            + " lease_until, due_at, created_at, updated_at, send_started)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     private final DataSource dataSource;
     private final SqlDialect dialect;
 
@@ -93,30 +105,12 @@ public class JdbcRetryStore implements RetryStore {
     public Saved save(Delivery delivery, Lease lease) {
         Objects.requireNonNull(delivery, "delivery");
         DeliveryRequest r = delivery.request();
-        Instant created = at(delivery.createdAt());
-        Instant due = at(delivery.nextAttemptAt() != null ? delivery.nextAttemptAt() : delivery.createdAt());
-        String payload = PayloadCodec.write(r.payload());
         try {
             return transaction("save delivery " + delivery.id(), c -> {
                 boolean leased = lease != null && (r.orderingKey() == null || !exists(c, "SELECT 1 FROM delivery"
                         + " WHERE ordering_key = ? AND status IN " + UNFINISHED, r.orderingKey()));
-                Object until = leased ? at(lease.until()) : Null.TIMESTAMP;
-                DeliveryStatus status = leased ? DeliveryStatus.IN_FLIGHT : DeliveryStatus.PENDING;
-                update(c, "INSERT INTO delivery (id, idempotency_key, request_chat_id, payload_kind, business_reference,"
-                                + " ordering_key, priority, on_ambiguous, allow_paid_broadcast, payload, status, chat_id,"
-                                + " attempts, delivered_items, message_ids, last_error, last_error_class, next_attempt_at,"
-                                + " lease_owner, lease_until, due_at, created_at, updated_at, send_started)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        delivery.id().value().toString(), r.idempotencyKey().value(), r.chatId(), r.payload().kind(),
-                        r.businessReference(), r.orderingKey(), r.priority().rank(), r.onAmbiguous().name(),
-                        r.allowPaidBroadcast(), payload, status.name(), delivery.chatId(), delivery.attempts(),
-                        delivery.deliveredItems(), Rows.joinIds(delivery.messageIds()), delivery.lastError(),
-                        delivery.lastErrorClass() == null ? null : delivery.lastErrorClass().name(), due,
-                        leased ? lease.owner() : null, until, leased ? until : due, created, at(delivery.updatedAt()),
-                        false);
-                return new Saved(new Delivery(delivery.id(), r, delivery.chatId(), status, delivery.attempts(),
-                        delivery.deliveredItems(), delivery.messageIds(), delivery.lastError(),
-                        delivery.lastErrorClass(), created, at(delivery.updatedAt()), due, null, null), true, leased);
+                update(c, INSERT, insertParams(delivery, leased ? lease : null));
+                return new Saved(stored(delivery, leased), true, leased);
             });
         } catch (DuplicateKey e) {
             Rows existing = one("find a delivery by idempotency key", "SELECT " + Rows.COLUMNS
@@ -127,6 +121,110 @@ public class JdbcRetryStore implements RetryStore {
             }
             return new Saved(existing.toDeliveryOrStandIn(), false, false);
         }
+    }
+
+    /**
+     * Per chunk of {@value #BATCH_ROWS}, one transaction: one SELECT finds the keys already stored, one JDBC batch
+     * inserts the rest (the first occurrence of each key). If another process stores one of the keys in between, the
+     * insert hits the unique key, the chunk rolls back and is saved again one delivery at a time.
+     */
+    @Override
+    public List<Saved> saveAll(List<Delivery> deliveries) {
+        Objects.requireNonNull(deliveries, "deliveries");
+        List<Delivery> batch = List.copyOf(deliveries); // throws on a null element before anything is stored
+        List<Saved> answers = new ArrayList<>(batch.size());
+        for (int from = 0; from < batch.size(); from += BATCH_ROWS) {
+            answers.addAll(saveChunk(batch.subList(from, Math.min(batch.size(), from + BATCH_ROWS))));
+        }
+        return answers;
+    }
+
+    private List<Saved> saveChunk(List<Delivery> chunk) {
+        Map<String, Delivery> firstByKey = new LinkedHashMap<>();
+        chunk.forEach(d -> firstByKey.putIfAbsent(d.request().idempotencyKey().value(), d));
+        Map<String, Saved> byKey;
+        try {
+            byKey = transaction("save " + chunk.size() + " deliveries", c -> {
+                Map<String, Saved> found = new HashMap<>();
+                for (Rows existing : rows(c, "SELECT " + Rows.COLUMNS + " FROM delivery WHERE idempotency_key IN ("
+                        + String.join(", ", Collections.nCopies(firstByKey.size(), "?")) + ")", firstByKey.keySet().toArray())) {
+                    found.put(existing.idempotencyKey(), new Saved(existing.toDeliveryOrStandIn(), false, false));
+                }
+                List<Delivery> fresh = firstByKey.values().stream()
+                        .filter(d -> !found.containsKey(d.request().idempotencyKey().value())).toList();
+                if (!fresh.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement(INSERT)) {
+                        for (Delivery d : fresh) {
+                            bind(s, insertParams(d, null));
+                            s.addBatch();
+                        }
+                        s.executeBatch();
+                    } catch (BatchUpdateException e) {
+                        // some drivers put the unique-key violation only in the chained exception
+                        SQLException cause = e.getNextException();
+                        throw cause != null && dialect.isDuplicateKey(cause) ? cause : e;
+                    }
+                }
+                fresh.forEach(d -> found.put(d.request().idempotencyKey().value(), new Saved(stored(d, false), true, false)));
+                return found;
+            });
+        } catch (DuplicateKey e) {
+            return chunk.stream().map(d -> save(d, null)).toList();
+        } catch (RetryStoreException e) {
+            if (!isDeadlock(e)) {
+                throw e;
+            }
+            // Two batches inserting shared keys in different orders wait for each other's unique-index entries; the
+            // database gave one of them up. One delivery per transaction holds one key at a time and cannot deadlock.
+            log.debug("a batch of {} deliveries met another one on shared keys; saving it one by one", chunk.size());
+            return chunk.stream().map(d -> save(d, null)).toList();
+        }
+        List<Saved> answers = new ArrayList<>(chunk.size());
+        Set<String> answered = new HashSet<>();
+        for (Delivery d : chunk) {
+            Saved saved = byKey.get(d.request().idempotencyKey().value());
+            // a key repeated inside the chunk: its first occurrence was created, the later ones answer that delivery
+            answers.add(answered.add(d.request().idempotencyKey().value()) ? saved : new Saved(saved.delivery(), false, false));
+        }
+        return answers;
+    }
+
+    /** Deadlock (40P01) or serialization failure (40001): the transaction was given up and nothing was stored. */
+    private static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The insert's parameters (see {@link #INSERT}): a new delivery, IN_FLIGHT under {@code lease} when given. */
+    private Object[] insertParams(Delivery delivery, Lease lease) {
+        DeliveryRequest r = delivery.request();
+        boolean leased = lease != null;
+        Instant due = dueAt(delivery);
+        Object until = leased ? at(lease.until()) : Null.TIMESTAMP;
+        DeliveryStatus status = leased ? DeliveryStatus.IN_FLIGHT : DeliveryStatus.PENDING;
+        return new Object[] {delivery.id().value().toString(), r.idempotencyKey().value(), r.chatId(),
+                r.payload().kind(), r.businessReference(), r.orderingKey(), r.priority().rank(), r.onAmbiguous().name(),
+                r.allowPaidBroadcast(), PayloadCodec.write(r.payload()), status.name(), delivery.chatId(),
+                delivery.attempts(), delivery.deliveredItems(), Rows.joinIds(delivery.messageIds()),
+                delivery.lastError(), delivery.lastErrorClass() == null ? null : delivery.lastErrorClass().name(), due,
+                leased ? lease.owner() : null, until, leased ? until : due, at(delivery.createdAt()),
+                at(delivery.updatedAt()), false};
+    }
+
+    /** What was stored for a new delivery, as {@link #find} would read it back. */
+    private Delivery stored(Delivery delivery, boolean leased) {
+        return new Delivery(delivery.id(), delivery.request(), delivery.chatId(),
+                leased ? DeliveryStatus.IN_FLIGHT : DeliveryStatus.PENDING, delivery.attempts(),
+                delivery.deliveredItems(), delivery.messageIds(), delivery.lastError(), delivery.lastErrorClass(),
+                at(delivery.createdAt()), at(delivery.updatedAt()), dueAt(delivery), null, null);
+    }
+
+    private Instant dueAt(Delivery delivery) {
+        return at(delivery.nextAttemptAt() != null ? delivery.nextAttemptAt() : delivery.createdAt());
     }
 
     @Override
@@ -476,22 +574,26 @@ public class JdbcRetryStore implements RetryStore {
     private PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql);
         try {
-            for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                if (p instanceof Instant instant) {
-                    dialect.bindInstant(s, i + 1, instant);
-                } else if (p == Null.TIMESTAMP) {
-                    dialect.bindInstant(s, i + 1, null);
-                } else if (p == null) {
-                    s.setNull(i + 1, Types.VARCHAR);
-                } else {
-                    s.setObject(i + 1, p);
-                }
-            }
+            bind(s, params);
             return s;
         } catch (SQLException | RuntimeException e) {
             s.close();
             throw e;
+        }
+    }
+
+    private void bind(PreparedStatement s, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p instanceof Instant instant) {
+                dialect.bindInstant(s, i + 1, instant);
+            } else if (p == Null.TIMESTAMP) {
+                dialect.bindInstant(s, i + 1, null);
+            } else if (p == null) {
+                s.setNull(i + 1, Types.VARCHAR);
+            } else {
+                s.setObject(i + 1, p);
+            }
         }
     }
 

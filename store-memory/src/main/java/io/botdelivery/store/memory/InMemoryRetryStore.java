@@ -43,11 +43,13 @@ import java.util.TreeSet;
 public final class InMemoryRetryStore implements RetryStore {
     public static final int DEFAULT_MAX_FINISHED = 10_000;
 
+    // Equal creation times fall back to insertion order (as the SQL stores' seq column does): a batch saved at one
+    // instant is claimed in the order it was given.
     private static final Comparator<Row> BY_DUE = Comparator.<Row, Instant>comparing(r -> r.delivery.nextAttemptAt())
             .thenComparing(r -> r.delivery.createdAt())
-            .thenComparing(r -> r.delivery.id().value());
+            .thenComparingLong(r -> r.seq);
     private static final Comparator<Row> BY_CREATION = Comparator.<Row, Instant>comparing(r -> r.delivery.createdAt())
-            .thenComparing(r -> r.delivery.id().value());
+            .thenComparingLong(r -> r.seq);
     private static final Comparator<Row> BY_LEASE_END = Comparator.<Row, Instant>comparing(r -> r.leaseUntil)
             .thenComparing(r -> r.delivery.id().value());
     private static final Comparator<Row> BY_FINISH_DESC = Comparator.<Row, Instant>comparing(r -> r.delivery.finishedAt())
@@ -55,12 +57,15 @@ public final class InMemoryRetryStore implements RetryStore {
 
     /** Mutable bookkeeping around an immutable snapshot; guarded by the store's lock. */
     private static final class Row {
+        /** Insertion order: unique, so it also tells rows apart in the indexes. */
+        final long seq;
         Delivery delivery;
         String leaseOwner;
         Instant leaseUntil;
 
-        Row(Delivery delivery) {
+        Row(Delivery delivery, long seq) {
             this.delivery = delivery;
+            this.seq = seq;
         }
 
         boolean leasedBy(String owner) {
@@ -78,6 +83,8 @@ public final class InMemoryRetryStore implements RetryStore {
     /** Finished rows, in the order they finished (the oldest first): what retention forgets first. */
     private final LinkedHashSet<Row> finishedOrder = new LinkedHashSet<>();
     private final int maxFinished;
+    /** The last {@link Row#seq} given; guarded by the lock. */
+    private long lastSeq;
 
     /** A store that keeps at most {@link #DEFAULT_MAX_FINISHED} finished deliveries. */
     public InMemoryRetryStore() {
@@ -99,24 +106,42 @@ public final class InMemoryRetryStore implements RetryStore {
     public Saved save(Delivery delivery, Lease lease) {
         Objects.requireNonNull(delivery, "delivery");
         synchronized (lock) {
-            Row existing = byKey.get(delivery.request().idempotencyKey());
-            if (existing != null) {
-                return new Saved(existing.delivery, false, false);
-            }
-            Row row = new Row(delivery.withStatus(DeliveryStatus.PENDING, delivery.updatedAt()));
-            rows.put(delivery.id(), row);
-            byKey.put(delivery.request().idempotencyKey(), row);
-            String orderingKey = delivery.request().orderingKey();
-            if (orderingKey != null) {
-                unfinishedByOrderingKey.computeIfAbsent(orderingKey, k -> new TreeSet<>(BY_CREATION)).add(row);
-            }
-            if (lease != null && isFirstOfItsOrderingKey(row)) {
-                takeLease(row, lease, delivery.updatedAt());
-                return new Saved(row.delivery, true, true);
-            }
-            waitingQueue(row).add(row);
-            return new Saved(row.delivery, true, false);
+            return insert(delivery, lease);
         }
+    }
+
+    /** One lock for the whole batch: its rows get consecutive insertion numbers, so they are claimed in order. */
+    @Override
+    public List<Saved> saveAll(List<Delivery> deliveries) {
+        Objects.requireNonNull(deliveries, "deliveries");
+        List<Delivery> batch = List.copyOf(deliveries); // throws on a null element before anything is stored
+        List<Saved> answers = new ArrayList<>(batch.size());
+        synchronized (lock) {
+            for (Delivery d : batch) {
+                answers.add(insert(d, null));
+            }
+        }
+        return answers;
+    }
+
+    private Saved insert(Delivery delivery, Lease lease) {
+        Row existing = byKey.get(delivery.request().idempotencyKey());
+        if (existing != null) {
+            return new Saved(existing.delivery, false, false);
+        }
+        Row row = new Row(delivery.withStatus(DeliveryStatus.PENDING, delivery.updatedAt()), ++lastSeq);
+        rows.put(delivery.id(), row);
+        byKey.put(delivery.request().idempotencyKey(), row);
+        String orderingKey = delivery.request().orderingKey();
+        if (orderingKey != null) {
+            unfinishedByOrderingKey.computeIfAbsent(orderingKey, k -> new TreeSet<>(BY_CREATION)).add(row);
+        }
+        if (lease != null && isFirstOfItsOrderingKey(row)) {
+            takeLease(row, lease, delivery.updatedAt());
+            return new Saved(row.delivery, true, true);
+        }
+        waitingQueue(row).add(row);
+        return new Saved(row.delivery, true, false);
     }
 
     @Override

@@ -17,6 +17,11 @@ interface DeliveryMapper {
     /** Inserts the delivery (leased to {@code leaseOwner} when given and its ordering key allows) and returns its status; null on a duplicate. */
     String insert(@Param("row") DeliveryRow row, @Param("leaseOwner") String leaseOwner, @Param("leaseUntil") Instant leaseUntil);
 
+    /** Inserts the new rows PENDING in one statement, skipping stored keys and ids; the keys of the rows inserted. */
+    List<String> insertAll(@Param("rows") List<DeliveryRow> rows);
+
+    List<DeliveryRow> findByIdempotencyKeys(@Param("keys") String[] keys);
+
     DeliveryRow findById(@Param("id") UUID id);
 
     List<DeliveryRow> findByIds(@Param("ids") List<UUID> ids);

@@ -33,6 +33,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +71,12 @@ import static io.botdelivery.store.postgres.DeliveryRows.micros;
  */
 public final class PostgresRetryStore implements RetryStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresRetryStore.class);
+
+    /**
+     * Deliveries per {@link #saveAll} statement: 20 bound parameters a row, so 10,000 a statement, well under
+     * PostgreSQL's limit of 65,535, and a statement small enough not to hold the unique index long.
+     */
+    private static final int BATCH_ROWS = 500;
 
     private final PostgresRetryStoreConfig config;
     /** The application's pool ({@link #onDataSource}), or null when this store opens and closes its own. */
@@ -232,6 +241,82 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
             announceNewWork();
         }
         return saved;
+    }
+
+    /**
+     * Per chunk of {@value #BATCH_ROWS}: one multi-row {@code INSERT ... ON CONFLICT DO NOTHING} of the first occurrence
+     * of each key, then one SELECT of the keys it skipped (stored before, or by a concurrent saver meanwhile). Two
+     * batches inserting shared keys in opposite orders can deadlock on the unique index; PostgreSQL then gives one
+     * up, and that chunk is saved one delivery at a time, which cannot deadlock.
+     */
+    @Override
+    public List<Saved> saveAll(List<Delivery> deliveries) {
+        Objects.requireNonNull(deliveries, "deliveries");
+        List<Delivery> batch = List.copyOf(deliveries); // throws on a null element before anything is stored
+        List<Saved> answers = new ArrayList<>(batch.size());
+        boolean created = false;
+        for (int from = 0; from < batch.size(); from += BATCH_ROWS) {
+            for (Saved saved : saveChunk(batch.subList(from, Math.min(batch.size(), from + BATCH_ROWS)))) {
+                answers.add(saved);
+                created |= saved.created();
+            }
+        }
+        if (created) {
+            announceNewWork();
+        }
+        return answers;
+    }
+
+    private List<Saved> saveChunk(List<Delivery> chunk) {
+        Map<String, DeliveryRow> firstByKey = new LinkedHashMap<>();
+        Map<String, Delivery> deliveryByKey = new HashMap<>();
+        for (Delivery d : chunk) {
+            String key = d.request().idempotencyKey().value();
+            if (!firstByKey.containsKey(key)) {
+                firstByKey.put(key, DeliveryRows.newRow(d));
+                deliveryByKey.put(key, d);
+            }
+        }
+        Map<String, Saved> byKey = new HashMap<>();
+        try {
+            run("save " + chunk.size() + " deliveries", m -> {
+                Set<String> inserted = new HashSet<>(m.insertAll(List.copyOf(firstByKey.values())));
+                for (String key : inserted) {
+                    DeliveryRow row = firstByKey.get(key);
+                    Delivery d = deliveryByKey.get(key);
+                    byKey.put(key, new Saved(new Delivery(d.id(), d.request(), row.chatId, DeliveryStatus.PENDING,
+                            row.attempts, row.deliveredItems, row.messageIds, row.lastError, d.lastErrorClass(),
+                            row.createdAt, row.updatedAt, row.nextAttemptAt, null, null), true, false));
+                }
+                String[] skipped = firstByKey.keySet().stream().filter(k -> !inserted.contains(k)).toArray(String[]::new);
+                if (skipped.length > 0) {
+                    for (DeliveryRow existing : m.findByIdempotencyKeys(skipped)) {
+                        byKey.put(existing.idempotencyKey, new Saved(DeliveryRows.toDeliveryOrStandIn(existing), false, false));
+                    }
+                }
+                return null;
+            });
+        } catch (RetryStoreException e) {
+            if (!StoreFailures.isDeadlock(e)) {
+                throw e;
+            }
+            log.debug("a batch of {} deliveries met another one on shared keys; saving it one by one", chunk.size());
+            return chunk.stream().map(d -> save(d, null)).toList();
+        }
+        List<Saved> answers = new ArrayList<>(chunk.size());
+        Set<String> answered = new HashSet<>();
+        for (Delivery d : chunk) {
+            String key = d.request().idempotencyKey().value();
+            Saved saved = byKey.get(key);
+            if (saved == null) {
+                // the key is not stored, yet the row was skipped: its id is taken by another key (or it was purged
+                // in between); save says which
+                saved = save(d, null);
+            }
+            // a key repeated inside the chunk: its first occurrence was created, the later ones answer that delivery
+            answers.add(answered.add(key) ? saved : new Saved(saved.delivery(), false, false));
+        }
+        return answers;
     }
 
     @Override

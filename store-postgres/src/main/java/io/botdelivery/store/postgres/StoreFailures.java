@@ -47,6 +47,16 @@ final class StoreFailures {
         return false;
     }
 
+    /** Deadlock (40P01) or serialization failure (40001): the statement was given up and changed nothing. */
+    static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
