@@ -79,14 +79,14 @@ sealed interface Decision {
     /**
      * A 429: pause {@code scope} for {@code pause} in the limiter (for every instance sharing it) and, when the scope is
      * global, in this engine itself; then do {@code then} with the delivery ({@link WaitInline} or
-     * {@link ReleaseForLater}).
+     * {@link ReleaseForLater}, or {@link Fail} for an album that may have arrived in part and is not resent).
      */
     record PauseScope(LimitScope scope, Duration pause, Decision then) implements Decision {
         public PauseScope {
             Objects.requireNonNull(scope, "scope");
             Objects.requireNonNull(pause, "pause");
-            if (!(then instanceof WaitInline) && !(then instanceof ReleaseForLater)) {
-                throw new IllegalArgumentException("after a pause the delivery waits or is released, not " + then);
+            if (!(then instanceof WaitInline) && !(then instanceof ReleaseForLater) && !(then instanceof Fail)) {
+                throw new IllegalArgumentException("after a pause the delivery waits, is released or fails, not " + then);
             }
         }
 

@@ -79,11 +79,13 @@ final class EngineContext {
      */
     Decision decide(HeldDelivery h, io.botdelivery.core.spi.SendOutcome outcome) {
         int redirects;
+        int albumRateLimits;
         synchronized (lock) {
             redirects = h.redirects;
+            albumRateLimits = h.albumRateLimits;
         }
         synchronized (random) {
-            return OutcomePolicy.decide(h.delivery(), redirects, outcome, config, random);
+            return OutcomePolicy.decide(h.delivery(), redirects, albumRateLimits, outcome, config, random);
         }
     }
 }

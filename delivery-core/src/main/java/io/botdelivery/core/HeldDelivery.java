@@ -19,6 +19,11 @@ final class HeldDelivery {
     final long seq;
     /** Chat migrations followed so far (memory only: a delivery that changes owner starts again at zero). */
     int redirects;
+    /**
+     * Plain 429s its album drew while held here (memory only; {@link OutcomePolicy} also reads the mark such a 429
+     * leaves in the stored last error, so a hand-back in between does not reset it).
+     */
+    int albumRateLimits;
     /** Between the sender call and its outcome being applied: cannot be cancelled or released. */
     boolean sendingNow;
     /** Cancelled, lease lost or handed back: every timer or task that finds it so drops it. */

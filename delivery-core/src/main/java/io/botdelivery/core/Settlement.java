@@ -44,7 +44,13 @@ final class Settlement {
     /** Applies a send's outcome to {@code h}. Called on the sending thread, with {@code h} still marked sending. */
     void settle(HeldDelivery h, SendOutcome outcome) {
         try {
-            apply(h, ctx.decide(h, outcome), ctx.now());
+            Decision decision = ctx.decide(h, outcome);
+            if (OutcomePolicy.isAlbumRateLimit(h.delivery(), outcome)) {
+                synchronized (lock) {
+                    h.albumRateLimits++;
+                }
+            }
+            apply(h, decision, ctx.now());
         } catch (RuntimeException e) {
             // a bug, not a port failure (those are handled where they happen): drop it here, its lease expires
             log.error("could not apply the outcome {} of delivery {}; it will be retried after its lease", outcome, h.id(), e);

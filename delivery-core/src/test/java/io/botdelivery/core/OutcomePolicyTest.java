@@ -179,4 +179,106 @@ class OutcomePolicyTest {
         assertThat(wait.state().messageIds()).containsExactly(1L, 2L);
         assertThat(wait.state().attempts()).isEqualTo(1);
     }
+
+    @Nested
+    @DisplayName("a plain 429 to an album (some items may have arrived)")
+    class AlbumRateLimited {
+        final SendOutcome.RetryAfter tooMany = new SendOutcome.RetryAfter(Duration.ofSeconds(3), LimitScope.chat(USER));
+
+        Delivery album(AmbiguousOutcomePolicy onAmbiguous) {
+            Payload.Album album = new Payload.Album(List.of(Payload.photo(MediaSource.fileId("a")),
+                    Payload.photo(MediaSource.fileId("b")), Payload.photo(MediaSource.fileId("c"))));
+            return Delivery.accepted(DeliveryId.random(), DeliveryRequest.builder(USER, album).onAmbiguous(onAmbiguous).build(),
+                    Instant.EPOCH);
+        }
+
+        Delivery after(Delivery d, Decision.WaitInline wait) {
+            var s = wait.state();
+            return new Delivery(d.id(), d.request(), s.chatId(), d.status(), s.attempts(), s.deliveredItems(), s.messageIds(),
+                    s.lastError(), s.lastErrorClass(), d.createdAt(), d.updatedAt(), d.nextAttemptAt(), null, null);
+        }
+
+        @Test
+        @DisplayName("the first pauses only the private chat for retry_after plus the margin and resends the album whole; not an attempt")
+        void firstResendsWhole() {
+            Decision.PauseScope pause = (Decision.PauseScope) decide(album(AmbiguousOutcomePolicy.RETRY), tooMany);
+
+            assertThat(pause.scope()).isEqualTo(LimitScope.chat(USER));
+            assertThat(pause.pause()).isEqualTo(Duration.ofSeconds(4));
+            Decision.WaitInline wait = (Decision.WaitInline) pause.then();
+            assertThat(wait.resume()).isEqualTo(Decision.Resume.KEEP_LANE);
+            assertThat(wait.state().attempts()).isZero();
+            assertThat(wait.state().deliveredItems()).isZero();
+            assertThat(wait.state().lastError()).startsWith(OutcomePolicy.ALBUM_429_MARK).contains("resending it whole once");
+        }
+
+        @Test
+        @DisplayName("the second held in memory fails AMBIGUOUS (album may have arrived in part), still pausing the scope")
+        void secondInMemoryFails() {
+            Delivery d = album(AmbiguousOutcomePolicy.RETRY);
+            Decision.PauseScope pause = (Decision.PauseScope) OutcomePolicy.decide(d, 0, 1, tooMany, config, random);
+
+            assertThat(pause.scope()).isEqualTo(LimitScope.chat(USER));
+            Decision.Fail fail = (Decision.Fail) pause.then();
+            assertThat(fail.failureClass()).isEqualTo(FailureClass.AMBIGUOUS);
+            assertThat(fail.state().lastError()).contains("album may have arrived in part").contains("not resent again");
+        }
+
+        @Test
+        @DisplayName("the second after a hand-back is known from the stored last error and fails too")
+        void secondAfterHandBackFails() {
+            Delivery d = album(AmbiguousOutcomePolicy.RETRY);
+            Decision.WaitInline first = (Decision.WaitInline) ((Decision.PauseScope) decide(d, tooMany)).then();
+
+            Decision.PauseScope second = (Decision.PauseScope) decide(after(d, first), tooMany);
+            assertThat(second.then()).isInstanceOf(Decision.Fail.class);
+            assertThat(((Decision.Fail) second.then()).failureClass()).isEqualTo(FailureClass.AMBIGUOUS);
+        }
+
+        @Test
+        @DisplayName("with GIVE_UP the first fails AMBIGUOUS: a resend could duplicate what arrived")
+        void giveUpFailsAtOnce() {
+            Decision.PauseScope pause = (Decision.PauseScope) decide(album(AmbiguousOutcomePolicy.GIVE_UP), tooMany);
+
+            Decision.Fail fail = (Decision.Fail) pause.then();
+            assertThat(fail.failureClass()).isEqualTo(FailureClass.AMBIGUOUS);
+            assertThat(fail.state().lastError()).contains("policy GIVE_UP");
+        }
+
+        @Test
+        @DisplayName("a 429 naming the failing item records what arrived and resends the rest, pausing only the chat")
+        void namedItemResendsTheRest() {
+            Decision.PauseScope pause = (Decision.PauseScope) decide(album(AmbiguousOutcomePolicy.GIVE_UP),
+                    new SendOutcome.PartialAlbum(1, List.of(7L), tooMany));
+
+            assertThat(pause.scope()).isEqualTo(LimitScope.chat(USER));
+            Decision.WaitInline wait = (Decision.WaitInline) pause.then();
+            assertThat(wait.state().deliveredItems()).isEqualTo(1);
+            assertThat(wait.state().messageIds()).containsExactly(7L);
+            assertThat(wait.state().lastError()).doesNotStartWith(OutcomePolicy.ALBUM_429_MARK);
+        }
+
+        @Test
+        @DisplayName("a plain 429 to the single item left of an album is an ordinary 429 (nothing arrived)")
+        void singleLeftover() {
+            Delivery d = album(AmbiguousOutcomePolicy.GIVE_UP);
+            Delivery twoDone = new Delivery(d.id(), d.request(), USER, d.status(), 0, 2, List.of(1L, 2L), null, null,
+                    d.createdAt(), d.updatedAt(), d.nextAttemptAt(), null, null);
+            Decision.PauseScope pause = (Decision.PauseScope) decide(twoDone, tooMany);
+
+            assertThat(pause.scope()).isEqualTo(LimitScope.global());
+            assertThat(pause.then()).isInstanceOf(Decision.WaitInline.class);
+        }
+
+        @ParameterizedTest(name = "{0}: an album's 429 for chat {1} pauses {2}")
+        @CsvSource({
+                "AS_REPORTED, 1001, chat 1001",
+                "PRIVATE_CHAT_IS_GLOBAL, 1001, chat 1001",
+                "PRIVATE_CHAT_IS_GLOBAL, -2001, chat -2001",
+                "ALWAYS_GLOBAL, 1001, global"})
+        @DisplayName("pauses the scope RetryAfterScopePolicy.scopeOfAlbum names")
+        void albumScope(RetryAfterScopePolicy policy, long chatId, String paused) {
+            assertThat(policy.scopeOfAlbum(LimitScope.chat(chatId))).hasToString(paused);
+        }
+    }
 }

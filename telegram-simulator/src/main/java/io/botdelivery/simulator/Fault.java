@@ -9,7 +9,7 @@ import java.util.Objects;
  * ({@link FaultRates}) or from a script ({@link FaultInjector#next}).
  */
 public sealed interface Fault permits Fault.Pass, Fault.ServerError, Fault.DropBeforeAccept, Fault.DropAfterAccept,
-        Fault.Latency, Fault.PartialAlbum, Fault.ErrorAnswer, Fault.RawAnswer {
+        Fault.Latency, Fault.PartialAlbum, Fault.PartialAlbumRateLimited, Fault.ErrorAnswer, Fault.RawAnswer {
 
     /** The call goes through untouched (lets a script fault the second call rather than the first). */
     static Pass pass() {
@@ -41,6 +41,14 @@ public sealed interface Fault permits Fault.Pass, Fault.ServerError, Fault.DropB
     /** Album item {@code failingItem} (1-based) fails with TDLib's {@code innerError}; items before it arrive. */
     static PartialAlbum partialAlbum(int failingItem, String innerError) {
         return new PartialAlbum(failingItem, innerError);
+    }
+
+    /**
+     * Album items before {@code failingItem} (1-based) arrive, then the call is answered with a plain
+     * {@code 429 Too Many Requests: retry after N} that does not say any arrived, and the chat is banned for N s.
+     */
+    static PartialAlbumRateLimited partialAlbumRateLimited(int failingItem, long retryAfterSeconds) {
+        return new PartialAlbumRateLimited(failingItem, retryAfterSeconds);
     }
 
     /** Telegram's JSON error shape with this status and description, e.g. {@code error(403, "Forbidden: bot can't initiate conversation with a user")}. */
@@ -94,6 +102,22 @@ public sealed interface Fault permits Fault.Pass, Fault.ServerError, Fault.DropB
             Objects.requireNonNull(innerError, "innerError");
             if (failingItem < 1) {
                 throw new IllegalArgumentException("items are counted from 1, was " + failingItem);
+            }
+        }
+    }
+
+    /**
+     * For {@code sendMediaGroup} only: items before {@code failingItem} (1-based) arrive, the rest do not, and the
+     * answer is a plain 429 with {@code retry_after} (as a strict Telegram answers an album that hit a flood limit part
+     * way): the caller cannot tell that anything arrived. The chat's scope is banned for {@code retryAfterSeconds}.
+     */
+    record PartialAlbumRateLimited(int failingItem, long retryAfterSeconds) implements Fault {
+        public PartialAlbumRateLimited {
+            if (failingItem < 1) {
+                throw new IllegalArgumentException("items are counted from 1, was " + failingItem);
+            }
+            if (retryAfterSeconds < 1) {
+                throw new IllegalArgumentException("retry_after is at least 1 s, was " + retryAfterSeconds);
             }
         }
     }

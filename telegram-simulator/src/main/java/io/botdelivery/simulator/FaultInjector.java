@@ -65,7 +65,8 @@ public final class FaultInjector {
         while (it.hasNext()) {
             Scripted s = it.next();
             boolean chatMatches = s.chatId() == null || s.chatId() == chatId;
-            boolean applies = !(s.fault() instanceof Fault.PartialAlbum) || album;
+            boolean applies = !(s.fault() instanceof Fault.PartialAlbum || s.fault() instanceof Fault.PartialAlbumRateLimited)
+                    || album;
             if (chatMatches && applies) {
                 it.remove();
                 return new Decision(s.fault(), true);

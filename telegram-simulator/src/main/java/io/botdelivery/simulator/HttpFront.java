@@ -95,7 +95,8 @@ final class HttpFront implements HttpHandler {
             answer = Shapes.error(e.status(), e.description(), e.parameters());
             status = e.status();
             record.rejected(new RejectedCall(method, chatId, e.status(), e.description(), e.retryAfter(),
-                    e.limitedScope(), fault instanceof Fault.PartialAlbum, clock.instant()));
+                    e.limitedScope(), fault instanceof Fault.PartialAlbum || fault instanceof Fault.PartialAlbumRateLimited,
+                    clock.instant()));
         }
         if (dropAfter) {
             drop(exchange);

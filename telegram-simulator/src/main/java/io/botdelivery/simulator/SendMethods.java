@@ -112,9 +112,21 @@ final class SendMethods {
             case "copymessage", "forwardmessage" -> List.of(sourcedItem(method, params));
             default -> List.of(mediaItem(method, params));
         };
-        Fault.PartialAlbum partial = method.equals("sendmediagroup") && fault instanceof Fault.PartialAlbum p ? p : null;
-        List<ObjectNode> sent = accept(chatId, paid, items, method.equals("sendmediagroup"), partial, answerLost,
-                params.recordable());
+        boolean album = method.equals("sendmediagroup");
+        Fault.PartialAlbum partial = album && fault instanceof Fault.PartialAlbum p ? p : null;
+        Fault.PartialAlbumRateLimited limited = album && fault instanceof Fault.PartialAlbumRateLimited l ? l : null;
+        if (limited != null) {
+            partial = new Fault.PartialAlbum(limited.failingItem(), "Too Many Requests: retry after "
+                    + limited.retryAfterSeconds());
+        }
+        List<ObjectNode> sent = accept(chatId, paid, items, album, partial, answerLost, params.recordable());
+        if (limited != null) {
+            synchronized (lock) {
+                Instant at = clock.instant();
+                limits.ban(chatId, limited.retryAfterSeconds(), at.getEpochSecond() * 1_000_000_000L + at.getNano());
+            }
+            throw BotApiError.tooManyRequests(WindowScope.chat(chatId), limited.retryAfterSeconds());
+        }
         if (partial != null) {
             int failing = Math.min(partial.failingItem(), items.size());
             throw BotApiError.badRequest("failed to send message #" + failing + " with the error message \""

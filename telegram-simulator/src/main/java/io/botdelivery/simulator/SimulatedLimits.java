@@ -75,6 +75,11 @@ final class SimulatedLimits {
         }
     }
 
+    /** Bans {@code chatId}'s scope for {@code retryAfterSeconds} (an injected 429): an early caller's 429 escalates. */
+    void ban(long chatId, long retryAfterSeconds, long now) {
+        state(WindowScope.chat(chatId)).ban(retryAfterSeconds, now);
+    }
+
     /** How many scopes hold state (for tests of the idle sweep). */
     int trackedScopes() {
         return scopes.size();

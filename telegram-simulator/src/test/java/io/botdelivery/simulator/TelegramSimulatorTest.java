@@ -372,6 +372,25 @@ class TelegramSimulatorTest {
         }
 
         @Test
+        @DisplayName("a partial album answered with a plain 429: items before #N arrive, the answer does not say so, the chat is banned")
+        void partialAlbumRateLimited() {
+            telegram.faults().next(Fault.partialAlbumRateLimited(3, 2));
+            String album = "[" + String.join(",", java.util.Collections.nCopies(4,
+                    "{\"type\":\"photo\",\"media\":\"https://e.com/a.jpg\"}")) + "]";
+            Answer answer = api.json("sendMediaGroup", params("chat_id", -3, "media", album));
+            assertThat(answer.status()).isEqualTo(429);
+            assertThat(answer.description()).isEqualTo("Too Many Requests: retry after 2");
+            assertThat(telegram.record().acceptedIn(-3)).extracting(AcceptedMessage::albumIndex).containsExactly(1, 2);
+
+            assertThat(api.text(-3, "too early").status()).isEqualTo(429);
+            assertThat(telegram.record().rejected()).filteredOn(RejectedCall::isRateLimit).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.limitedScope()).isEqualTo(WindowScope.chat(-3));
+                        assertThat(r.retryAfter()).isGreaterThanOrEqualTo(2);
+                    });
+        }
+
+        @Test
         @DisplayName("a scripted album fault waits for an album; a chat-scoped fault waits for its chat")
         void targeting() {
             telegram.faults().next(Fault.partialAlbum(1, "X")).nextFor(9, Fault.serverError());

@@ -41,4 +41,20 @@ public enum RetryAfterScopePolicy {
             case ALWAYS_GLOBAL -> LimitScope.global();
         };
     }
+
+    /**
+     * The scope to pause for a 429 that an album of two or more items drew, plainly or naming one of its items. An
+     * album weighs its items, more than a private chat's own 1 msg/s, and Telegram lets it into an idle chat whole: its
+     * 429 is as likely the chat's own budget as the bot's. So {@link #PRIVATE_CHAT_IS_GLOBAL} pauses only the chat
+     * here, as it does for a group: otherwise every partial album would stop every other chat for a retry_after. If
+     * the bot-wide budget was hit after all, the next send to another chat draws a 429 of its own, which pauses the
+     * bot. {@link #AS_REPORTED} and {@link #ALWAYS_GLOBAL} answer as for any other send.
+     *
+     * @param reported the scope in the sender's {@link SendOutcome.RetryAfter}; never null
+     * @return the scope to {@link RateLimiter#penalize penalize}; never null
+     */
+    public LimitScope scopeOfAlbum(LimitScope reported) {
+        Objects.requireNonNull(reported, "reported");
+        return this == PRIVATE_CHAT_IS_GLOBAL ? reported : scopeOf(reported);
+    }
 }
