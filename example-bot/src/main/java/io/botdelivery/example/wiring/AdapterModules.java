@@ -100,13 +100,26 @@ public final class AdapterModules {
                 .withMaxConcurrentRequests(Math.max(64, EngineModule.engineConfig(config).sendCeiling()));
     }
 
-    /** How /health checks the limiter: the local one cannot fail; the Redis one reports where it decides. */
+    /** How long /health/ready waits for Redis to answer its probe. */
+    private static final Duration REDIS_PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    /**
+     * How /health checks the limiter: the local one cannot fail; the Redis one asks Redis (one cheap call, at most
+     * {@link #REDIS_PROBE_TIMEOUT}) and reports where it decides.
+     */
     static HealthCheck limiterHealth(BotConfig config, RateLimiter limiter) {
         return switch (config.limiter()) {
             case LOCAL -> HealthCheck.of("limiter", () -> HealthCheck.Status.up("local, in this process"));
             case REDIS -> HealthCheck.of("limiter", () -> {
-                RedisRateLimiter.Mode mode = ((RedisRateLimiter) limiter).mode();
-                String detail = "redis " + config.redis().url().getHost() + ": deciding " + mode.name().toLowerCase(Locale.ROOT);
+                RedisRateLimiter redis = (RedisRateLimiter) limiter;
+                RedisRateLimiter.Mode mode = redis.mode();
+                String where = "redis " + config.redis().url().getHost();
+                // asked now, not read from the last reservation: an idle replica would say UP long after Redis went away
+                if (!redis.redisAnswers(REDIS_PROBE_TIMEOUT)) {
+                    return HealthCheck.Status.down(where + ": not answering within " + REDIS_PROBE_TIMEOUT.toMillis()
+                            + " ms (deciding " + mode.name().toLowerCase(Locale.ROOT) + ")");
+                }
+                String detail = where + ": deciding " + mode.name().toLowerCase(Locale.ROOT);
                 return mode == RedisRateLimiter.Mode.REDIS ? HealthCheck.Status.up(detail) : HealthCheck.Status.down(detail);
             });
         };

@@ -17,6 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionException;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
@@ -212,6 +215,25 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                 throw new IllegalStateException("Redis refused the rate limiter's penalize call: " + e.getMessage(), e);
             }
             availability.lost(e);
+        }
+    }
+
+    /**
+     * Asks Redis now whether it answers (one cheap script call, the same one the outage probe makes), waiting at most
+     * {@code timeout}; never switches the mode. For health checks: {@link #mode()} changes only when a decision or the
+     * probe fails, so an idle limiter would still say {@link Mode#REDIS} long after Redis went away.
+     */
+    public boolean redisAnswers(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        try {
+            script.call(List.of(keys.lane(false)), "t", nowArgument()).toCompletableFuture()
+                    .get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return false;
         }
     }
 

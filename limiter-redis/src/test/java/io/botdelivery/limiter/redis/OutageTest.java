@@ -77,6 +77,20 @@ class OutageTest {
         return limiter;
     }
 
+    @Test
+    @DisplayName("redisAnswers tells within its timeout that Redis is gone, while an idle limiter's mode still says REDIS")
+    void healthProbe() {
+        RedisRateLimiter limiter = limiter(OutagePolicy.FAIL_CLOSED, 1, RateBudgets.telegramDefaults());
+        assertThat(limiter.redisAnswers(Duration.ofSeconds(2))).isTrue();
+
+        REDIS.stop();
+        assertThat(limiter.redisAnswers(Duration.ofMillis(500))).as("Redis stopped").isFalse();
+        assertThat(limiter.mode()).as("no decision failed yet, so the mode has not moved").isEqualTo(RedisRateLimiter.Mode.REDIS);
+
+        REDIS.restart();
+        await().atMost(Duration.ofSeconds(10)).until(() -> limiter.redisAnswers(Duration.ofSeconds(1)));
+    }
+
     /** One call: when it started and ended (nanoTime), and what came back. */
     record Call(long startNanos, long endNanos, Decision decision, RuntimeException failure) {
     }
