@@ -111,6 +111,19 @@ class BotConfigTest {
         }
     }
 
+    @Test
+    @DisplayName("deploy/shop.yml, the replicas' shared file, loads as shipped: every product medium it names exists")
+    void deployFileLoads() {
+        Path shipped = Path.of("..", "deploy", "shop.yml");
+        assertThat(shipped).as("run from the example-bot module").exists();
+        BotConfig c = load(shipped, Map.of("BOT_TOKEN", "123456:TEST-token-for-config-only"), Map.of());
+        Product p = c.catalog().find("wallpapers").orElseThrow();
+        assertThat(p.photos()).hasSize(2);
+        assertThat(p.messageCount()).as("an album of two, the guide, the receipt").isEqualTo(4);
+        assertThat(c.limiter()).isEqualTo(LimiterChoice.REDIS);
+        assertThat(c.store()).isEqualTo(StoreChoice.POSTGRES);
+    }
+
     @Nested
     @DisplayName("A wrong or missing value")
     class Errors {
