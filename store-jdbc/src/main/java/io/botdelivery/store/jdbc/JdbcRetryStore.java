@@ -123,6 +123,9 @@ public class JdbcRetryStore implements RetryStore {
         }
     }
 
+    /** Held by {@link #saveAll}: one batch at a time in this process (see there). */
+    private final Object batchLock = new Object();
+
     /**
      * Per chunk of {@value #BATCH_ROWS}, one transaction: one SELECT finds the keys already stored, one JDBC batch
      * inserts the rest (the first occurrence of each key). If another process stores one of the keys in between, the
@@ -133,8 +136,13 @@ public class JdbcRetryStore implements RetryStore {
         Objects.requireNonNull(deliveries, "deliveries");
         List<Delivery> batch = List.copyOf(deliveries); // throws on a null element before anything is stored
         List<Saved> answers = new ArrayList<>(batch.size());
-        for (int from = 0; from < batch.size(); from += BATCH_ROWS) {
-            answers.addAll(saveChunk(batch.subList(from, Math.min(batch.size(), from + BATCH_ROWS))));
+        // One batch at a time per store: two batches inserting shared keys in different orders wait on each other's
+        // unique-index entries, and not every database detects that (H2 waits out its lock timeout, row after row).
+        // Batches gain from fewer round trips, not from running side by side; other processes are still handled below.
+        synchronized (batchLock) {
+            for (int from = 0; from < batch.size(); from += BATCH_ROWS) {
+                answers.addAll(saveChunk(batch.subList(from, Math.min(batch.size(), from + BATCH_ROWS))));
+            }
         }
         return answers;
     }
@@ -192,7 +200,9 @@ public class JdbcRetryStore implements RetryStore {
     /** Deadlock (40P01) or serialization failure (40001): the transaction was given up and nothing was stored. */
     private static boolean isDeadlock(Throwable failure) {
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+            // 40P01/40001: deadlock (PostgreSQL, H2); HYT00: H2's lock timeout, how it ends a wait it did not detect
+            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState())
+                    || "HYT00".equals(sql.getSQLState()))) {
                 return true;
             }
         }
