@@ -51,6 +51,11 @@ public record BotConfig(URI apiUrl, Set<Long> admins, LimiterChoice limiter, Sto
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(secret, "secret");
+            checkEndpoint(port, path);
+        }
+
+        /** The rules of a webhook endpoint, shared with the server that listens on it. */
+        public static void checkEndpoint(int port, String path) {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
             }

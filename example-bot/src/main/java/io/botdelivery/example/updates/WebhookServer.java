@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.botdelivery.api.Redaction;
+import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,12 +72,7 @@ public final class WebhookServer implements AutoCloseable {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(secret, "secret");
             Objects.requireNonNull(handlingTimeout, "handlingTimeout");
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port must be 0..65535, was " + port);
-            }
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("path must start with /");
-            }
+            BotConfig.WebhookSettings.checkEndpoint(port, path);
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1");
             }
