@@ -162,6 +162,11 @@ public final class ShopApp implements AutoCloseable {
         return runtime;
     }
 
+    /** The shop's update handler, for tests that hand it an update directly (e.g. the same update twice). */
+    ShopBot bot() {
+        return bot;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

@@ -55,6 +55,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ShopBot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShopBot.class);
     static final String CURRENCY_STARS = "XTR";
+    /** Replies to update {@code n} are keyed {@code update:<n>:1}, {@code update:<n>:2}, … in the order they are sent. */
+    static final String REPLY_KEY_PREFIX = "update:";
 
     private final Catalog catalog;
     private final DeliveryService deliveries;
@@ -79,7 +81,7 @@ public final class ShopBot implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.admin = new AdminCommands(deliveries, admins, clock);
         Set<Long> alertTo = Set.copyOf(admins);
-        this.payments = new PaymentIntake(deliveries, storeRetry, text -> alertTo.forEach(a -> reply(a, text)));
+        this.payments = new PaymentIntake(deliveries, storeRetry, text -> alertTo.forEach(a -> reply(client, a, text)));
         AtomicInteger n = new AtomicInteger();
         for (int i = 0; i < threads; i++) {
             stripes.add(Executors.newSingleThreadExecutor(r -> {
@@ -109,41 +111,49 @@ public final class ShopBot implements AutoCloseable {
         }, stripes.get((int) Math.floorMod(key, (long) stripes.size())));
     }
 
-    /** Handles one update on the calling thread. */
+    /**
+     * Handles one update on the calling thread. Its replies carry idempotency keys made from the update's id
+     * ({@link DeliveringTelegramClient#withIdempotencyKeys}), so an update handled twice (a webhook request whose 200
+     * was lost, a poll whose offset was not confirmed before a crash) is answered once: handling is deterministic, the
+     * second run makes the same keys in the same order and the store takes none of them again.
+     */
     void handle(Update update) {
+        DeliveringTelegramClient replies = update.getUpdateId() == null ? client
+                : client.withIdempotencyKeys(REPLY_KEY_PREFIX + update.getUpdateId());
         if (update.hasPreCheckoutQuery()) {
             preCheckout(update.getPreCheckoutQuery());
         } else if (update.hasCallbackQuery()) {
-            callback(update.getCallbackQuery());
+            callback(replies, update.getCallbackQuery());
         } else if (update.hasMessage()) {
             Message message = update.getMessage();
             if (message.hasSuccessfulPayment()) {
-                paid(message.getChatId(), message.getSuccessfulPayment());
+                paid(replies, message.getChatId(), message.getSuccessfulPayment());
             } else if (message.hasText() && message.getFrom() != null) {
-                text(message.getChatId(), message.getFrom().getId(), message.getText(), message.getChat().isUserChat());
+                text(replies, message.getChatId(), message.getFrom().getId(), message.getText(),
+                        message.getChat().isUserChat());
             }
         }
     }
 
-    private void text(long chatId, long userId, String text, boolean privateChat) {
+    private void text(DeliveringTelegramClient replies, long chatId, long userId, String text, boolean privateChat) {
         String[] parts = text.strip().split("\\s+", 2);
         String command = parts[0].contains("@") ? parts[0].substring(0, parts[0].indexOf('@')) : parts[0];
         String argument = parts.length > 1 ? parts[1] : "";
         if (AdminCommands.isAdminCommand(command)) {
             // queue counts, chat ids and error texts are for the admin's eyes: never answered where others read along
-            reply(chatId, privateChat ? admin.handle(userId, command, argument) : AdminCommands.PRIVATE_ONLY);
+            reply(replies, chatId, privateChat ? admin.handle(userId, command, argument) : AdminCommands.PRIVATE_ONLY);
         } else if (command.equals("/buy")) {
             Optional<Product> product = catalog.find(argument.strip());
-            product.ifPresentOrElse(p -> sendInvoice(chatId, p),
-                    () -> reply(chatId, "There is no product '" + argument.strip() + "'. Send /start to see the catalog."));
+            product.ifPresentOrElse(p -> sendInvoice(replies, chatId, p), () -> reply(replies, chatId,
+                    "There is no product '" + argument.strip() + "'. Send /start to see the catalog."));
         } else {
-            showCatalog(chatId);
+            showCatalog(replies, chatId);
         }
     }
 
-    private void showCatalog(long chatId) {
+    private void showCatalog(DeliveringTelegramClient replies, long chatId) {
         if (catalog.isEmpty()) {
-            reply(chatId, "The shop is closed for now: nothing is for sale.");
+            reply(replies, chatId, "The shop is closed for now: nothing is for sale.");
             return;
         }
         StringBuilder text = new StringBuilder("Welcome to the shop! Pay with Telegram Stars; your pack arrives right after payment.\n");
@@ -154,22 +164,22 @@ public final class ShopBot implements AutoCloseable {
             rows.add(new InlineKeyboardRow(InlineKeyboardButton.builder()
                     .text("Buy " + p.title() + " — " + p.priceStars() + " ⭐").callbackData("buy:" + p.id()).build()));
         }
-        send(chatId, SendMessage.builder().chatId(chatId).text(text.toString())
+        send(replies, chatId, SendMessage.builder().chatId(chatId).text(text.toString())
                 .replyMarkup(new InlineKeyboardMarkup(rows)).build());
     }
 
-    private void callback(CallbackQuery query) {
+    private void callback(DeliveringTelegramClient replies, CallbackQuery query) {
         answer(AnswerCallbackQuery.builder().callbackQueryId(query.getId()).build());
         String data = query.getData() == null ? "" : query.getData();
         long chatId = query.getMessage() != null ? query.getMessage().getChatId() : query.getFrom().getId();
         if (data.startsWith("buy:")) {
-            catalog.find(data.substring(4)).ifPresentOrElse(p -> sendInvoice(chatId, p),
-                    () -> reply(chatId, "That product is no longer for sale. Send /start to see the catalog."));
+            catalog.find(data.substring(4)).ifPresentOrElse(p -> sendInvoice(replies, chatId, p),
+                    () -> reply(replies, chatId, "That product is no longer for sale. Send /start to see the catalog."));
         }
     }
 
-    private void sendInvoice(long chatId, Product p) {
-        send(chatId, SendInvoice.builder()
+    private void sendInvoice(DeliveringTelegramClient replies, long chatId, Product p) {
+        send(replies, chatId, SendInvoice.builder()
                 .chatId(chatId)
                 .title(p.title())
                 .description(p.description())
@@ -192,14 +202,14 @@ public final class ShopBot implements AutoCloseable {
         answer(answer.build());
     }
 
-    private void paid(long chatId, SuccessfulPayment payment) {
+    private void paid(DeliveringTelegramClient replies, long chatId, SuccessfulPayment payment) {
         String chargeId = payment.getTelegramPaymentChargeId();
         Optional<Product> product = InvoicePayload.productId(payment.getInvoicePayload()).flatMap(catalog::find);
         if (product.isEmpty()) {
             // Telegram took the payment for a product no longer configured: an admin must sort it out by hand.
             log.error("payment {} in chat {} is for unknown product payload '{}'; nothing delivered",
                     chargeId, chatId, payment.getInvoicePayload());
-            reply(chatId, "Thank you for your payment " + chargeId + ". We could not find the product; an admin will contact you.");
+            reply(replies, chatId, "Thank you for your payment " + chargeId + ". We could not find the product; an admin will contact you.");
             return;
         }
         PackOrder order = new PackOrder(chatId, chargeId, product.get());
@@ -218,8 +228,8 @@ public final class ShopBot implements AutoCloseable {
         }
     }
 
-    private void reply(long chatId, String text) {
-        send(chatId, SendMessage.builder().chatId(chatId).text(text).build());
+    private void reply(DeliveringTelegramClient replies, long chatId, String text) {
+        send(replies, chatId, SendMessage.builder().chatId(chatId).text(text).build());
     }
 
     /**
@@ -227,9 +237,9 @@ public final class ShopBot implements AutoCloseable {
      * cannot be delivered (the user blocked the bot, or it was not sent within the client's cap) is logged: the user
      * can ask again, unlike a paid pack, whose failure reaches the admins.
      */
-    private <T extends Serializable> void send(long chatId, BotApiMethod<T> message) {
+    private <T extends Serializable> void send(DeliveringTelegramClient replies, long chatId, BotApiMethod<T> message) {
         try {
-            client.executeAsync(message).whenComplete((sent, error) -> {
+            replies.executeAsync(message).whenComplete((sent, error) -> {
                 if (error != null) {
                     Throwable cause = error.getCause() != null ? error.getCause() : error;
                     log.warn("reply {} to chat {} not delivered: {}", message.getMethod(), chatId,

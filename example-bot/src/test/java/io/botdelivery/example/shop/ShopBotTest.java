@@ -1,6 +1,7 @@
 package io.botdelivery.example.shop;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.IdempotencyKey;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.telegram.telegrambots.meta.api.objects.Update;
 
 import java.time.Duration;
 import java.util.List;
@@ -99,6 +101,24 @@ class ShopBotTest {
             assertThat(telegram.record().acceptedIn(BUYER).stream().filter(m -> m.kind().equals("document")).findFirst().orElseThrow()
                     .fileName()).isEqualTo("guide.pdf");
             assertThat(telegram.record().rateLimited()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("an update handled twice (a webhook 200 lost, a poll offset not confirmed) is answered once")
+        void sameUpdateHandledTwice() throws Exception {
+            Update start = new ObjectMapper().readValue("""
+                    {"update_id": 9001, "message": {"message_id": 1, "date": 1700000000,
+                     "chat": {"id": %d, "type": "private"}, "from": {"id": %d, "is_bot": false, "first_name": "B"},
+                     "text": "/start"}}""".formatted(BUYER, BUYER), Update.class);
+            app.bot().handle(start);
+            await().atMost(Duration.ofSeconds(10)).until(() -> textsIn(BUYER).size() == 1);
+            app.bot().handle(start);
+            // the next update's reply comes after any second catalog in the chat's order
+            telegram.updates().userSends(BUYER, "/buy nothing-like-this");
+            await().atMost(Duration.ofSeconds(10)).until(() -> lastReplyTo(BUYER).startsWith("There is no product"));
+
+            assertThat(textsIn(BUYER)).hasSize(2).first().asString().startsWith("Welcome to the shop!");
+            assertThat(engine().findByIdempotencyKey(IdempotencyKey.of("update:9001:1"))).isPresent();
         }
 
         @Test

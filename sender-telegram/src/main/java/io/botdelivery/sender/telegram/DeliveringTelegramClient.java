@@ -9,6 +9,7 @@ import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryService;
 import io.botdelivery.api.DeliveryStatus;
+import io.botdelivery.api.IdempotencyKey;
 import io.botdelivery.api.InvalidDeliveryException;
 import io.botdelivery.api.Payload;
 import io.botdelivery.api.Priority;
@@ -64,6 +65,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TelegramBots {@link TelegramClient} that sends every message through the delivery engine: wrap the client an
@@ -120,15 +122,18 @@ public final class DeliveringTelegramClient implements TelegramClient {
     private final RateLimiter limiter;
     private final Duration maxWait;
     private final Priority priority;
+    /** The keys of this view's engine sends, in call order; null: a random key per send. */
+    private final KeySequence keys;
 
     private DeliveringTelegramClient(TelegramClient plain, DeliveryService engine, SentAnswers answers,
-                                     RateLimiter limiter, Duration maxWait, Priority priority) {
+                                     RateLimiter limiter, Duration maxWait, Priority priority, KeySequence keys) {
         this.plain = Objects.requireNonNull(plain, "plain");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.answers = Objects.requireNonNull(answers, "answers");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
         this.priority = Objects.requireNonNull(priority, "priority");
+        this.keys = keys;
         if (maxWait.isNegative() || maxWait.isZero()) {
             throw new IllegalArgumentException("maxWait must be positive");
         }
@@ -145,17 +150,55 @@ public final class DeliveringTelegramClient implements TelegramClient {
      */
     public static DeliveringTelegramClient wrap(TelegramClient plain, DeliveryService engine, TelegramSender sender,
                                                 RateLimiter limiter) {
-        return new DeliveringTelegramClient(plain, engine, sender.answers(), limiter, DEFAULT_MAX_WAIT, Priority.HIGH);
+        return new DeliveringTelegramClient(plain, engine, sender.answers(), limiter, DEFAULT_MAX_WAIT, Priority.HIGH,
+                null);
     }
 
     /** A client like this one whose sends wait at most {@code maxWait} for their delivery. */
     public DeliveringTelegramClient withMaxWait(Duration maxWait) {
-        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority);
+        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, keys);
     }
 
     /** A client like this one whose sends are submitted at {@code priority} (default HIGH: a user is waiting). */
     public DeliveringTelegramClient withPriority(Priority priority) {
-        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority);
+        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, keys);
+    }
+
+    /**
+     * A client like this one whose sends through the engine carry the idempotency keys {@code prefix:1},
+     * {@code prefix:2}, … in the order they are made (each view counts from 1; other calls take no number). Make one
+     * per incoming update, e.g. with the prefix {@code "update:" + updateId}: when the same update is handled again
+     * (Telegram resends a webhook request whose 200 was lost; a poller crashed before confirming the offset), the same
+     * handling makes the same keys and the store takes none of them twice, so the chat is answered once. A send whose
+     * key was already stored returns the outcome of the delivery stored under it. Without this view every send gets a
+     * random key.
+     *
+     * @param prefix at most {@value #MAX_KEY_PREFIX_LENGTH} characters, unique per incoming event
+     */
+    public DeliveringTelegramClient withIdempotencyKeys(String prefix) {
+        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, new KeySequence(prefix));
+    }
+
+    /** The longest prefix {@link #withIdempotencyKeys} takes: room for {@code :<number>} within a key's limit. */
+    public static final int MAX_KEY_PREFIX_LENGTH = IdempotencyKey.MAX_LENGTH - 12;
+
+    /** {@code prefix:1}, {@code prefix:2}, …: one view's keys in call order. */
+    private static final class KeySequence {
+        private final String prefix;
+        private final AtomicInteger next = new AtomicInteger();
+
+        KeySequence(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (prefix.isBlank() || prefix.length() > MAX_KEY_PREFIX_LENGTH) {
+                throw new IllegalArgumentException("an idempotency key prefix is 1 to " + MAX_KEY_PREFIX_LENGTH
+                        + " characters, not blank");
+            }
+            this.prefix = prefix;
+        }
+
+        IdempotencyKey next() {
+            return IdempotencyKey.of(prefix + ":" + next.incrementAndGet());
+        }
     }
 
     /**
@@ -500,8 +543,12 @@ public final class DeliveringTelegramClient implements TelegramClient {
                                                                    PlainCall<T> direct) {
         Submission submission;
         try {
-            DeliveryRequest request = TelegramDeliveries.builder(chatId, method).priority(priority)
-                    .businessReference(REFERENCE_PREFIX + method.getMethod()).build();
+            DeliveryRequest.Builder builder = TelegramDeliveries.builder(chatId, method).priority(priority)
+                    .businessReference(REFERENCE_PREFIX + method.getMethod());
+            if (keys != null) {
+                builder.idempotencyKey(keys.next());
+            }
+            DeliveryRequest request = builder.build();
             submission = engine.submit(request);
         } catch (InvalidDeliveryException e) {
             return CompletableFuture.failedFuture(new TelegramApiException("the engine refused " + method.getMethod()
@@ -562,7 +609,9 @@ public final class DeliveringTelegramClient implements TelegramClient {
         ArrayNode messages = JSON.createArrayNode();
         for (long id : delivery.messageIds()) {
             ObjectNode m = messages.addObject().put("message_id", id);
-            m.putObject("chat").put("id", delivery.chatId());
+            // TelegramBots refuses a chat without its type; the id's sign tells private chats from the rest
+            // (a "-100…" id may be a channel too: not recorded, so the closest guess)
+            m.putObject("chat").put("id", delivery.chatId()).put("type", chatType(delivery.chatId()));
         }
         if (ARRAY_ANSWERS.contains(method)) {
             root.set("result", messages);
@@ -576,6 +625,13 @@ public final class DeliveringTelegramClient implements TelegramClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String chatType(long chatId) {
+        if (chatId > 0) {
+            return "private";
+        }
+        return chatId <= -1_000_000_000_000L ? "supergroup" : "group";
     }
 
     // ---- the direct paths

@@ -2,6 +2,7 @@ package io.botdelivery.sender.telegram;
 
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.FailureClass;
+import io.botdelivery.api.IdempotencyKey;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.spi.RateBudgets;
@@ -179,6 +180,33 @@ class DeliveringTelegramClientTest {
             assertThat(m.getChatId()).isEqualTo(2_000L + i % 3);
         }
         assertThat(telegram.record().rateLimited()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("withIdempotencyKeys: the same calls made again under the same prefix send nothing twice and answer with what was sent")
+    void keyedViewsSendOnce() throws Exception {
+        engine.start();
+        DeliveringTelegramClient client = DeliveringTelegramClient.wrap(plain, engine, sender, limiter);
+        for (int handling = 0; handling < 2; handling++) {
+            // one update handled twice: a fresh view per handling, the same calls in the same order
+            DeliveringTelegramClient replies = client.withIdempotencyKeys("update:77");
+            CompletableFuture<Message> first = replies.executeAsync(SendMessage.builder().chatId(6_000L).text("one").build());
+            CompletableFuture<Message> second = replies.executeAsync(SendMessage.builder().chatId(6_000L).text("two").build());
+            advanceWhile(() -> !first.isDone() || !second.isDone());
+            assertThat(first.join().getChatId()).isEqualTo(6_000L);
+            assertThat(second.join().getMessageId().longValue()).isEqualTo(telegram.record().acceptedIn(6_000).get(1).messageId());
+        }
+        // another update's view counts its own keys
+        CompletableFuture<Message> other = client.withIdempotencyKeys("update:78")
+                .executeAsync(SendMessage.builder().chatId(6_000L).text("three").build());
+        advanceWhile(() -> !other.isDone());
+
+        assertThat(telegram.record().acceptedIn(6_000)).extracting(AcceptedMessage::text).containsExactly("one", "two", "three");
+        assertThat(engine.findByIdempotencyKey(IdempotencyKey.of("update:77:2")).orElseThrow().status())
+                .isEqualTo(DeliveryStatus.DELIVERED);
+        assertThatThrownBy(() -> client.withIdempotencyKeys(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.withIdempotencyKeys("x".repeat(DeliveringTelegramClient.MAX_KEY_PREFIX_LENGTH + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
