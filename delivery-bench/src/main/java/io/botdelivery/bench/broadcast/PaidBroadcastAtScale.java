@@ -1,0 +1,137 @@
+package io.botdelivery.bench.broadcast;
+
+import io.botdelivery.simulator.AcceptedMessage;
+import io.botdelivery.simulator.SimulatorConfig;
+import io.botdelivery.simulator.TelegramSimulator;
+import io.botdelivery.testkit.postgres.PostgresServer;
+import io.botdelivery.testkit.postgres.TestDatabase;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+/**
+ * The broadcast path at scale, tried as a user would: {@code example-bot broadcast --paid} to {@code chats} chats
+ * (default 100,000) as its own process from the built jar, with {@code store=postgres} (an embedded PostgreSQL, as the
+ * tests start it) or {@code memory}, against the Telegram simulator at Telegram's limits (paid lane 1000 msg/s).
+ * Prints the wall time including enqueue, the achieved rate, the 429s and duplicates Telegram saw, and the bot's
+ * resident memory sampled every second (peak, and at a quarter, half and three quarters of the run): a broadcast that
+ * keeps per-recipient objects grows with the run, a flat one does not.
+ *
+ * <pre>java -Djava.io.tmpdir=delivery-bench/target -cp delivery-bench/target/benchmarks.jar \
+ *     io.botdelivery.bench.broadcast.PaidBroadcastAtScale [chats] [postgres|memory] [bot jar]</pre>
+ *
+ * The bot jar defaults to {@code example-bot/target/example-bot.jar} (build it with {@code mvn -B -q -DskipTests package}).
+ */
+public final class PaidBroadcastAtScale {
+    private static final long FIRST_CHAT = 7_000_000_000L;
+
+    private PaidBroadcastAtScale() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int chats = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        String store = args.length > 1 ? args[1] : "postgres";
+        Path jar = Path.of(args.length > 2 ? args[2] : "example-bot/target/example-bot.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no bot jar at " + jar.toAbsolutePath()
+                    + ": build it first (mvn -B -q -DskipTests package)");
+        }
+        Path work = Files.createTempDirectory("paid-broadcast");
+        Path list = work.resolve("chats.txt");
+        Files.write(list, LongStream.range(FIRST_CHAT, FIRST_CHAT + chats).mapToObj(Long::toString).toList());
+
+        try (TelegramSimulator telegram = TelegramSimulator.start(SimulatorConfig.builder().build());
+             PostgresServer postgres = store.equals("postgres") ? PostgresServer.embedded(Map.of("max_connections", "200")) : null) {
+            Map<String, String> env = new HashMap<>();
+            env.put("BOT_TOKEN", telegram.token());
+            env.put("BOT_API_URL", telegram.baseUrl().toString());
+            env.put("BOT_STORE", store);
+            env.put("BOT_LIMITER", "local");
+            if (postgres != null) {
+                TestDatabase db = postgres.createDatabase();
+                env.put("BOT_POSTGRES_URL", db.jdbcUrl());
+                env.put("BOT_POSTGRES_USER", db.user());
+                if (db.password() != null) {
+                    env.put("BOT_POSTGRES_PASSWORD", db.password());
+                }
+            }
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-jar", jar.toString(), "broadcast", "--name", "scale-" + System.currentTimeMillis(),
+                    "--chats", list.toString(), "--text", "Spring sale: every pack half price!", "--paid",
+                    "--max-wait", "900");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            long start = System.nanoTime();
+            Process bot = builder.start();
+            List<String> output = new ArrayList<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(bot.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        synchronized (output) {
+                            output.add(line);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, "bot-output");
+            reader.start();
+            List<Long> rssKb = new ArrayList<>();
+            while (!bot.waitFor(1, TimeUnit.SECONDS)) {
+                rssKb.add(residentKb(bot.pid()));
+            }
+            reader.join(5_000);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            List<AcceptedMessage> accepted = telegram.record().accepted();
+            long duplicates = accepted.stream().collect(Collectors.groupingBy(AcceptedMessage::chatId, Collectors.counting()))
+                    .values().stream().filter(n -> n > 1).count();
+            Path log = work.resolve("bot.log");
+            synchronized (output) {
+                Files.write(log, output);
+                output.stream().filter(l -> !l.contains("\r")).skip(Math.max(0, output.size() - 25)).forEach(System.out::println);
+            }
+            System.out.println("the bot's whole output: " + log);
+            System.out.printf("%n| chats | store | exit | wall incl. enqueue | arrived | msg/s | 429s | chats with duplicates "
+                    + "| RSS peak | RSS at 1/4, 1/2, 3/4 |%n|---|---|---|---|---|---|---|---|---|---|%n");
+            System.out.printf("| %,d | %s | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s |%n", chats, store,
+                    bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
+                    telegram.record().rateLimited().size(), duplicates,
+                    rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024, quarters(rssKb));
+        }
+        System.exit(0); // the simulator's client pools keep non-daemon threads for a while
+    }
+
+    private static String quarters(List<Long> rssKb) {
+        if (rssKb.isEmpty()) {
+            return "-";
+        }
+        return List.of(1, 2, 3).stream().map(q -> rssKb.get(Math.min(rssKb.size() - 1, rssKb.size() * q / 4)) / 1024 + " MB")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The process's resident set from /proc (Linux), 0 where there is none. */
+    private static long residentKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the process ended between two samples
+        }
+        return 0;
+    }
+}
