@@ -38,10 +38,11 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp delivery-bench/target/benchmarks.jar io.botdelivery.bench.stack.LocalStack [--updates webhook|polling]
- *      [--buyers 30] [--arrivals-per-second 1] [--balancer-port 8443] [--upstreams 127.0.0.1:8444,127.0.0.1:8445]
+ *      [--balancer next-on-refused|plain] [--buyers 30] [--arrivals-per-second 1] [--balancer-port 8443] [--upstreams 127.0.0.1:8444,127.0.0.1:8445]
  *      [--product wallpapers] [--price-stars 50] [--wait-seconds 180]
  * </pre>
- * The defaults match {@code deploy/shop.yml} and {@code deploy/webhook-1.env} / {@code webhook-2.env}. The only
+ * {@code --balancer plain} makes the forwarder answer 502 for a replica that refuses connections instead of passing
+ * the request to the next one (nginx's default): a balancer with no failover at all. The defaults match {@code deploy/shop.yml} and {@code deploy/webhook-1.env} / {@code webhook-2.env}. The only
  * secret it prints is the simulator's token, which it invented and which no real bot has; the webhook secret is the
  * replicas' (from their environment): the simulator and the forwarder pass it on and never print it.
  */
@@ -52,7 +53,7 @@ public final class LocalStack {
     }
 
     /** The command-line options, each with its default. */
-    record Options(boolean webhook, int buyers, double arrivalsPerSecond, int balancerPort, List<InetSocketAddress> upstreams,
+    record Options(boolean webhook, boolean passRefusedToNext, int buyers, double arrivalsPerSecond, int balancerPort, List<InetSocketAddress> upstreams,
                    String product, int priceStars, Duration sessionWait) {
 
         static Options parse(String[] args) {
@@ -63,7 +64,7 @@ public final class LocalStack {
                 }
                 given.put(args[i].substring(2), args[++i]);
             }
-            Map<String, String> o = new LinkedHashMap<>(Map.of("updates", "webhook", "buyers", "30", "arrivals-per-second", "1",
+            Map<String, String> o = new LinkedHashMap<>(Map.of("updates", "webhook", "balancer", "next-on-refused", "buyers", "30", "arrivals-per-second", "1",
                     "balancer-port", "8443", "upstreams", "127.0.0.1:8444,127.0.0.1:8445", "product", "wallpapers",
                     "price-stars", "50", "wait-seconds", "180"));
             for (String key : given.keySet()) {
@@ -75,6 +76,10 @@ public final class LocalStack {
             String updates = o.get("updates");
             if (!updates.equals("webhook") && !updates.equals("polling")) {
                 throw new IllegalArgumentException("--updates: webhook or polling, got '" + updates + "'");
+            }
+            String balancer = o.get("balancer");
+            if (!balancer.equals("next-on-refused") && !balancer.equals("plain")) {
+                throw new IllegalArgumentException("--balancer: next-on-refused or plain, got '" + balancer + "'");
             }
             List<InetSocketAddress> upstreams = new ArrayList<>();
             for (String hostPort : o.get("upstreams").split(",")) {
@@ -90,7 +95,7 @@ public final class LocalStack {
             if (rate <= 0 || buyers < 1) {
                 throw new IllegalArgumentException("--buyers must be at least 1 and --arrivals-per-second above 0");
             }
-            return new Options(updates.equals("webhook"), buyers, rate, Integer.parseInt(o.get("balancer-port")),
+            return new Options(updates.equals("webhook"), balancer.equals("next-on-refused"), buyers, rate, Integer.parseInt(o.get("balancer-port")),
                     upstreams, o.get("product"), Integer.parseInt(o.get("price-stars")),
                     Duration.ofSeconds(Long.parseLong(o.get("wait-seconds"))));
         }
@@ -126,7 +131,7 @@ public final class LocalStack {
         opened.add(telegram);
         RoundRobinForwarder balancer = null;
         if (options.webhook()) {
-            balancer = RoundRobinForwarder.start(options.balancerPort(), options.upstreams());
+            balancer = RoundRobinForwarder.start(options.balancerPort(), options.upstreams(), options.passRefusedToNext());
             opened.add(balancer);
         }
         printEnvironment(out, options, redis, database, telegram, balancer);
@@ -140,7 +145,7 @@ public final class LocalStack {
             out.println("webhook set to " + telegram.updates().webhookUrl() + "; waiting up to 60 s for every upstream to listen…");
             awaitListening(balancer.upstreams(), Duration.ofSeconds(60), out);
             RoundRobinForwarder b = balancer;
-            progress = ShoppingSession.ProgressLine.of("forwarder 502s (replica down)",
+            progress = ShoppingSession.ProgressLine.of("tries that found a replica down",
                     () -> b.counts().stream().mapToInt(RoundRobinForwarder.UpstreamCounts::unreachable).sum());
         } else {
             out.println("polling: the updates wait in the simulator until the polling replica takes them");
@@ -182,7 +187,8 @@ public final class LocalStack {
             String url = "http://127.0.0.1:" + balancer.port() + WEBHOOK_PATH;
             out.println("and add --webhook-url " + url + " to each `run` (the env files set BOT_WEBHOOK_URL to the public");
             out.println("sample address; a flag overrides them). The forwarder (the load balancer) passes requests in turn to "
-                    + balancer.upstreams().stream().map(RoundRobinForwarder::address).toList() + ".");
+                    + balancer.upstreams().stream().map(RoundRobinForwarder::address).toList()
+                    + (options.passRefusedToNext() ? ", a refused one to the next (as nginx does)." : ", 502 for a refused one (--balancer plain)."));
         }
         out.println();
     }
@@ -234,7 +240,7 @@ public final class LocalStack {
             row(out, "webhook POSTs / not 2xx (retried by Telegram)", o.webhookPosts() + " / " + o.webhookPostsNot2xx());
             for (int i = 0; i < balancer.counts().size(); i++) {
                 RoundRobinForwarder.UpstreamCounts c = balancer.counts().get(i);
-                row(out, "replica " + (i + 1) + " (" + c.address() + "): 2xx / other / unreachable",
+                row(out, "replica " + (i + 1) + " (" + c.address() + "): 2xx / other / down",
                         c.answered2xx() + " / " + c.answeredOther() + " / " + c.unreachable());
             }
             row(out, "updates confirmed (2xx) more than once", Integer.toString(o.updatesConfirmedTwice()));
