@@ -156,7 +156,7 @@ public final class LocalStack {
                 Duration.ofSeconds(120), options.sessionWait());
         out.printf("shopping session: %d buyers, %.1f a second (/start, /buy %s, pre-checkout, successful_payment of %d Stars)%n",
                 options.buyers(), options.arrivalsPerSecond(), options.product(), options.priceStars());
-        ShoppingSession.Outcome outcome = session.run(telegram, out, progress);
+        ShoppingSession.Outcome outcome = session.run(telegram, () -> notFinal(queueByStatus(database)), out, progress);
         printTable(out, outcome, balancer, queueByStatus(database));
         out.println("The stack stays up (the replicas' /health/ready and /metrics can be looked at); Ctrl-C stops it.");
         stopped.await();
@@ -215,6 +215,14 @@ public final class LocalStack {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Rows still PENDING or IN_FLIGHT (an unreadable queue counts as not settled). */
+    private static int notFinal(Map<String, Long> byStatus) {
+        if (byStatus.keySet().stream().anyMatch(k -> k.startsWith("("))) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) (byStatus.getOrDefault("PENDING", 0L) + byStatus.getOrDefault("IN_FLIGHT", 0L));
     }
 
     /** The shared queue's rows by status: what the replicas stored, whichever of them did. */

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * {@code /start}, then {@code /buy <product>} (what the catalog's Buy button does), confirms the invoice (a
  * pre-checkout query the bot must answer) and, once the bot said yes, pays in Stars (a {@code successful_payment}).
  * Buyers arrive at a steady rate; the session then waits until every paying buyer has the receipt (the pack's last
- * part: one ordering key per order) and Telegram holds no unconfirmed update, or until its deadline.
+ * part: one ordering key per order), Telegram holds no unconfirmed update and the shared queue holds nothing pending
+ * or in flight (a reply a killed replica held comes back when its lease ends), or until its deadline.
  *
  * @param product      the product id to buy (the bot's configuration must have it)
  * @param priceStars   its price; the bot refuses the pre-checkout of another price
@@ -40,7 +41,12 @@ record ShoppingSession(String product, int priceStars, int buyers, Duration arri
                    int webhookPosts, int webhookPostsNot2xx, int updatesConfirmedTwice, Duration took, boolean finished) {
     }
 
-    Outcome run(TelegramSimulator telegram, PrintStream out, ProgressLine progress) throws InterruptedException {
+    /**
+     * Runs the session.
+     *
+     * @param notFinal how many deliveries the shared queue holds that are not final yet (PENDING or IN_FLIGHT)
+     */
+    Outcome run(TelegramSimulator telegram, IntSupplier notFinal, PrintStream out, ProgressLine progress) throws InterruptedException {
         long start = System.nanoTime();
         AtomicInteger posted = new AtomicInteger();
         AtomicInteger answeredOk = new AtomicInteger();
@@ -63,15 +69,15 @@ record ShoppingSession(String product, int priceStars, int buyers, Duration arri
             Thread.sleep(250);
             boolean allArrived = shoppers.isTerminated();
             int delivered = packsDelivered(telegram, snapshot(payers));
-            if (allArrived && delivered == payers.size() && telegram.updates().pendingCount() == 0) {
+            if (allArrived && delivered == payers.size() && telegram.updates().pendingCount() == 0 && notFinal.getAsInt() == 0) {
                 finished = true;
                 break;
             }
             if (System.nanoTime() - lastReport > Duration.ofSeconds(5).toNanos()) {
                 lastReport = System.nanoTime();
-                out.printf("  %3d s: %d updates posted, %d confirmed by the bot, %d paid, %d packs delivered%s%n",
+                out.printf("  %3d s: %d updates posted, %d confirmed by the bot, %d paid, %d packs delivered, %d deliveries not final%s%n",
                         Duration.ofNanos(lastReport - start).toSeconds(), posted.get(), posted.get() - telegram.updates().pendingCount(),
-                        payers.size(), delivered, progress.extra());
+                        payers.size(), delivered, notFinal.getAsInt(), progress.extra());
             }
         }
         shoppers.shutdownNow();
