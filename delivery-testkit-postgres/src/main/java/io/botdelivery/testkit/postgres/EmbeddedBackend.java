@@ -19,6 +19,7 @@ import java.util.stream.Stream;
  */
 final class EmbeddedBackend extends ServerBackend {
     private static final String SUPERUSER = "postgres";
+    private static final int DELETE_ATTEMPTS = 10;
 
     private final Path dataDirectory;
     private final Map<String, String> serverConfig;
@@ -117,14 +118,33 @@ final class EmbeddedBackend extends ServerBackend {
         return postgres;
     }
 
+    /**
+     * Deletes the data directory. At JVM exit the server can still be finishing its stop (the embedded library stops
+     * it from its own shutdown hook too, so {@link #stop()} may return while PostgreSQL writes its last files, e.g.
+     * {@code pg_stat}): files vanish and appear during the walk. So walk again until the directory is gone, for up to
+     * about two seconds, instead of leaving the whole directory behind at the first file that vanished.
+     */
     private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + root, e);
+        for (int attempt = 1; Files.exists(root); attempt++) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt >= DELETE_ATTEMPTS) {
+                    throw new UncheckedIOException("could not delete " + root,
+                            e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+                }
+            }
+            if (Files.exists(root)) {
+                if (attempt >= DELETE_ATTEMPTS) {
+                    throw new UncheckedIOException(new IOException("could not delete " + root + ": files keep appearing"));
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }
