@@ -10,25 +10,36 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per-chat lanes: at most one delivery of a chat is reserving or sending at a time (its lane's <em>active</em> one), the
- * others queue in submission order. A delivery waiting for a quick retry steps aside so later deliveries to the chat go
+ * Per-chat lanes: at most one delivery of a lane is reserving or sending at a time (its lane's <em>active</em> one), the
+ * others queue in submission order. A delivery waiting for a quick retry steps aside so later deliveries of its lane go
  * on, except those sharing its ordering key, which wait for it. An active delivery becomes ready (is put in the
  * {@link ReadyQueues}) the moment it becomes active.
+ *
+ * <p><b>What a lane is</b> ({@link ChatOrder}): under {@link ChatOrder#SUBMISSION} one lane per chat, both budget lanes
+ * in it; under {@link ChatOrder#PER_BUDGET_LANE} one lane per chat and budget lane, so a chat's paid broadcasts never
+ * queue behind its standard deliveries. The rest of the engine only asks for "the lane of this delivery"; which lane that
+ * is is decided here alone ({@link #keyOf}). A delivery's budget lane never changes, so it stays in one lane for as
+ * long as it is held (a migrated chat moves it to the same budget lane of the new chat).
  *
  * <p><b>Locking.</b> Not thread-safe: every method is called with the engine lock held.
  */
 final class ChatLanes {
-    private final Map<Long, Lane> lanes = new HashMap<>();
+    private final Map<LaneKey, Lane> lanes = new HashMap<>();
     private final ReadyQueues ready;
+    private final ChatOrder order;
+
+    /** A lane: a chat, and under {@link ChatOrder#PER_BUDGET_LANE} also the budget lane (false under SUBMISSION). */
+    private record LaneKey(long chatId, boolean paidLane) {
+    }
 
     private static final class Lane {
-        final long chatId;
+        final LaneKey key;
         final ArrayDeque<HeldDelivery> queue = new ArrayDeque<>();
         HeldDelivery active;
         final Set<String> blockedKeys = new HashSet<>();
 
-        Lane(long chatId) {
-            this.chatId = chatId;
+        Lane(LaneKey key) {
+            this.key = key;
         }
 
         boolean idle() {
@@ -36,13 +47,27 @@ final class ChatLanes {
         }
     }
 
-    ChatLanes(ReadyQueues ready) {
+    ChatLanes(ReadyQueues ready, ChatOrder order) {
         this.ready = ready;
+        this.order = order;
     }
 
-    /** Queues {@code h} at the end of its chat's lane; false (nothing changed) when the lane already queues {@code max}. */
+    /** The lane {@code h} belongs to while its chat is {@code chatId}. */
+    private LaneKey keyOf(HeldDelivery h, long chatId) {
+        return new LaneKey(chatId, order == ChatOrder.PER_BUDGET_LANE && h.paidLane());
+    }
+
+    private Lane laneOf(HeldDelivery h) {
+        return lanes.get(keyOf(h, h.chatId()));
+    }
+
+    private Lane laneFor(HeldDelivery h) {
+        return lanes.computeIfAbsent(keyOf(h, h.chatId()), Lane::new);
+    }
+
+    /** Queues {@code h} at the end of its lane; false (nothing changed) when the lane already queues {@code max}. */
     boolean join(HeldDelivery h, int max) {
-        Lane lane = lanes.computeIfAbsent(h.chatId(), Lane::new);
+        Lane lane = laneFor(h);
         if (lane.queue.size() >= max) {
             dropIfIdle(lane);
             return false;
@@ -54,17 +79,17 @@ final class ChatLanes {
 
     /** {@code h} no longer occupies its lane (finished, handed back, or dropped); the next one may go. */
     void leave(HeldDelivery h) {
-        Lane lane = lanes.get(h.chatId());
+        Lane lane = laneOf(h);
         if (lane != null && lane.active == h) {
             lane.active = null;
             advance(lane);
         }
     }
 
-    /** Takes {@code h} out of wherever it is (ready, queued or active), letting the chat's next delivery go. */
+    /** Takes {@code h} out of wherever it is (ready, queued or active), letting its lane's next delivery go. */
     void remove(HeldDelivery h) {
         ready.remove(h);
-        Lane lane = lanes.get(h.chatId());
+        Lane lane = laneOf(h);
         if (lane == null) {
             return;
         }
@@ -85,7 +110,7 @@ final class ChatLanes {
      */
     List<HeldDelivery> clearForRelease(HeldDelivery h) {
         List<HeldDelivery> behind = new ArrayList<>();
-        Lane lane = lanes.get(h.chatId());
+        Lane lane = laneOf(h);
         if (lane != null) {
             if (lane.active == h) {
                 lane.active = null;
@@ -97,9 +122,9 @@ final class ChatLanes {
         return behind;
     }
 
-    /** {@code h} waits for a quick retry: later deliveries of its chat go on, except those sharing its ordering key. */
+    /** {@code h} waits for a quick retry: later deliveries of its lane go on, except those sharing its ordering key. */
     void stepAside(HeldDelivery h) {
-        Lane lane = lanes.get(h.chatId());
+        Lane lane = laneOf(h);
         if (lane != null && lane.active == h) {
             lane.active = null;
             if (h.orderingKey() != null) {
@@ -109,9 +134,9 @@ final class ChatLanes {
         }
     }
 
-    /** After its quick-retry wait, {@code h} goes first in its chat's lane again. */
+    /** After its quick-retry wait, {@code h} goes first in its lane again. */
     void rejoinFirst(HeldDelivery h) {
-        Lane lane = lanes.computeIfAbsent(h.chatId(), Lane::new);
+        Lane lane = laneFor(h);
         if (h.orderingKey() != null) {
             lane.blockedKeys.remove(h.orderingKey());
         }
@@ -119,9 +144,9 @@ final class ChatLanes {
         advance(lane);
     }
 
-    /** The chat migrated: {@code h} leaves {@code oldChatId}'s lane and goes first in its new chat's lane. */
+    /** The chat migrated: {@code h} leaves its lane of {@code oldChatId} and goes first in its lane of the new chat. */
     void moveFirst(HeldDelivery h, long oldChatId) {
-        Lane old = lanes.get(oldChatId);
+        Lane old = lanes.get(keyOf(h, oldChatId));
         if (old != null && old.active == h) {
             old.active = null;
             advance(old);
@@ -167,7 +192,7 @@ final class ChatLanes {
 
     private void dropIfIdle(Lane lane) {
         if (lane.idle()) {
-            lanes.remove(lane.chatId);
+            lanes.remove(lane.key);
         }
     }
 }
