@@ -16,10 +16,12 @@ import java.util.Set;
  * {@link ReadyQueues}) the moment it becomes active.
  *
  * <p><b>What a lane is</b> ({@link ChatOrder}): under {@link ChatOrder#SUBMISSION} one lane per chat, both budget lanes
- * in it; under {@link ChatOrder#PER_BUDGET_LANE} one lane per chat and budget lane, so a chat's paid broadcasts never
- * queue behind its standard deliveries. The rest of the engine only asks for "the lane of this delivery"; which lane that
- * is is decided here alone ({@link #keyOf}). A delivery's budget lane never changes, so it stays in one lane for as
- * long as it is held (a migrated chat moves it to the same budget lane of the new chat).
+ * in it; under {@link ChatOrder#PAID_FIRST} one lane per chat and budget lane, so a chat's paid broadcasts never
+ * queue behind its standard deliveries, and the chat's standard lane starts no delivery while its paid lane has an
+ * active one (the chat's budget is shared: see {@link ChatOrder#PAID_FIRST} for why the paid lane must go first rather
+ * than merely alongside). The rest of the engine only asks for "the lane of this delivery"; which lane that is is
+ * decided here alone ({@link #keyOf}). A delivery's budget lane never changes, so it stays in one lane for as long as
+ * it is held (a migrated chat moves it to the same budget lane of the new chat).
  *
  * <p><b>Locking.</b> Not thread-safe: every method is called with the engine lock held.
  */
@@ -28,7 +30,7 @@ final class ChatLanes {
     private final ReadyQueues ready;
     private final ChatOrder order;
 
-    /** A lane: a chat, and under {@link ChatOrder#PER_BUDGET_LANE} also the budget lane (false under SUBMISSION). */
+    /** A lane: a chat, and under {@link ChatOrder#PAID_FIRST} also the budget lane (false under SUBMISSION). */
     private record LaneKey(long chatId, boolean paidLane) {
     }
 
@@ -54,7 +56,7 @@ final class ChatLanes {
 
     /** The lane {@code h} belongs to while its chat is {@code chatId}. */
     private LaneKey keyOf(HeldDelivery h, long chatId) {
-        return new LaneKey(chatId, order == ChatOrder.PER_BUDGET_LANE && h.paidLane());
+        return new LaneKey(chatId, order == ChatOrder.PAID_FIRST && h.paidLane());
     }
 
     private Lane laneOf(HeldDelivery h) {
@@ -118,6 +120,7 @@ final class ChatLanes {
             behind.addAll(lane.queue);
             lane.queue.clear();
             dropIfIdle(lane);
+            letStandardGo(lane.key);
         }
         return behind;
     }
@@ -169,8 +172,42 @@ final class ChatLanes {
         return lanes.size();
     }
 
+    /** Makes the next eligible delivery of {@code lane} active, if it has none; then what that lets go. */
     private void advance(Lane lane) {
+        advanceOne(lane);
+        letStandardGo(lane.key);
+    }
+
+    /** After a paid lane changed: if it has no active delivery (any more), its chat's standard lane may go on. */
+    private void letStandardGo(LaneKey changed) {
+        if (!changed.paidLane()) {
+            return;
+        }
+        Lane paid = lanes.get(changed);
+        if (paid == null || paid.active == null) {
+            Lane standard = lanes.get(new LaneKey(changed.chatId(), false));
+            if (standard != null) {
+                advanceOne(standard);
+            }
+        }
+    }
+
+    /** Under PAID_FIRST, a chat's standard lane waits while the chat's paid lane has an active delivery. */
+    private boolean yieldsToPaid(Lane lane) {
+        if (order != ChatOrder.PAID_FIRST || lane.key.paidLane()) {
+            return false;
+        }
+        Lane paid = lanes.get(new LaneKey(lane.key.chatId(), true));
+        return paid != null && paid.active != null;
+    }
+
+    private void advanceOne(Lane lane) {
         if (lane.active != null) {
+            return;
+        }
+        if (yieldsToPaid(lane)) {
+            // the queue keeps it; dropped only when there is nothing left in it
+            dropIfIdle(lane);
             return;
         }
         for (Iterator<HeldDelivery> it = lane.queue.iterator(); it.hasNext(); ) {

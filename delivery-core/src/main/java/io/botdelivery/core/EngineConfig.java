@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param maxBuffered        deliveries held in memory (leased) at once in each lane (standard, paid broadcast), so a
  *                           standard-lane backlog never keeps paid broadcasts out; the rest wait in the store (1000)
  * @param maxQueuedPerChat   deliveries held in memory for one chat (for each of its two queues under
- *                           {@link ChatOrder#PER_BUDGET_LANE}); the rest wait in the store (20)
+ *                           {@link ChatOrder#PAID_FIRST}); the rest wait in the store (20)
  * @param pollInterval       how often the store is polled for due work and owed notifications (1 s)
  * @param claimBatch         deliveries claimed per poll at most (100)
  * @param retryAfterMargin   added to Telegram's retry_after (1 s)
@@ -39,7 +39,7 @@ import java.util.Objects;
  *                           from the store, in batches, by the poller (7 days)
  * @param chatOrder          whether a chat's paid broadcasts wait for its standard deliveries submitted before them
  *                           ({@link ChatOrder#SUBMISSION}, the default: one queue per chat) or overtake them
- *                           ({@link ChatOrder#PER_BUDGET_LANE}: one queue per chat and budget lane)
+ *                           ({@link ChatOrder#PAID_FIRST}: one queue per chat and budget lane)
  */
 public record EngineConfig(
         String workerId,
@@ -314,7 +314,7 @@ public record EngineConfig(
             return this;
         }
 
-        /** See {@link ChatOrder}: {@link ChatOrder#PER_BUDGET_LANE} lets a chat's paid broadcasts overtake its standard backlog. */
+        /** See {@link ChatOrder}: {@link ChatOrder#PAID_FIRST} lets a chat's paid broadcasts overtake its standard backlog. */
         public Builder chatOrder(ChatOrder v) {
             chatOrder = v;
             return this;

@@ -76,12 +76,13 @@ class ChatLanesTest {
     }
 
     @Nested
-    @DisplayName("per budget lane")
+    @DisplayName("paid first")
     class PerBudgetLane {
-        final ChatLanes lanes = new ChatLanes(ready, ChatOrder.PER_BUDGET_LANE);
+        final ChatLanes lanes = new ChatLanes(ready, ChatOrder.PAID_FIRST);
 
         @Test
-        @DisplayName("a chat's paid broadcast overtakes its queued standard deliveries; each lane keeps its own order")
+        @DisplayName("a chat's paid broadcast overtakes its queued standard deliveries (not the one already active); each "
+                + "lane keeps its own order")
         void paidOvertakes() {
             HeldDelivery s1 = standard("s1");
             HeldDelivery s2 = standard("s2");
@@ -96,9 +97,9 @@ class ChatLanesTest {
             assertThat(lanes.activeDeliveries()).containsExactlyInAnyOrder(s1, p1);
             lanes.leave(p1);
             assertThat(drainReady()).as("the paid lane goes on while s1 is still on the wire").containsExactly("p2");
-            lanes.leave(p2);
-            assertThat(drainReady()).isEmpty();
             lanes.leave(s1);
+            assertThat(drainReady()).as("s2 waits while the chat has a paid broadcast active").isEmpty();
+            lanes.leave(p2);
             assertThat(drainReady()).containsExactly("s2");
             lanes.leave(s2);
             assertThat(drainReady()).containsExactly("s3");
@@ -111,6 +112,34 @@ class ChatLanesTest {
             assertThat(lanes.join(standard("s2"), 1)).isTrue();
             assertThat(lanes.join(standard("s3"), 1)).as("the standard queue is full").isFalse();
             assertThat(lanes.join(paid("p1"), 1)).as("the paid queue is another queue").isTrue();
+        }
+
+        @Test
+        @DisplayName("a chat's standard lane goes on once its paid lane has nothing it may start: empty, handed back, or "
+                + "waiting for a retry")
+        void standardGoesOnWhenPaidHasNothingToStart() {
+            HeldDelivery p1 = paid("p1");
+            HeldDelivery p2 = paid("p2");
+            HeldDelivery s1 = standard("s1");
+            HeldDelivery s2 = standard("s2");
+            HeldDelivery s3 = standard("s3");
+            for (HeldDelivery h : List.of(p1, s1, s2, s3)) {
+                lanes.join(h, 20);
+            }
+            assertThat(drainReady()).containsExactly("p1");
+
+            lanes.stepAside(p1);
+            assertThat(drainReady()).as("p1 waits for a retry: it holds nothing back").containsExactly("s1");
+            lanes.rejoinFirst(p1);
+            assertThat(drainReady()).containsExactly("p1");
+            lanes.leave(s1);
+            assertThat(drainReady()).isEmpty();
+
+            lanes.join(p2, 20);
+            assertThat(lanes.clearForRelease(p1)).containsExactly(p2);
+            assertThat(drainReady()).as("the paid lane was handed back").containsExactly("s2");
+            lanes.leave(s2);
+            assertThat(drainReady()).containsExactly("s3");
         }
 
         @Test
@@ -140,15 +169,16 @@ class ChatLanesTest {
             for (HeldDelivery h : List.of(p1, p2, s1)) {
                 lanes.join(h, 20);
             }
-            assertThat(drainReady()).containsExactly("p1", "s1");
+            assertThat(drainReady()).containsExactly("p1");
 
             lanes.stepAside(p1);
             assertThat(drainReady()).containsExactly("p2");
-            lanes.leave(s1);
             lanes.rejoinFirst(p1);
             assertThat(drainReady()).as("p2 is still active: p1 waits for it").isEmpty();
             lanes.leave(p2);
             assertThat(drainReady()).containsExactly("p1");
+            lanes.leave(p1);
+            assertThat(drainReady()).containsExactly("s1");
         }
 
         @Test
@@ -173,7 +203,8 @@ class ChatLanesTest {
 
             assertThat(drainReady()).as("p2 takes the old chat's paid lane; p1 is alone in the new chat's")
                     .containsExactlyInAnyOrder("p2", "p1");
-            assertThat(lanes.activeDeliveries()).containsExactlyInAnyOrder(p1, p2, s1, elsewhere);
+            assertThat(lanes.activeDeliveries()).as("s1 still waits for its chat's paid lane")
+                    .containsExactlyInAnyOrder(p1, p2, elsewhere);
         }
     }
 }
