@@ -31,10 +31,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@code chats} private chats at random, the paid lane offered 10 msg/s to the same chats at random (the saturate
  * scenarios' mix, without albums), for {@code seconds}. Engine with default settings but the order, memory store, the
  * local limiter at Telegram's budgets with the example bot's arrival margins (50 ms on the lanes, 250 ms on each chat),
- * and an in-process sender that answers Delivered after a fixed simulated Bot API round trip, on real time.
+ * and an in-process sender that answers Delivered after a fixed simulated Bot API round trip, on real time. The orders
+ * are interleaved ABBA ({@code rounds} times SUBMISSION, PAID_FIRST, PAID_FIRST, SUBMISSION halves), so a drift in the
+ * machine's load or the JVM's warmth does not favour either.
  *
  * <p>Usage: {@code java -cp delivery-bench/target/benchmarks.jar io.botdelivery.bench.engine.PaidNextToStandard
- * [chats, 300] [seconds, 60] [round trip ms, 100]}. Prints one row per order: each lane's msg/s offered and achieved
+ * [chats, 300] [seconds, 60] [round trip ms, 100] [runs per order, 2]}. Prints one row per run: each lane's msg/s offered and achieved
  * (sends while offering, after a 5-s ramp-up), the paid broadcasts' submit → send p50/p99 and how many were still
  * unsent when offering stopped, the busiest window per scope against Telegram's budget (without the margins) and the
  * number of windows over budget.
@@ -181,13 +183,17 @@ public final class PaidNextToStandard {
         int chats = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         Duration length = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 60);
         Duration roundTrip = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 100);
+        int runsPerOrder = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         System.out.printf(Locale.ROOT, "standard lane offered %.0f msg/s and paid lane %.0f msg/s to the same %d private "
                         + "chats for %d s; memory store, local limiter at Telegram's budgets (lanes +50 ms, chats +250 ms), "
                         + "Bot API round trip %d ms; rates from %d s on%n", STANDARD_OFFERED, PAID_OFFERED, chats,
                 length.toSeconds(), roundTrip.toMillis(), RAMP_UP.toSeconds());
         List<Row> rows = new ArrayList<>();
-        for (ChatOrder order : ChatOrder.values()) {
-            rows.add(run(order, chats, length, roundTrip));
+        for (int i = 0; i < runsPerOrder; i++) {
+            // ABBA: SUBMISSION, PAID_FIRST, then PAID_FIRST, SUBMISSION
+            boolean submissionFirst = i % 2 == 0;
+            rows.add(run(submissionFirst ? ChatOrder.SUBMISSION : ChatOrder.PAID_FIRST, chats, length, roundTrip));
+            rows.add(run(submissionFirst ? ChatOrder.PAID_FIRST : ChatOrder.SUBMISSION, chats, length, roundTrip));
         }
         System.out.printf(Locale.ROOT, "| %-10s | %-26s | %-22s | %-24s | %-10s | %-35s | %-18s |%n", "chat order",
                 "standard msg/s offered → achieved", "paid msg/s offered → achieved", "paid submit → send p50 / p99",
