@@ -59,11 +59,17 @@ final class ChatLanes {
         return new LaneKey(chatId, order == ChatOrder.PAID_FIRST && h.paidLane());
     }
 
+    /**
+     * The lane {@code h} occupies (queued, active, or stepped aside from), found by the chat it joined under: after a
+     * migration its delivery already names the new chat while it still occupies the old chat's lane.
+     */
     private Lane laneOf(HeldDelivery h) {
-        return lanes.get(keyOf(h, h.chatId()));
+        return lanes.get(keyOf(h, h.laneChatId));
     }
 
+    /** The lane of {@code h}'s current chat, made if need be; {@code h} is about to join it. */
     private Lane laneFor(HeldDelivery h) {
+        h.laneChatId = h.chatId();
         return lanes.computeIfAbsent(keyOf(h, h.chatId()), Lane::new);
     }
 
@@ -147,9 +153,9 @@ final class ChatLanes {
         advance(lane);
     }
 
-    /** The chat migrated: {@code h} leaves its lane of {@code oldChatId} and goes first in its lane of the new chat. */
-    void moveFirst(HeldDelivery h, long oldChatId) {
-        Lane old = lanes.get(keyOf(h, oldChatId));
+    /** The chat migrated ({@code h} names the new chat): {@code h} leaves its old lane and goes first in the new chat's. */
+    void moveFirst(HeldDelivery h) {
+        Lane old = laneOf(h);
         if (old != null && old.active == h) {
             old.active = null;
             advance(old);

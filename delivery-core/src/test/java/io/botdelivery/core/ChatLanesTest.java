@@ -199,7 +199,7 @@ class ChatLanesTest {
             p1.delivery(new Delivery(d.id(), d.request(), MIGRATED, d.status(), d.attempts(), d.deliveredItems(),
                     d.messageIds(), d.lastError(), d.lastErrorClass(), d.createdAt(), d.updatedAt(), d.nextAttemptAt(),
                     null, null));
-            lanes.moveFirst(p1, CHAT);
+            lanes.moveFirst(p1);
 
             assertThat(drainReady()).as("p2 takes the old chat's paid lane; p1 is alone in the new chat's")
                     .containsExactlyInAnyOrder("p2", "p1");
