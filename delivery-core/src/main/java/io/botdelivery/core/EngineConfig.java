@@ -22,7 +22,8 @@ import java.util.Objects;
  *                           override). See {@link #sendCeiling()}
  * @param maxBuffered        deliveries held in memory (leased) at once in each lane (standard, paid broadcast), so a
  *                           standard-lane backlog never keeps paid broadcasts out; the rest wait in the store (1000)
- * @param maxQueuedPerChat   deliveries held in memory for one chat; the rest wait in the store (20)
+ * @param maxQueuedPerChat   deliveries held in memory for one chat (for each of its two queues under
+ *                           {@link ChatOrder#PAID_FIRST}); the rest wait in the store (20)
  * @param pollInterval       how often the store is polled for due work and owed notifications (1 s)
  * @param claimBatch         deliveries claimed per poll at most (100)
  * @param retryAfterMargin   added to Telegram's retry_after (1 s)
@@ -36,6 +37,9 @@ import java.util.Objects;
  *                           does not say which budget a 429 is about, see {@link RetryAfterScopePolicy}
  * @param finishedRetention  finished deliveries (DELIVERED, FAILED and alerted, CANCELLED) older than this are purged
  *                           from the store, in batches, by the poller (7 days)
+ * @param chatOrder          whether a chat's paid broadcasts wait for its standard deliveries submitted before them
+ *                           ({@link ChatOrder#SUBMISSION}, the default: one queue per chat) or overtake them
+ *                           ({@link ChatOrder#PAID_FIRST}: one queue per chat and budget lane)
  */
 public record EngineConfig(
         String workerId,
@@ -55,7 +59,8 @@ public record EngineConfig(
         int maxRedirects,
         Duration lateSendTolerance,
         RetryAfterScopePolicy retryAfterScope,
-        Duration finishedRetention) {
+        Duration finishedRetention,
+        ChatOrder chatOrder) {
 
     public EngineConfig {
         Objects.requireNonNull(workerId, "workerId");
@@ -70,6 +75,7 @@ public record EngineConfig(
         Objects.requireNonNull(lateSendTolerance, "lateSendTolerance");
         Objects.requireNonNull(retryAfterScope, "retryAfterScope");
         requirePositive(finishedRetention, "finishedRetention");
+        Objects.requireNonNull(chatOrder, "chatOrder");
         if (leaseLength.compareTo(maxInlineWait) <= 0) {
             throw new IllegalArgumentException("leaseLength (" + leaseLength + ") must be longer than maxInlineWait ("
                     + maxInlineWait + "), or held deliveries would be claimed by other instances while they wait");
@@ -105,7 +111,7 @@ public record EngineConfig(
         return new EngineConfig(defaultWorkerId(), RetryPolicy.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(1),
                 Duration.ofSeconds(60), 0, 1000, 20, Duration.ofSeconds(1), 100, Duration.ofSeconds(1),
                 Duration.ofSeconds(60), Duration.ofSeconds(10), true, 3, Duration.ofMillis(20),
-                RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL, Duration.ofDays(7));
+                RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL, Duration.ofDays(7), ChatOrder.SUBMISSION);
     }
 
     /** {@code host-pid-random}: unique per process start. */
@@ -155,6 +161,10 @@ public record EngineConfig(
         return toBuilder().weightAlbumsByItems(v).build();
     }
 
+    public EngineConfig withChatOrder(ChatOrder v) {
+        return toBuilder().chatOrder(v).build();
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -184,6 +194,7 @@ public record EngineConfig(
         private Duration lateSendTolerance;
         private RetryAfterScopePolicy retryAfterScope;
         private Duration finishedRetention;
+        private ChatOrder chatOrder;
 
         private Builder(EngineConfig c) {
             workerId = c.workerId;
@@ -204,6 +215,7 @@ public record EngineConfig(
             lateSendTolerance = c.lateSendTolerance;
             retryAfterScope = c.retryAfterScope;
             finishedRetention = c.finishedRetention;
+            chatOrder = c.chatOrder;
         }
 
         public Builder workerId(String v) {
@@ -302,8 +314,14 @@ public record EngineConfig(
             return this;
         }
 
+        /** See {@link ChatOrder}: {@link ChatOrder#PAID_FIRST} lets a chat's paid broadcasts overtake its standard backlog. */
+        public Builder chatOrder(ChatOrder v) {
+            chatOrder = v;
+            return this;
+        }
+
         public EngineConfig build() {
-            return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered, maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects, lateSendTolerance, retryAfterScope, finishedRetention);
+            return new EngineConfig(workerId, retryPolicy, maxInlineWait, reserveHorizon, leaseLength, maxConcurrentSends, maxBuffered, maxQueuedPerChat, pollInterval, claimBatch, retryAfterMargin, fatalPause, shutdownGrace, weightAlbumsByItems, maxRedirects, lateSendTolerance, retryAfterScope, finishedRetention, chatOrder);
         }
     }
 

@@ -46,7 +46,7 @@ final class EngineContext {
         this.random = random;
         this.holdings = new Holdings(config.maxBuffered());
         this.ready = new ReadyQueues();
-        this.lanes = new ChatLanes(ready);
+        this.lanes = new ChatLanes(ready, config.chatOrder());
     }
 
     Object lock() {

@@ -39,10 +39,16 @@ final class HeldDelivery {
     /** Due time while waiting on a timer (to hand it back due then at shutdown). */
     Instant waitingUntil;
     TaskScheduler.Cancellable timer;
+    /**
+     * The chat of the {@link ChatLanes} lane it last joined (written by ChatLanes only): a migration changes
+     * {@link #chatId()} before the delivery moves lanes, and the lane it still occupies must be found by the old chat.
+     */
+    long laneChatId;
 
     HeldDelivery(Delivery delivery, long seq) {
         this.delivery = delivery;
         this.seq = seq;
+        this.laneChatId = delivery.chatId();
     }
 
     Delivery delivery() {

@@ -128,7 +128,7 @@ final class Settlement {
             return;
         }
         synchronized (lock) {
-            ctx.lanes.moveFirst(h, oldChat);
+            ctx.lanes.moveFirst(h);
         }
     }
 

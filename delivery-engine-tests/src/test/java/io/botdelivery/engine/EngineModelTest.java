@@ -8,6 +8,7 @@ import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.FailureClass;
 import io.botdelivery.api.Payload;
 import io.botdelivery.api.Submission;
+import io.botdelivery.core.ChatOrder;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.RetryPolicy;
@@ -52,8 +53,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * failing on one method, the limiter failing, every kind of sender outcome, a second engine on the same store, and
  * close, over the reference adapters ({@link InMemoryRetryStore}, {@link LocalRateLimiter}, {@link ScriptedSender},
  * a {@link ModelNotifier} that takes up to {@link Notifier#MAX_BLOCKING} per call) and a {@link ManualScheduler}.
+ * Each engine of a run takes its {@link ChatOrder} at random, and a third of the requests go to the paid-broadcast lane.
  * After every step: no chat lane is held by a delivery that ended, or by one this engine was asked to cancel while it
- * held it; a cancelled delivery is let go once the store takes cancels again; the notifier never ran on a send worker
+ * held it; a chat lane is held by one delivery at most (per chat under {@link ChatOrder#SUBMISSION}, per chat and budget
+ * lane under {@link ChatOrder#PAID_FIRST}); a cancelled delivery is let go once the store takes cancels again; the notifier never ran on a send worker
  * or the poller (it blocks the thread it runs on), and no reserved send slot is missed (the scheduler runs every timer
  * on time, so a missed slot means a thread was busy elsewhere); every engine holding deliveries tries to renew their
  * leases well within a lease; a closed engine holds nothing and has no pending future; and no one-second window holds more sends
@@ -82,18 +85,21 @@ class EngineModelTest {
         int done = 0;
         int heldCancels = 0;
         int alerts = 0;
+        int overtakes = 0;
         for (long seed = onlySeed != null ? onlySeed : 1; done < steps; seed++) {
             Run run = new Run(seed);
             done += run.execute(Math.min(STEPS_PER_RUN, steps - done));
             heldCancels += run.heldCancels;
             alerts += run.notifier.calls;
+            overtakes += run.paidNextToStandard;
             if (onlySeed != null) {
                 break;
             }
         }
-        // the counts show the cancel and alert invariants had something to check
-        System.out.printf("engine model: %d steps in %.1f s; %d cancels of held deliveries, %d notifier calls%n", done,
-                (System.nanoTime() - started) / 1e9, heldCancels, alerts);
+        // the counts show the cancel, alert and lane invariants had something to check
+        System.out.printf("engine model: %d steps in %.1f s; %d cancels of held deliveries, %d notifier calls, %d steps "
+                        + "with a chat's paid and standard lanes both held (PAID_FIRST)%n", done,
+                (System.nanoTime() - started) / 1e9, heldCancels, alerts, overtakes);
     }
 
     /** One seeded run. */
@@ -124,8 +130,12 @@ class EngineModelTest {
         final Map<String, Instant> lastRenewal = new LinkedHashMap<>();
         /** Per worker: since when it has held deliveries without a break seen by the checks. */
         final Map<String, Instant> holdingSince = new LinkedHashMap<>();
+        /** Deliveries the sender redirected to another chat: the store may not know their chat yet (a failed write). */
+        final Set<DeliveryId> redirected = new HashSet<>();
         int engineCount;
         int heldCancels;
+        /** Steps after which a PAID_FIRST engine held a chat's paid lane and its standard lane at once. */
+        int paidNextToStandard;
         int step;
 
         Run(long seed) {
@@ -140,7 +150,7 @@ class EngineModelTest {
             this.limiter = faulty(RateLimiter.class, new LocalRateLimiter(RateBudgets.telegramDefaults(), clock),
                     (name, args) -> limiterDown.get() && !name.equals("globalPause"),
                     () -> new RateLimiterUnavailableException("limiter down (model)", null));
-            sender.otherwise(request -> healed.get() ? sender.deliverAll(request) : randomOutcome(request.chatId()));
+            sender.otherwise(request -> healed.get() ? sender.deliverAll(request) : randomOutcome(request));
         }
 
         int execute(int steps) {
@@ -211,29 +221,30 @@ class EngineModelTest {
         }
 
         DeliveryRequest randomRequest(int index) {
+            return randomRequest("m" + step + "." + index);
+        }
+
+        /** To a random chat; now and then with an ordering key, policy GIVE_UP, in the paid-broadcast lane. */
+        DeliveryRequest randomRequest(String text) {
             long chat = CHATS[random.nextInt(CHATS.length)];
-            DeliveryRequest.Builder b = DeliveryRequest.builder(chat, Payload.text("m" + step + "." + index));
+            DeliveryRequest.Builder b = DeliveryRequest.builder(chat, Payload.text(text));
             if (random.nextInt(4) == 0) {
                 b.orderingKey("order-" + random.nextInt(3));
             }
             if (random.nextInt(3) == 0) {
                 b.onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP);
+            }
+            if (random.nextInt(3) == 0) {
+                b.allowPaidBroadcast(true);
             }
             return b.build();
         }
 
         void submit() {
-            long chat = CHATS[random.nextInt(CHATS.length)];
-            DeliveryRequest.Builder b = DeliveryRequest.builder(chat, Payload.text("m" + step));
-            if (random.nextInt(4) == 0) {
-                b.orderingKey("order-" + random.nextInt(3));
-            }
-            if (random.nextInt(3) == 0) {
-                b.onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP);
-            }
+            DeliveryRequest request = randomRequest("m" + step);
             DeliveryEngine e = anyLive();
             try {
-                Submission s = e.submit(b.build());
+                Submission s = e.submit(request);
                 futures.put(s.id(), s.outcome().toCompletableFuture());
                 futureOwner.put(s.id(), e);
             } catch (RetryStoreException refused) {
@@ -267,7 +278,8 @@ class EngineModelTest {
             }
         }
 
-        SendOutcome randomOutcome(long chatId) {
+        SendOutcome randomOutcome(io.botdelivery.core.spi.SendRequest request) {
+            long chatId = request.chatId();
             int o = random.nextInt(100);
             if (o < 55) {
                 return new SendOutcome.Delivered(List.of(1L));
@@ -280,6 +292,7 @@ class EngineModelTest {
             } else if (o < 92) {
                 return new SendOutcome.RetryAfter(Duration.ofSeconds(1 + random.nextInt(3)), LimitScope.chat(chatId));
             } else if (o < 96 && chatId < 0) {
+                redirected.add(request.deliveryId());
                 return new SendOutcome.Redirect(chatId - 1_000_000_000_000L);
             } else if (o < 97) {
                 return new SendOutcome.Permanent("401 Unauthorized (model)", FailureClass.FATAL_CONFIG);
@@ -291,6 +304,7 @@ class EngineModelTest {
             EngineConfig config = EngineConfig.builder().workerId("model-" + seed + "-" + (++engineCount))
                     .retryPolicy(RetryPolicy.defaults().withJitter(0.2).withMaxAttempts(4))
                     .maxBuffered(1 + random.nextInt(4)).maxConcurrentSends(1 + random.nextInt(3))
+                    .chatOrder(random.nextBoolean() ? ChatOrder.SUBMISSION : ChatOrder.PAID_FIRST)
                     .fatalPause(Duration.ofSeconds(5)).build();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             DeliveryEngine e = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(notifier)
@@ -338,6 +352,7 @@ class EngineModelTest {
                     assertThat(memory.find(holder).orElseThrow().status().isFinal())
                             .as(where + ": chat lane held by ended delivery " + holder).isFalse();
                 }
+                checkOneHolderPerLane(e, s, where);
                 // the scheduler runs every timer on time, so a slot is missed only when a task held the clock: a thread
                 // the engine sends from was busy with something else (an alert) when the slot came
                 assertThat(meters.get(e).counter("delivery.late_slots").count()).as(where + ": reserved send slots "
@@ -383,6 +398,35 @@ class EngineModelTest {
                     j++;
                 }
                 assertThat(i - j + 1).as(where + ": sends in one second (global budget 30)").isLessThanOrEqualTo(30);
+            }
+        }
+
+        /**
+         * A chat lane has one holder at most: per chat under SUBMISSION, per chat and budget lane under PAID_FIRST. The
+         * chat is the store's, so deliveries that were redirected are left out (after a failed write the store may
+         * still name the old chat).
+         */
+        void checkOneHolderPerLane(DeliveryEngine e, DeliveryEngine.EngineSnapshot s, String where) {
+            ChatOrder order = e.config().chatOrder();
+            Map<String, DeliveryId> lanes = new LinkedHashMap<>();
+            Set<Long> paidHeld = new HashSet<>();
+            Set<Long> standardHeld = new HashSet<>();
+            for (DeliveryId holder : s.laneHolders()) {
+                if (redirected.contains(holder)) {
+                    continue;
+                }
+                Delivery d = memory.find(holder).orElseThrow();
+                boolean paid = d.request().allowPaidBroadcast();
+                (paid ? paidHeld : standardHeld).add(d.chatId());
+                String lane = order == ChatOrder.PAID_FIRST ? d.chatId() + (paid ? "/paid" : "/standard") : "" + d.chatId();
+                DeliveryId other = lanes.put(lane, holder);
+                assertThat(other).as(where + ": " + e.config().workerId() + " (" + order + ") holds chat lane " + lane
+                        + " twice: " + other + " and " + holder).isNull();
+            }
+            paidHeld.retainAll(standardHeld);
+            if (!paidHeld.isEmpty()) {
+                assertThat(order).as(where + ": chats " + paidHeld + " hold two lanes").isEqualTo(ChatOrder.PAID_FIRST);
+                paidNextToStandard++;
             }
         }
 

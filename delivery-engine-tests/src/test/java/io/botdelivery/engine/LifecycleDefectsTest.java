@@ -115,6 +115,36 @@ class LifecycleDefectsTest {
     }
 
     @Test
+    @DisplayName("a migrated chat whose delivery lost its lease at that moment frees the old chat's lane")
+    void leaseLostOnRedirectDoesNotWedgeTheOldChat() {
+        long group = -2001;
+        AtomicBoolean leaseLost = new AtomicBoolean();
+        RetryStore losing = (RetryStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {RetryStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("recordAttempt") && leaseLost.get()) {
+                        return false;
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DeliveryEngine engine = engine(losing, limiter, config("e1"));
+        sender.script(group, new SendOutcome.Redirect(group - 1_000_000_000_000L));
+        leaseLost.set(true);
+        engine.submit(text(group, "migrates"));
+        scheduler.runDue();
+        leaseLost.set(false);
+        engine.submit(text(group, "next"));
+        scheduler.runDue();
+
+        assertThat(sender.callsTo(group)).extracting(c -> ((Payload.Text) c.request().payload()).text())
+                .as("the old chat's lane is free again").containsExactly("migrates", "next");
+        assertThat(engine.snapshot().laneHolders()).as("no lane held by the forgotten delivery").isEmpty();
+    }
+
+    @Test
     @DisplayName("defect 3: a future completes when another instance finishes the delivery, and close() completes the rest")
     void futuresCompleteAcrossReplicas() {
         DeliveryEngine a = engine(store, limiter, config("a").withMaxBuffered(1));

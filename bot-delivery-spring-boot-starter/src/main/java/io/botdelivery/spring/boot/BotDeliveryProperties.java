@@ -1,6 +1,7 @@
 package io.botdelivery.spring.boot;
 
 import io.botdelivery.api.Redaction;
+import io.botdelivery.core.ChatOrder;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.Budget;
@@ -147,7 +148,8 @@ public record BotDeliveryProperties(
             Integer maxRedirects,
             Duration lateSendTolerance,
             RetryAfterScopePolicy retryAfterScope,
-            Duration finishedRetention) {
+            Duration finishedRetention,
+            ChatOrder chatOrder) {
 
         public EngineConfig toEngineConfig() {
             EngineConfig defaults = EngineConfig.defaults();
@@ -170,6 +172,7 @@ public record BotDeliveryProperties(
             set(lateSendTolerance, b::lateSendTolerance);
             set(retryAfterScope, b::retryAfterScope);
             set(finishedRetention, b::finishedRetention);
+            set(chatOrder, b::chatOrder);
             return b.build();
         }
 

@@ -3,6 +3,7 @@ package io.botdelivery.spring.boot;
 import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.Payload;
 import io.botdelivery.core.DeliveryEngine;
+import io.botdelivery.core.ChatOrder;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.RetryPolicy;
@@ -128,6 +129,7 @@ class BotDeliveryAutoConfigurationTest {
                     "bot-delivery.engine.late-send-tolerance=5ms",
                     "bot-delivery.engine.retry-after-scope=as-reported",
                     "bot-delivery.engine.finished-retention=3d",
+                    "bot-delivery.engine.chat-order=paid-first",
                     "bot-delivery.notifier.max-wait=5s",
                     "bot-delivery.postgres.schema=deliveries").run(context -> {
                 BotDeliveryProperties p = context.getBean(BotDeliveryProperties.class);
@@ -141,7 +143,7 @@ class BotDeliveryAutoConfigurationTest {
                         RetryPolicy.defaults().withMaxAttempts(4), Duration.ofSeconds(20), Duration.ofSeconds(2),
                         Duration.ofSeconds(90), 8, 500, 5, Duration.ofMillis(250), 50, Duration.ofSeconds(2),
                         Duration.ofMinutes(5), Duration.ofSeconds(3), false, 1, Duration.ofMillis(5),
-                        RetryAfterScopePolicy.AS_REPORTED, Duration.ofDays(3)));
+                        RetryAfterScopePolicy.AS_REPORTED, Duration.ofDays(3), ChatOrder.PAID_FIRST));
             });
         }
 
