@@ -87,7 +87,7 @@ public final class SaveAllThroughput {
 
             CpuMeter cpu = new CpuMeter(db.port());
             for (Map.Entry<String, Method> m : methods.entrySet()) {
-                run(cpu, m.getValue(), "warm-up:" + m.getKey(), 3_000, batch); // JIT, prepared statements, plans
+                run(cpu, m.getValue(), "warm-up:" + m.getKey(), 10_000, batch); // JIT, prepared statements, plans
             }
             System.out.printf(Locale.ROOT, "%d rows per round in batches of %d, %d rounds; load average at start %.1f%n",
                     rows, batch, rounds, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
