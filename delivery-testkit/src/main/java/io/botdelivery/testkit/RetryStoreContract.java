@@ -216,6 +216,34 @@ public abstract class RetryStoreContract {
         }
 
         @Test
+        @DisplayName("text a batch must quote (quotes, backslashes, commas, braces, NULL, new lines, emoji) and every payload kind come back equal")
+        void awkwardValuesRoundTrip() {
+            clock.advance(Duration.ofNanos(123_456_000)); // an instant with microseconds
+            List<String> awkward = List.of("say \"hi\"", "back\\slash", "a,b", "{x,y}", "NULL", "line\nbreak", "tab\there",
+                    "ünïcödé ✓ 🎁", "'single'", " padded ");
+            List<Delivery> batch = new ArrayList<>();
+            for (int i = 0; i < awkward.size(); i++) {
+                String text = awkward.get(i);
+                batch.add(newDelivery(DeliveryRequest.builder(-100300 - i, new Payload.Text("<b>" + text + "</b>", ParseMode.HTML))
+                        .idempotencyKey("awkward " + text + " #" + i).businessReference(text).orderingKey(text + " #" + i)
+                        .priority(Priority.values()[i % Priority.values().length]).build()));
+            }
+            batch.add(newDelivery(DeliveryRequest.builder(-100400, Payload.album("the pack \"{a,b}\"",
+                    Payload.photo(MediaSource.fileId("p\\1")), Payload.video(MediaSource.url("https://example.com/2.mp4?a=1,b=2")),
+                    Payload.photo(MediaSource.bytes("3.jpg", new byte[] {1, 2, 3})))).build()));
+
+            assertThat(store.saveAll(batch)).allSatisfy(s -> assertThat(s.created()).isTrue());
+
+            for (Delivery d : batch) {
+                Delivery found = reload(d);
+                assertThat(found.request()).isEqualTo(d.request());
+                assertThat(found.createdAt()).isEqualTo(d.createdAt());
+                assertThat(found.nextAttemptAt()).isEqualTo(d.nextAttemptAt());
+                assertThat(store.findByIdempotencyKey(d.request().idempotencyKey())).map(Delivery::id).contains(d.id());
+            }
+        }
+
+        @Test
         @DisplayName("a batch of new deliveries is stored PENDING, each created and none leased, answered in the order given")
         void allNew() {
             List<Delivery> batch = List.of(
