@@ -15,6 +15,7 @@ import io.botdelivery.api.ReplyMarkup;
 import io.botdelivery.api.SendOptions;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.Lease;
+import io.botdelivery.core.spi.LeasedWrites.Completion;
 import io.botdelivery.core.spi.RetryStore;
 import io.botdelivery.core.spi.RetryStoreException;
 import org.junit.jupiter.api.AfterEach;
@@ -617,6 +618,108 @@ public abstract class RetryStoreContract {
     }
 
     @Nested
+    @DisplayName("Completing in batches")
+    class CompletingInBatches {
+        @Test
+        @DisplayName("a batch completes every delivery still leased to the owner, each with its own message ids, and answers none")
+        void completesAll() {
+            Delivery a = saved(1);
+            Delivery b = saved(2);
+            Delivery c = saved(3);
+            assertThat(store.claimDue(clock.instant(), 3, lease("w1"))).hasSize(3);
+            clock.advance(Duration.ofSeconds(1));
+
+            Set<DeliveryId> notCompleted = store.completeAll(List.of(new Completion(a.id(), List.of(11L)),
+                    new Completion(b.id(), List.of(21L, 22L)), new Completion(c.id(), List.of())), "w1", clock.instant());
+
+            assertThat(notCompleted).isEmpty();
+            for (Delivery d : List.of(a, b, c)) {
+                assertThat(reload(d).status()).isEqualTo(DeliveryStatus.DELIVERED);
+                assertThat(reload(d).finishedAt()).isEqualTo(clock.instant());
+            }
+            assertThat(reload(a).messageIds()).containsExactly(11L);
+            assertThat(reload(b).messageIds()).containsExactly(21L, 22L);
+            assertThat(reload(c).messageIds()).isEmpty();
+            assertThat(store.claimDue(clock.instant().plusSeconds(3600), 10, lease("w2"))).as("nothing left to claim").isEmpty();
+        }
+
+        @Test
+        @DisplayName("a delivery whose lease was lost is left to its new owner and answered; the rest of the batch is completed")
+        void lostLeaseDoesNotHoldBackTheRest() {
+            Delivery a = saved(1);
+            Delivery lost = saved(2);
+            Delivery c = saved(3);
+            store.claimDue(clock.instant(), 3, lease("w1"));
+            clock.advance(Duration.ofSeconds(20));
+            assertThat(store.renewLeases(List.of(a.id(), c.id()), lease("w1"))).hasSize(2);
+            clock.advance(Duration.ofSeconds(15));
+            assertThat(claimOne("w2").id()).isEqualTo(lost.id());
+            Delivery neverClaimed = saved(4);
+
+            Set<DeliveryId> notCompleted = store.completeAll(List.of(new Completion(a.id(), List.of(1L)),
+                    new Completion(lost.id(), List.of(2L)), new Completion(neverClaimed.id(), List.of(4L)),
+                    new Completion(c.id(), List.of(3L))), "w1", clock.instant());
+
+            assertThat(notCompleted).as("the ones not completed, in the order given").containsExactly(lost.id(), neverClaimed.id());
+            assertThat(reload(a).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(reload(c).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(reload(c).messageIds()).containsExactly(3L);
+            assertThat(reload(lost).status()).as("still the new owner's").isEqualTo(DeliveryStatus.IN_FLIGHT);
+            assertThat(reload(lost).messageIds()).isEmpty();
+            assertThat(reload(neverClaimed).status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(store.complete(lost.id(), "w2", List.of(9L), clock.instant())).as("the new owner completes it").isTrue();
+        }
+
+        @Test
+        @DisplayName("completing a batch twice is harmless: the second call answers every id and changes nothing")
+        void completeAllTwice() {
+            Delivery a = saved(1);
+            Delivery b = saved(2);
+            store.claimDue(clock.instant(), 2, lease("w1"));
+            List<Completion> batch = List.of(new Completion(a.id(), List.of(1L)), new Completion(b.id(), List.of(2L)));
+            assertThat(store.completeAll(batch, "w1", clock.instant())).isEmpty();
+            Instant finished = clock.instant();
+            clock.advance(Duration.ofSeconds(5));
+
+            assertThat(store.completeAll(List.of(new Completion(a.id(), List.of(8L)), new Completion(b.id(), List.of(9L))),
+                    "w1", clock.instant())).containsExactly(a.id(), b.id());
+            assertThat(reload(a).messageIds()).containsExactly(1L);
+            assertThat(reload(b).finishedAt()).isEqualTo(finished);
+        }
+
+        @Test
+        @DisplayName("an empty batch answers an empty set")
+        void emptyBatch() {
+            Delivery d = saved(1);
+            claimOne("w1");
+
+            assertThat(store.completeAll(List.of(), "w1", clock.instant())).isEmpty();
+            assertThat(reload(d).status()).isEqualTo(DeliveryStatus.IN_FLIGHT);
+        }
+
+        @Test
+        @DisplayName("a null batch, element, owner or time throws NullPointerException, a repeated id IllegalArgumentException, before anything is written")
+        void badArguments() {
+            Delivery a = saved(1);
+            Delivery b = saved(2);
+            store.claimDue(clock.instant(), 2, lease("w1"));
+            Instant now = clock.instant();
+            Completion first = new Completion(a.id(), List.of(1L));
+            Completion second = new Completion(b.id(), List.of(2L));
+
+            assertThatNullPointerException().isThrownBy(() -> store.completeAll(null, "w1", now));
+            assertThatNullPointerException().isThrownBy(() -> store.completeAll(java.util.Arrays.asList(first, null), "w1", now));
+            assertThatNullPointerException().isThrownBy(() -> store.completeAll(List.of(first), null, now));
+            assertThatNullPointerException().isThrownBy(() -> store.completeAll(List.of(first), "w1", null));
+            assertThatThrownBy(() -> store.completeAll(List.of(first, second, new Completion(a.id(), List.of(3L))), "w1", now))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(reload(a).status()).as("nothing written").isEqualTo(DeliveryStatus.IN_FLIGHT);
+            assertThat(reload(b).status()).as("nothing written").isEqualTo(DeliveryStatus.IN_FLIGHT);
+            assertThat(store.completeAll(List.of(first, second), "w1", now)).as("both still leased").isEmpty();
+        }
+    }
+
+    @Nested
     @DisplayName("Failing and notifying")
     class Failing {
         @Test
@@ -1026,7 +1129,9 @@ public abstract class RetryStoreContract {
                 List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
                         () -> store.save(newDelivery(2), null), () -> store.saveAll(List.of(newDelivery(3))),
                         () -> store.claimDue(now, 10, lease("w2")),
-                        () -> store.complete(claimed.id(), "w1", List.of(1L), now), () -> store.find(before.id()),
+                        () -> store.complete(claimed.id(), "w1", List.of(1L), now),
+                        () -> store.completeAll(List.of(new Completion(claimed.id(), List.of(1L))), "w1", now),
+                        () -> store.find(before.id()),
                         () -> store.claimUnnotified(now, 10, lease("w2")), () -> store.summary(),
                         () -> store.purgeFinished(now, 10));
                 for (int i = 0; i < calls.size(); i++) {

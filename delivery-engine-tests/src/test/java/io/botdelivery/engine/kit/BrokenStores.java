@@ -329,6 +329,71 @@ final class BrokenStores {
         }
     }
 
+    /** A batched completion in one transaction that gives up on the first lost lease: the rest stay leased. */
+    static final class StopsBatchAtLostLease extends Forwarding {
+        @Override
+        public Set<DeliveryId> completeAll(List<Completion> completions, String owner, Instant now) {
+            java.util.Objects.requireNonNull(completions, "completions");
+            Set<DeliveryId> notCompleted = new java.util.LinkedHashSet<>();
+            for (Completion c : completions) {
+                if (!notCompleted.isEmpty() || !d.complete(c.id(), owner, c.messageIds(), now)) {
+                    notCompleted.add(c.id());
+                }
+            }
+            return notCompleted;
+        }
+    }
+
+    /** A batched completion that counts rows changed instead of saying which: it answers none as lost. */
+    static final class ReportsNoLostLease extends Forwarding {
+        @Override
+        public Set<DeliveryId> completeAll(List<Completion> completions, String owner, Instant now) {
+            d.completeAll(completions, owner, now);
+            return Set.of();
+        }
+    }
+
+    /** Completes the batch up to the first null, or the first repeated id, then throws. */
+    static final class CompletesUpToBadElement extends Forwarding {
+        @Override
+        public Set<DeliveryId> completeAll(List<Completion> completions, String owner, Instant now) {
+            java.util.Objects.requireNonNull(owner, "owner");
+            java.util.Objects.requireNonNull(now, "now");
+            Set<DeliveryId> seen = new java.util.HashSet<>();
+            Set<DeliveryId> notCompleted = new java.util.LinkedHashSet<>();
+            for (Completion c : completions) {
+                if (!seen.add(java.util.Objects.requireNonNull(c, "completion").id())) {
+                    throw new IllegalArgumentException("repeated id " + c.id());
+                }
+                if (!d.complete(c.id(), owner, c.messageIds(), now)) {
+                    notCompleted.add(c.id());
+                }
+            }
+            return notCompleted;
+        }
+    }
+
+    static class StopsBatchAtLostLeaseKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new StopsBatchAtLostLease();
+        }
+    }
+
+    static class ReportsNoLostLeaseKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new ReportsNoLostLease();
+        }
+    }
+
+    static class CompletesUpToBadElementKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new CompletesUpToBadElement();
+        }
+    }
+
     static class IgnoresStoredKeysInBatchKit extends RetryStoreContract {
         @Override
         protected RetryStore createStore(Clock clock) {

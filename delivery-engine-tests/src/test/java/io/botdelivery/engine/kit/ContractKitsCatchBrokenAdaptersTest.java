@@ -28,6 +28,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * {@code claimUnnotified} ignoring {@code max}; a null argument accepted; an outage reported as
  * IllegalStateException instead of RetryStoreException; for {@code saveAll}: stored keys ignored in a batch, a
  * key repeated inside a batch stored twice, a batch claimed out of the order given, half a batch stored before a null;
+ * for {@code completeAll}: a batch that stops at the first lost lease, one that reports no lost lease, half a batch
+ * completed before a null or a repeated id;
  * and a store that hangs (caught by the kit's time limit, run here at 2 s instead of 60 s through
  * {@link KitTimeLimitExtension#PARAMETER}).
  */
@@ -68,6 +70,13 @@ class ContractKitsCatchBrokenAdaptersTest {
                                 "inside a batch, an earlier delivery holds back a later one with the same ordering key")),
                 arguments("a store that stores half a batch before a null", BrokenStores.StoresUpToNullKit.class,
                         List.of("a null batch or a null element throws NullPointerException and stores nothing")),
+                arguments("a store whose batched completion stops at the first lost lease", BrokenStores.StopsBatchAtLostLeaseKit.class,
+                        List.of("a delivery whose lease was lost is left to its new owner and answered; the rest of the batch is completed")),
+                arguments("a store whose batched completion reports no lost lease", BrokenStores.ReportsNoLostLeaseKit.class,
+                        List.of("a delivery whose lease was lost is left to its new owner and answered; the rest of the batch is completed",
+                                "completing a batch twice is harmless: the second call answers every id and changes nothing")),
+                arguments("a store that completes half a batch before a null or a repeated id", BrokenStores.CompletesUpToBadElementKit.class,
+                        List.of("a null batch, element, owner or time throws NullPointerException, a repeated id IllegalArgumentException, before anything is written")),
                 arguments("a store that reports an outage as IllegalStateException", BrokenStores.OutageAsIllegalStateKit.class,
                         List.of("storage unreachable: every operation throws RetryStoreException, and the store recovers "
                                 + "(capability: makeStorageUnreachable)")));

@@ -8,6 +8,7 @@ import io.botdelivery.api.Priority;
 import io.botdelivery.api.QueueSummary;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.Lease;
+import io.botdelivery.core.spi.LeasedWrites;
 import io.botdelivery.core.spi.RetryStore;
 
 import java.time.Instant;
@@ -204,6 +205,21 @@ public final class InMemoryRetryStore implements RetryStore {
                     d.notifiedAt()));
             return true;
         }
+    }
+
+    /** One lock for the whole batch: no other write lands between its completions. */
+    @Override
+    public Set<DeliveryId> completeAll(List<Completion> completions, String owner, Instant now) {
+        LeasedWrites.checkBatch(completions, owner, now);
+        Set<DeliveryId> notCompleted = new LinkedHashSet<>();
+        synchronized (lock) {
+            for (Completion c : completions) {
+                if (!complete(c.id(), owner, c.messageIds(), now)) {
+                    notCompleted.add(c.id());
+                }
+            }
+        }
+        return notCompleted;
     }
 
     @Override

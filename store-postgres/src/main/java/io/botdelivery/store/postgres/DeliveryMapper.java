@@ -18,7 +18,7 @@ interface DeliveryMapper {
     String insert(@Param("row") DeliveryRow row, @Param("leaseOwner") String leaseOwner, @Param("leaseUntil") Instant leaseUntil);
 
     /** Inserts the new rows PENDING in one statement, skipping stored keys and ids; the keys of the rows inserted. */
-    List<String> insertAll(@Param("rows") List<DeliveryRow> rows);
+    List<String> insertAll(@Param("c") NewRowColumns columns);
 
     List<DeliveryRow> findByIdempotencyKeys(@Param("keys") String[] keys);
 
@@ -37,6 +37,10 @@ interface DeliveryMapper {
 
     int complete(@Param("id") UUID id, @Param("owner") String owner, @Param("messageIds") List<Long> messageIds,
                  @Param("now") Instant now);
+
+    /** Completes the rows still IN_FLIGHT under {@code owner}, each with its message ids ({@code {1,2}}); the ids completed. */
+    List<UUID> completeAll(@Param("ids") String[] ids, @Param("messageIds") String[] messageIds, @Param("owner") String owner,
+                           @Param("now") Instant now);
 
     int recordAttempt(@Param("id") UUID id, @Param("owner") String owner, @Param("p") Progress progress, @Param("now") Instant now);
 

@@ -10,6 +10,7 @@ import io.botdelivery.api.QueueSummary;
 import io.botdelivery.api.Redaction;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.Lease;
+import io.botdelivery.core.spi.LeasedWrites;
 import io.botdelivery.core.spi.RetryStore;
 import io.botdelivery.core.spi.RetryStoreException;
 import org.apache.ibatis.exceptions.PersistenceException;
@@ -73,8 +74,9 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresRetryStore.class);
 
     /**
-     * Deliveries per {@link #saveAll} statement: 20 bound parameters a row, so 10,000 a statement, well under
-     * PostgreSQL's limit of 65,535, and a statement small enough not to hold the unique index long.
+     * Deliveries per {@link #saveAll} statement. The statement binds one array per column, so there is no parameter
+     * limit to respect; the bound keeps each statement short, so a batch does not hold its new keys' unique-index
+     * entries (which a concurrent batch with shared keys waits for) long.
      */
     private static final int BATCH_ROWS = 500;
 
@@ -244,8 +246,8 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
     }
 
     /**
-     * Per chunk of {@value #BATCH_ROWS}: one multi-row {@code INSERT ... ON CONFLICT DO NOTHING} of the first occurrence
-     * of each key, then one SELECT of the keys it skipped (stored before, or by a concurrent saver meanwhile). Two
+     * Per chunk of {@value #BATCH_ROWS}: one {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING} of the
+     * first occurrence of each key (see {@link NewRowColumns}), then one SELECT of the keys it skipped (stored before, or by a concurrent saver meanwhile). Two
      * batches inserting shared keys in opposite orders can deadlock on the unique index; PostgreSQL then gives one
      * up, and that chunk is saved one delivery at a time, which cannot deadlock.
      */
@@ -280,7 +282,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         Map<String, Saved> byKey = new HashMap<>();
         try {
             run("save " + chunk.size() + " deliveries", m -> {
-                Set<String> inserted = new HashSet<>(m.insertAll(List.copyOf(firstByKey.values())));
+                Set<String> inserted = new HashSet<>(m.insertAll(new NewRowColumns(List.copyOf(firstByKey.values()))));
                 for (String key : inserted) {
                     DeliveryRow row = firstByKey.get(key);
                     Delivery d = deliveryByKey.get(key);
@@ -375,6 +377,33 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         Objects.requireNonNull(messageIds, "messageIds");
         Objects.requireNonNull(now, "now");
         return run("complete delivery " + id, m -> m.complete(id.value(), owner, List.copyOf(messageIds), micros(now))) == 1;
+    }
+
+    /**
+     * One {@code UPDATE ... FROM unnest(ids, message ids)} per call, checking status and lease owner per row as
+     * {@link #complete} does.
+     */
+    @Override
+    public Set<DeliveryId> completeAll(List<Completion> completions, String owner, Instant now) {
+        LeasedWrites.checkBatch(completions, owner, now);
+        if (completions.isEmpty()) {
+            return Set.of();
+        }
+        String[] ids = new String[completions.size()];
+        String[] messageIds = new String[completions.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = completions.get(i).id().value().toString();
+            messageIds[i] = NewRowColumns.arrayLiteral(completions.get(i).messageIds());
+        }
+        Set<UUID> completed = new HashSet<>(run("complete " + ids.length + " deliveries",
+                m -> m.completeAll(ids, messageIds, owner, micros(now))));
+        Set<DeliveryId> notCompleted = new LinkedHashSet<>();
+        for (Completion c : completions) {
+            if (!completed.contains(c.id().value())) {
+                notCompleted.add(c.id());
+            }
+        }
+        return notCompleted;
     }
 
     @Override
