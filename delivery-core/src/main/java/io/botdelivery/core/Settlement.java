@@ -27,6 +27,7 @@ final class Settlement {
     private final Object lock;
     private final Dispatcher dispatcher;
     private final DurableWrites writes;
+    private final CompletionBatcher completions;
     private final CallerFutures futures;
     private final AlertDispatcher alerts;
     /** Whether a halt was already reported to the admin (once per engine). */
@@ -37,6 +38,7 @@ final class Settlement {
         this.lock = ctx.lock();
         this.dispatcher = dispatcher;
         this.writes = writes;
+        this.completions = new CompletionBatcher(ctx, writes, ctx.config.claimBatch());
         this.futures = futures;
         this.alerts = alerts;
     }
@@ -63,7 +65,7 @@ final class Settlement {
         if (decision instanceof Decision.Complete complete) {
             ctx.metrics.delivered.increment();
             ctx.metrics.latency.record(Duration.between(d.createdAt(), now));
-            writes.persist("complete delivery " + d.id(), () -> ctx.store.complete(d.id(), ctx.workerId(), complete.messageIds(), now), done -> {
+            completions.complete(d.id(), complete.messageIds(), done -> {
                 if (!done) {
                     log.warn("delivery {} was sent but its lease was lost; another worker may send it again", d.id());
                 }
