@@ -828,7 +828,7 @@ class DeliveryEngineTest {
         @DisplayName("when the store is down at completion, the engine keeps retrying the write and never resends")
         void storeOutageAtCompletion() {
             java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(3);
-            restartOn(storeWith("complete", () -> {
+            restartOn(storeWith("completeAll", () -> {
                 if (failures.getAndDecrement() > 0) {
                     throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
                 }
