@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * chats. Prints, per run: 429s, the most arrivals in any 1 s, the 31st arrival's distance from the 1st, the duration.
  *
  * <pre>java -cp delivery-bench/target/benchmarks.jar io.botdelivery.bench.coldstart.ColdStartRuns [runs] [chats]</pre>
+ *
+ * <p>{@code -Dcoldstart.arrivals=true} also prints each run's first 45 arrivals, in ms after its first.
  */
 public final class ColdStartRuns {
     static final Duration ROUND_TRIP = Duration.ofMillis(100);
@@ -40,9 +42,9 @@ public final class ColdStartRuns {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int chats = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-        SimulatorConfig config = SimulatorConfig.builder().roundTrip(ROUND_TRIP).build();
+        SimulatorConfig config = SimulatorConfig.builder().roundTrip(ROUND_TRIP).arrivalJitterTolerance(Duration.ZERO).build();
         System.out.printf(Locale.ROOT, "cold starts: %d runs, each a fresh JVM broadcasting to %d private chats;"
-                        + " simulator at Telegram's limits (30/s, 1/s per chat, 20 ms arrival tolerance), %d ms round trip,"
+                        + " simulator at Telegram's limits (30/s, 1/s per chat, no arrival tolerance), %d ms round trip,"
                         + " one more per new connection; limiter margins %d ms lane, %d ms chat%n", runs, chats,
                 ROUND_TRIP.toMillis(), ColdStartBroadcast.LANE_MARGIN.toMillis(), ColdStartBroadcast.CHAT_MARGIN.toMillis());
         System.out.printf(Locale.ROOT, "%4s %9s %5s %14s %18s %9s%n", "run", "delivered", "429s", "max in any 1 s",
@@ -100,6 +102,13 @@ public final class ColdStartRuns {
                 .map(AcceptedMessage::at).map(t -> t.getEpochSecond() * 1_000_000_000L + t.getNano()).sorted().toList();
         int rateLimited = (int) telegram.record().rateLimited().stream()
                 .filter((RejectedCall c) -> c.chatId() >= firstChat && c.chatId() <= lastChat).count();
+        if (Boolean.getBoolean("coldstart.arrivals")) {
+            StringBuilder offsets = new StringBuilder("     arrivals (ms after the first):");
+            for (long at : arrivals.subList(0, Math.min(45, arrivals.size()))) {
+                offsets.append(' ').append(TimeUnit.NANOSECONDS.toMillis(at - arrivals.get(0)));
+            }
+            System.out.println(offsets);
+        }
         return new RunResult(run, delivered, rateLimited, ArrivalWindows.maxInAny(arrivals, Duration.ofSeconds(1)),
                 arrivals.size() > 30 ? TimeUnit.NANOSECONDS.toMillis(arrivals.get(30) - arrivals.get(0)) : -1, millis);
     }
