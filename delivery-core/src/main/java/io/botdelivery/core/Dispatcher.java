@@ -273,7 +273,7 @@ final class Dispatcher {
             slot = h.slotAt;
             Duration late = slot == null ? Duration.ZERO : Duration.between(slot, now);
             h.slotAt = null;
-            Instant holdUntil = coldStart.holdUntil(now);
+            Instant holdUntil = coldStart.holdUntil(now, h.delivery().chatId());
             if (late.compareTo(ctx.config.lateSendTolerance()) > 0) {
                 // the slot has passed: sent now it would arrive bunched with the next slots' sends
                 ctx.metrics.lateSlots.increment();
@@ -291,6 +291,7 @@ final class Dispatcher {
                     reserveAndSend(h);
                 });
             } else {
+                coldStart.departed(now);
                 h.sendingNow = true;
                 sending++;
             }
@@ -330,7 +331,7 @@ final class Dispatcher {
             sending--;
             if (serviceTime != null) {
                 concurrency.record(serviceTime.plus(h.reserveTook));
-                coldStart.answered(slot, serviceTime, concurrency.limit());
+                coldStart.answered(slot, serviceTime, h.delivery().chatId(), concurrency.limit());
             }
             releaseSlot(h);
             lock.notifyAll();
