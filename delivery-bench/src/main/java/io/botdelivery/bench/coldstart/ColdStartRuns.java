@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * limits with a 100 ms round trip (and a handshake round trip for each new connection), and for each run a fresh JVM
  * ({@link ColdStartBroadcast}) that wires the engine and broadcasts one text to {@code chats} private chats, then exits.
  * Between runs it waits until the simulator's windows (1 s lanes, with retry_after bans) are clear; each run uses its own
- * chats. Prints, per run: 429s, the most arrivals in any 1 s, the 31st arrival's distance from the 1st, the duration.
+ * chats. Prints, per run: 429s, the most arrivals in any 1 s, the 31st arrival's distance from the 1st, the rate from
+ * the 41st arrival on (the steady lane), the child's run time (JVM start excluded).
  *
  * <pre>java -cp delivery-bench/target/benchmarks.jar io.botdelivery.bench.coldstart.ColdStartRuns [runs] [chats]</pre>
  *
@@ -30,13 +31,15 @@ import java.util.concurrent.TimeUnit;
 public final class ColdStartRuns {
     static final Duration ROUND_TRIP = Duration.ofMillis(100);
     private static final Duration BETWEEN_RUNS = Duration.ofMillis(2_500);
+    /** The steady rate is read from this arrival (0-based) on: past the cold start's first windows. */
+    private static final int STEADY_FROM = 40;
 
     private ColdStartRuns() {
     }
 
     /** One run's figures from the simulator's record. */
     record RunResult(int run, int delivered, int rateLimited, int maxInOneSecond, long thirtyFirstAfterFirstMillis,
-                     long millis) {
+                     double steadyPerSecond, long millis) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -47,16 +50,16 @@ public final class ColdStartRuns {
                         + " simulator at Telegram's limits (30/s, 1/s per chat, no arrival tolerance), %d ms round trip,"
                         + " one more per new connection; limiter margins %d ms lane, %d ms chat%n", runs, chats,
                 ROUND_TRIP.toMillis(), ColdStartBroadcast.LANE_MARGIN.toMillis(), ColdStartBroadcast.CHAT_MARGIN.toMillis());
-        System.out.printf(Locale.ROOT, "%4s %9s %5s %14s %18s %9s%n", "run", "delivered", "429s", "max in any 1 s",
-                "31st after 1st ms", "run ms");
+        System.out.printf(Locale.ROOT, "%4s %9s %5s %14s %18s %14s %9s%n", "run", "delivered", "429s", "max in any 1 s",
+                "31st after 1st ms", "steady msg/s", "run ms");
         List<RunResult> results = new ArrayList<>();
         try (TelegramSimulator telegram = TelegramSimulator.start(config)) {
             for (int run = 1; run <= runs; run++) {
                 long firstChat = 1_000_000L * run;
                 RunResult r = runOnce(telegram, run, firstChat, chats);
                 results.add(r);
-                System.out.printf(Locale.ROOT, "%4d %9d %5d %14d %18d %9d%n", r.run(), r.delivered(), r.rateLimited(),
-                        r.maxInOneSecond(), r.thirtyFirstAfterFirstMillis(), r.millis());
+                System.out.printf(Locale.ROOT, "%4d %9d %5d %14d %18d %14.2f %9d%n", r.run(), r.delivered(),
+                        r.rateLimited(), r.maxInOneSecond(), r.thirtyFirstAfterFirstMillis(), r.steadyPerSecond(), r.millis());
                 Thread.sleep(BETWEEN_RUNS.toMillis());
             }
         }
@@ -64,8 +67,11 @@ public final class ColdStartRuns {
         int total429 = results.stream().mapToInt(RunResult::rateLimited).sum();
         int worstWindow = results.stream().mapToInt(RunResult::maxInOneSecond).max().orElse(0);
         long minGap = results.stream().mapToLong(RunResult::thirtyFirstAfterFirstMillis).filter(g -> g >= 0).min().orElse(-1);
+        double steady = results.stream().mapToDouble(RunResult::steadyPerSecond).filter(r -> r > 0).average().orElse(0);
         System.out.printf(Locale.ROOT, "runs with a 429: %d of %d (%d 429s in all); most arrivals in any 1 s: %d;"
-                + " shortest 1st-to-31st: %d ms%n", with429, results.size(), total429, worstWindow, minGap);
+                        + " shortest 1st-to-31st: %d ms; steady rate %.2f msg/s on average (%.3f of the 30/s budget; the 50 ms"
+                        + " lane margin allows %.2f)%n", with429, results.size(), total429, worstWindow, minGap, steady,
+                steady / 30, 30_000.0 / (1_000 + ColdStartBroadcast.LANE_MARGIN.toMillis()));
     }
 
     /** Starts the child JVM, waits for it, and reads the run's arrivals and 429s from the record. */
@@ -110,6 +116,17 @@ public final class ColdStartRuns {
             System.out.println(offsets);
         }
         return new RunResult(run, delivered, rateLimited, ArrivalWindows.maxInAny(arrivals, Duration.ofSeconds(1)),
-                arrivals.size() > 30 ? TimeUnit.NANOSECONDS.toMillis(arrivals.get(30) - arrivals.get(0)) : -1, millis);
+                arrivals.size() > 30 ? TimeUnit.NANOSECONDS.toMillis(arrivals.get(30) - arrivals.get(0)) : -1,
+                steadyPerSecond(arrivals), millis);
+    }
+
+    /** Arrivals per second from the 41st to the last: the lane once the cold start is over (0 if too few). */
+    static double steadyPerSecond(List<Long> arrivals) {
+        int from = STEADY_FROM;
+        int last = arrivals.size() - 1;
+        if (last - from < 10) {
+            return 0;
+        }
+        return (last - from) / ((arrivals.get(last) - arrivals.get(from)) / 1e9);
     }
 }
