@@ -36,7 +36,11 @@ class ColdStartTest {
             for (int run = 1; run <= RUNS; run++) {
                 long firstChat = 700_000L * run;
                 long lastChat = firstChat + CHATS - 1;
-                assertThat(runChild(telegram, firstChat)).as("run %d delivered", run).isEqualTo(CHATS);
+                long started = System.nanoTime();
+                int delivered = runChild(telegram, firstChat);
+                System.out.printf("cold run %d: %d delivered in %d ms (JVM start included)%n", run, delivered,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                assertThat(delivered).as("run %d delivered", run).isEqualTo(CHATS);
 
                 assertThat(telegram.record().rateLimited()).as("run %d: 429s", run).isEmpty();
                 List<Long> arrivals = telegram.record().accepted(m -> m.chatId() >= firstChat && m.chatId() <= lastChat)
