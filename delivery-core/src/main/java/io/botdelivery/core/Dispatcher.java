@@ -36,6 +36,8 @@ final class Dispatcher {
     private Settlement settlement;
     /** How many may hold a place at once; fed the service time of every answered send. */
     private final AdaptiveConcurrency concurrency;
+    /** The first sends' slow start and holds behind their late arrivals. */
+    private final ColdStart coldStart;
     /** Deliveries holding a place under the concurrency limit. */
     private int dispatching;
     /** Deliveries on the wire (close() waits for them). */
@@ -50,6 +52,7 @@ final class Dispatcher {
         this.ctx = ctx;
         this.lock = ctx.lock();
         this.concurrency = AdaptiveConcurrency.forConfig(ctx.config);
+        this.coldStart = new ColdStart(ctx.config.lateSendTolerance());
     }
 
     /** The concurrency limit now (a gauge). */
@@ -85,7 +88,7 @@ final class Dispatcher {
             if (now.isBefore(globalPauseUntil)) {
                 wakeAt = ctx.ready.isEmpty() ? null : globalPauseUntil;
             } else {
-                while (dispatching < concurrency.limit()) {
+                while (dispatching < placesNow()) {
                     HeldDelivery h = ctx.ready.poll(now);
                     if (h == null) {
                         wakeAt = ctx.ready.nextUnpause(now);
@@ -109,6 +112,11 @@ final class Dispatcher {
         for (HeldDelivery h : toStart) {
             ctx.scheduler.execute(() -> reserveAndSend(h));
         }
+    }
+
+    /** The places under the concurrency limit now: fewer while the engine is cold ({@link ColdStart}). Lock held. */
+    private int placesNow() {
+        return coldStart.places(concurrency.limit());
     }
 
     /** Gives back {@code h}'s place under the concurrency limit, once. Engine lock held. */
@@ -254,22 +262,42 @@ final class Dispatcher {
             return;
         }
         boolean lateSlot = false;
+        boolean held = false;
+        Instant slot;
         synchronized (lock) {
             if (h.cancelled || ctx.closing()) {
                 releaseSlot(h);
                 return;
             }
-            Duration late = h.slotAt == null ? Duration.ZERO : Duration.between(h.slotAt, ctx.now());
+            Instant now = ctx.now();
+            slot = h.slotAt;
+            Duration late = slot == null ? Duration.ZERO : Duration.between(slot, now);
             h.slotAt = null;
+            Instant holdUntil = coldStart.holdUntil(now, h.delivery().chatId());
             if (late.compareTo(ctx.config.lateSendTolerance()) > 0) {
                 // the slot has passed: sent now it would arrive bunched with the next slots' sends
                 ctx.metrics.lateSlots.increment();
                 log.debug("delivery {} missed its slot by {}; reserving again", h.id(), late);
                 lateSlot = true;
+            } else if (holdUntil != null) {
+                // a send of the cold start may have arrived late: sent now this one could share its window
+                log.debug("delivery {} held until {} behind a cold send that may have arrived late", h.id(), holdUntil);
+                held = true;
+                waitThen(h, Duration.between(now, holdUntil), () -> {
+                    synchronized (lock) {
+                        h.timer = null;
+                        h.waitingUntil = null;
+                    }
+                    reserveAndSend(h);
+                });
             } else {
+                coldStart.departed(now);
                 h.sendingNow = true;
                 sending++;
             }
+        }
+        if (held) {
+            return;
         }
         if (lateSlot) {
             reserveAndSend(h);
@@ -289,20 +317,21 @@ final class Dispatcher {
         } finally {
             // the place was held for the limiter call, the round trip and the outcome's store writes: what Little's
             // law needs; the slot wait is left out, the limiter decides that part
-            sendEnded(h, AdaptiveConcurrency.answered(outcome) ? Duration.between(sentAt, ctx.now()) : null);
+            sendEnded(h, slot, AdaptiveConcurrency.answered(outcome) ? Duration.between(sentAt, ctx.now()) : null);
         }
     }
 
     /**
      * Gives back what a send took (its place under the concurrency limit) and lets the next one start; an answered
-     * send's {@code serviceTime} (null otherwise) resizes the limit.
+     * send's {@code serviceTime} (null otherwise) resizes the limit and, with its {@code slot}, feeds the cold start.
      */
-    private void sendEnded(HeldDelivery h, Duration serviceTime) {
+    private void sendEnded(HeldDelivery h, Instant slot, Duration serviceTime) {
         synchronized (lock) {
             h.sendingNow = false;
             sending--;
             if (serviceTime != null) {
                 concurrency.record(serviceTime.plus(h.reserveTook));
+                coldStart.answered(slot, serviceTime, h.delivery().chatId(), concurrency.limit());
             }
             releaseSlot(h);
             lock.notifyAll();

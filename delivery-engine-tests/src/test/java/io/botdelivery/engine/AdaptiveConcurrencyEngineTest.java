@@ -119,13 +119,14 @@ class AdaptiveConcurrencyEngineTest {
     }
 
     @Test
-    @DisplayName("by default, waves of 16, 32, 64, 128, then ceil(1030 x 0.1 x 1.25) = 129 sends; close() ends every thread")
+    @DisplayName("by default, a slow start (waves of 1, 2, 4, 8), then 16, 32, 64, 128 and ceil(1030 x 0.1 x 1.25) = 129 sends;"
+            + " close() ends every thread")
     void growsToLittlesLaw() throws InterruptedException {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         engine(EngineConfig.defaults());
         List<Submission> submitted = submitPaid(600);
 
-        for (int expected : new int[] {16, 32, 64, 128, 129}) {
+        for (int expected : new int[] {1, 2, 4, 8, 16, 32, 64, 128, 129}) {
             wave(expected);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> sender.inFlight() == 129);
@@ -147,12 +148,12 @@ class AdaptiveConcurrencyEngineTest {
     }
 
     @Test
-    @DisplayName("a fixed maxConcurrentSends stays the limit whatever the round trip")
+    @DisplayName("a fixed maxConcurrentSends is reached by the cold start's slow start, then stays the limit whatever the round trip")
     void fixedOverride() {
         engine(EngineConfig.defaults().withMaxConcurrentSends(16));
         submitPaid(80);
-        for (int i = 0; i < 3; i++) {
-            wave(16);
+        for (int expected : new int[] {1, 2, 4, 8, 16, 16, 16}) {
+            wave(expected);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> sender.inFlight() == 16);
         assertThat(gauge("delivery.sends.limit")).isEqualTo(16.0);

@@ -31,6 +31,7 @@ final class HttpFront implements HttpHandler {
     private final FaultInjector faults;
     private final SimulatorRecord record;
     private final Clock clock;
+    private final NetworkDelay network;
 
     HttpFront(SimulatorConfig config, BotApi api, FaultInjector faults, SimulatorRecord record) {
         this.token = config.token();
@@ -39,6 +40,7 @@ final class HttpFront implements HttpHandler {
         this.faults = faults;
         this.record = record;
         this.clock = config.clock();
+        this.network = new NetworkDelay(config.roundTrip(), config.roundTripJitter());
     }
 
     @Override
@@ -48,6 +50,8 @@ final class HttpFront implements HttpHandler {
             return;
         }
         exchange.startBlocking();
+        // the way in: the call arrives (and its send is counted) only after it
+        network.inbound(exchange.getConnection());
         String path = exchange.getRequestPath();
         int slash = path.indexOf('/', 4);
         if (!path.startsWith("/bot") || slash < 0) {
@@ -175,7 +179,7 @@ final class HttpFront implements HttpHandler {
         return values;
     }
 
-    private static void answer(HttpServerExchange exchange, int status, ObjectNode json) throws IOException {
+    private void answer(HttpServerExchange exchange, int status, ObjectNode json) throws IOException {
         byte[] bytes;
         try {
             bytes = Shapes.JSON.writeValueAsBytes(json);
@@ -185,7 +189,9 @@ final class HttpFront implements HttpHandler {
         write(exchange, status, "application/json", bytes);
     }
 
-    private static void write(HttpServerExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    private void write(HttpServerExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        // the way out: the answer reaches the bot only after it
+        network.outbound();
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);

@@ -33,11 +33,17 @@ import java.util.regex.Pattern;
  * @param webhookRetryDelay      while a webhook is set, how long the simulator waits before posting an update again
  *                               after the bot's server answered non-2xx or could not be reached (Telegram waits longer,
  *                               and more each time); default 1 s, tests shorten it
+ * @param roundTrip              the network between bot and Telegram: every Bot API call waits half of it before it
+ *                               arrives (where the windows count it) and half before its answer leaves, and the first
+ *                               call on a new connection waits one more round trip before it arrives, as TCP's
+ *                               handshake makes it. Default zero (loopback: answers at once)
+ * @param roundTripJitter        up to this much more (uniformly drawn per call) on the way in, so arrivals jitter;
+ *                               default zero
  */
 public record SimulatorConfig(String token, RateBudgets budgets, Duration arrivalJitterTolerance, LimitMode limitMode,
                               double retryAfterEscalation, Duration maxRetryAfter, FaultRates faultRates, Clock clock,
                               boolean knownChatsOnly, long maxRequestBytes, int workerThreads,
-                              Duration webhookRetryDelay) {
+                              Duration webhookRetryDelay, Duration roundTrip, Duration roundTripJitter) {
 
     /** Telegram's token shape: the bot's numeric id, a colon, 35 characters. */
     private static final Pattern TOKEN = Pattern.compile("\\d{1,15}:[A-Za-z0-9_-]{20,}");
@@ -84,6 +90,11 @@ public record SimulatorConfig(String token, RateBudgets budgets, Duration arriva
         if (webhookRetryDelay.isNegative()) {
             throw new IllegalArgumentException("webhookRetryDelay must not be negative");
         }
+        Objects.requireNonNull(roundTrip, "roundTrip");
+        Objects.requireNonNull(roundTripJitter, "roundTripJitter");
+        if (roundTrip.isNegative() || roundTripJitter.isNegative()) {
+            throw new IllegalArgumentException("roundTrip and roundTripJitter must not be negative");
+        }
     }
 
     public static SimulatorConfig defaults() {
@@ -98,7 +109,8 @@ public record SimulatorConfig(String token, RateBudgets budgets, Duration arriva
         return new Builder().token(token).budgets(budgets).arrivalJitterTolerance(arrivalJitterTolerance)
                 .limitMode(limitMode).retryAfterEscalation(retryAfterEscalation).maxRetryAfter(maxRetryAfter)
                 .faultRates(faultRates).clock(clock).knownChatsOnly(knownChatsOnly).maxRequestBytes(maxRequestBytes)
-                .workerThreads(workerThreads).webhookRetryDelay(webhookRetryDelay);
+                .workerThreads(workerThreads).webhookRetryDelay(webhookRetryDelay).roundTrip(roundTrip)
+                .roundTripJitter(roundTripJitter);
     }
 
     /** The bot's user id: the number before the colon of the token. */
@@ -119,6 +131,8 @@ public record SimulatorConfig(String token, RateBudgets budgets, Duration arriva
         private long maxRequestBytes = 50L * 1024 * 1024 + 64 * 1024;
         private int workerThreads = 64;
         private Duration webhookRetryDelay = Duration.ofSeconds(1);
+        private Duration roundTrip = Duration.ZERO;
+        private Duration roundTripJitter = Duration.ZERO;
 
         private Builder() {
         }
@@ -183,9 +197,22 @@ public record SimulatorConfig(String token, RateBudgets budgets, Duration arriva
             return this;
         }
 
+        /** The network's round trip: half on the way in, half on the way out, one more for a new connection. */
+        public Builder roundTrip(Duration roundTrip) {
+            this.roundTrip = roundTrip;
+            return this;
+        }
+
+        /** Up to this much more on the way in, drawn per call. */
+        public Builder roundTripJitter(Duration jitter) {
+            this.roundTripJitter = jitter;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(token, budgets, arrivalJitterTolerance, limitMode, retryAfterEscalation,
-                    maxRetryAfter, faultRates, clock, knownChatsOnly, maxRequestBytes, workerThreads, webhookRetryDelay);
+                    maxRetryAfter, faultRates, clock, knownChatsOnly, maxRequestBytes, workerThreads, webhookRetryDelay,
+                    roundTrip, roundTripJitter);
         }
     }
 }
