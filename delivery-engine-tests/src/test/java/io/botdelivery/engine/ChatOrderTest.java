@@ -46,6 +46,18 @@ class ChatOrderTest {
         return e;
     }
 
+    /**
+     * Answered sends to chats of their own, so the engine's cold start (one delivery between reservation and outcome
+     * until the first answer, one more per answer) allows several of the chat's deliveries at once.
+     */
+    DeliveryEngine warm(DeliveryEngine engine, int answers) {
+        for (int i = 0; i < answers; i++) {
+            engine.submit(standard(9_900 + i, "warm-up"));
+            scheduler.runDue();
+        }
+        return engine;
+    }
+
     @AfterEach
     void close() {
         engines.forEach(DeliveryEngine::close);
@@ -96,8 +108,10 @@ class ChatOrderTest {
     @Test
     @DisplayName("PAID_FIRST: a paid broadcast overtakes the chat's queued standard deliveries; each lane keeps its order")
     void paidOvertakesStandardBacklog() {
-        TestLimiter limiter = new TestLimiter().script(Reservation.granted(Duration.ofSeconds(10)));
-        standardBacklogThenPaid(engine(ChatOrder.PAID_FIRST, limiter));
+        TestLimiter limiter = new TestLimiter();
+        DeliveryEngine engine = warm(engine(ChatOrder.PAID_FIRST, limiter), 4);
+        limiter.script(Reservation.granted(Duration.ofSeconds(10)));
+        standardBacklogThenPaid(engine);
 
         assertThat(sentBy(Duration.ZERO)).as("the paid lane does not wait for s1's slot").containsExactly("p1", "p2");
         scheduler.advance(Duration.ofSeconds(10));
@@ -107,8 +121,9 @@ class ChatOrderTest {
     @Test
     @DisplayName("PAID_FIRST: a paid broadcast sharing an ordering key with an earlier standard delivery still waits for it")
     void orderingKeySpansTheLanes() {
-        TestLimiter limiter = new TestLimiter().script(Reservation.granted(Duration.ofSeconds(10)));
-        DeliveryEngine engine = engine(ChatOrder.PAID_FIRST, limiter);
+        TestLimiter limiter = new TestLimiter();
+        DeliveryEngine engine = warm(engine(ChatOrder.PAID_FIRST, limiter), 4);
+        limiter.script(Reservation.granted(Duration.ofSeconds(10)));
         engine.submit(DeliveryRequest.builder(USER, Payload.text("invoice")).orderingKey("order-7").build());
         engine.submit(DeliveryRequest.builder(USER, Payload.text("receipt")).orderingKey("order-7").allowPaidBroadcast(true)
                 .build());

@@ -61,7 +61,9 @@ class ConcurrentEngineTest {
         RetryPolicy fast = new RetryPolicy(List.of(Duration.ofMillis(5), Duration.ofMillis(10)), List.of(Duration.ofMillis(50)), 6, 0.2);
         EngineConfig config = EngineConfig.defaults().withWorkerId("concurrent").withRetryPolicy(fast)
                 .withMaxInlineWait(Duration.ofMillis(20)).withPollInterval(Duration.ofMillis(20)).withMaxConcurrentSends(8)
-                .withMaxBuffered(200);
+                .withMaxBuffered(200)
+                // the scripted 429s ask for 1 ms: without Telegram's 1 s margin on top, each pauses the lane 1 ms, not 1 s
+                .toBuilder().retryAfterMargin(Duration.ofMillis(1)).build();
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler(10);
         DeliveryEngine engine = DeliveryEngine.builder().store(store).limiter(new TestLimiter()).sender(sender)
                 .notifier(notifier).clock(clock).scheduler(scheduler).config(config).build().start();
