@@ -80,9 +80,13 @@ final class Holdings {
         return paidLane ? heldPaid + reservedPaid : held.size() - heldPaid + reservedStandard;
     }
 
-    /** Places left in the standard lane (what the poller may claim). */
-    int standardRoom() {
-        return Math.max(0, maxBuffered - taken(false));
+    /**
+     * What the poller may claim: the store does not say in advance which lane a due delivery is in, so a claim must
+     * fit in both. (Counting the standard lane alone let a paid broadcast be claimed without bound: 38,000 of 50,000
+     * held by one instance of the example bot, none left for the other replicas.)
+     */
+    int claimRoom() {
+        return Math.max(0, maxBuffered - Math.max(taken(false), taken(true)));
     }
 
     /** Takes one place in a lane ahead of a store round trip; false when the lane is full. */

@@ -126,7 +126,7 @@ final class Poller {
             if (ctx.closing()) {
                 return false;
             }
-            room = Math.min(ctx.config.claimBatch(), ctx.holdings.standardRoom());
+            room = Math.min(ctx.config.claimBatch(), ctx.holdings.claimRoom());
         }
         boolean full = false;
         if (room > 0) {

@@ -115,6 +115,22 @@ class LifecycleDefectsTest {
     }
 
     @Test
+    @DisplayName("a paid broadcast is claimed only up to maxBuffered: the rest waits in the store for any instance")
+    void paidBroadcastClaimsStayBounded() {
+        DeliveryEngine engine = engine(store, limiter, config("e1").withMaxBuffered(5));
+        List<DeliveryRequest> broadcast = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            limiter.script(Reservation.granted(Duration.ofSeconds(30)));
+            broadcast.add(DeliveryRequest.builder(10_000 + i, Payload.text("news")).allowPaidBroadcast(true).build());
+        }
+        engine.submitAll(broadcast);
+        scheduler.advance(Duration.ofSeconds(5)); // poll rounds; every held one waits 30 s for its slot
+
+        assertThat(engine.heldCount()).as("held by this instance").isLessThanOrEqualTo(5);
+        assertThat(store.count(DeliveryStatus.PENDING)).as("left for whichever instance has room").isGreaterThanOrEqualTo(35);
+    }
+
+    @Test
     @DisplayName("a migrated chat whose delivery lost its lease at that moment frees the old chat's lane")
     void leaseLostOnRedirectDoesNotWedgeTheOldChat() {
         long group = -2001;
