@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -33,6 +34,8 @@ final class LimiterScript {
     private final Runnable onReload;
     /** The load in flight after a NOSCRIPT, shared by every call that hit it at the same time. */
     private final AtomicReference<CompletableFuture<String>> loading = new AtomicReference<>();
+    /** Loads completed so far: a call answered NOSCRIPT after a load that began later than it needs no load of its own. */
+    private final AtomicLong loadsDone = new AtomicLong();
 
     LimiterScript(RedissonClient client, Runnable onReload) {
         this.script = client.getScript(StringCodec.INSTANCE);
@@ -47,21 +50,27 @@ final class LimiterScript {
 
     /** Runs the script; the reply is {@code [flag, micros, scope, now]} (see {@code limiter.lua}). */
     CompletionStage<List<Long>> call(List<Object> keys, Object... args) {
+        long loadsBefore = loadsDone.get();
         CompletionStage<List<Long>> first = script.evalShaAsync(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST,
                 keys, args);
         return first.exceptionallyCompose(error -> {
             if (!(Failures.unwrap(error) instanceof RedisNoScriptException)) {
                 return CompletableFuture.failedFuture(error);
             }
-            return load().thenCompose(loaded -> script.<List<Long>>evalShaAsync(RScript.Mode.READ_WRITE, sha,
+            return load(loadsBefore).thenCompose(loaded -> script.<List<Long>>evalShaAsync(RScript.Mode.READ_WRITE, sha,
                     RScript.ReturnType.LIST, keys, args));
         });
     }
 
-    private CompletableFuture<String> load() {
+    /**
+     * The load to wait for: the one in flight, or the last one if it succeeded after the caller's call was sent (its
+     * NOSCRIPT answer was only slower than that load; loading again would be one load per late answer), else a new one.
+     */
+    private CompletableFuture<String> load(long loadsBefore) {
         while (true) {
             CompletableFuture<String> current = loading.get();
-            if (current != null && !current.isDone()) {
+            if (current != null && (!current.isDone()
+                    || (loadsDone.get() > loadsBefore && !current.isCompletedExceptionally()))) {
                 return current;
             }
             CompletableFuture<String> mine = new CompletableFuture<>();
@@ -71,6 +80,7 @@ final class LimiterScript {
                         mine.completeExceptionally(error);
                         return;
                     }
+                    loadsDone.incrementAndGet();
                     onReload.run();
                     log.info("Redis did not know the rate limiter script (a new or restarted server, or its scripts"
                             + " were flushed); loaded it as {}", loaded);
