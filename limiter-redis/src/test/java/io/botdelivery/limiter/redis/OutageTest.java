@@ -208,6 +208,11 @@ class OutageTest {
     class LocalShare {
         private final RateBudgets budgets = RateBudgets.telegramDefaults().withGlobal(Budget.perSecond(60));
 
+        private long localGrants(ConcurrentLinkedQueue<Call> log) {
+            return log.stream().filter(c -> c.decision() != null && c.decision().granted()
+                    && c.decision().source() == Decision.Source.LOCAL).count();
+        }
+
         @Test
         @DisplayName("each instance keeps to a third of the budget while Redis is down, and all go back to Redis after a restart")
         void keepsToItsShareThenGoesBack() throws Exception {
@@ -215,13 +220,17 @@ class OutageTest {
                 limiter(OutagePolicy.LOCAL_SHARE, 3, budgets);
             }
             List<ConcurrentLinkedQueue<Call>> calls = logs(3);
+            Budget share = budgets.share(3).global();
             long restartedAt;
             try (Senders senders = new Senders(limiters, 6, calls)) {
                 pause(Duration.ofMillis(700));
                 REDIS.stop();
                 await().atMost(SWITCH_WITHIN)
                         .until(() -> limiters.stream().allMatch(l -> l.mode() == RedisRateLimiter.Mode.LOCAL));
+                // a window of its share at least, however slowly this machine runs the senders (was a fixed 2 s)
                 pause(Duration.ofMillis(2_000));
+                await().atMost(Duration.ofSeconds(20)).until(() -> java.util.stream.IntStream.range(0, 3)
+                        .allMatch(i -> localGrants(calls.get(i)) >= share.permits()));
                 restartedAt = System.nanoTime();
                 REDIS.restart();
                 await().atMost(Duration.ofSeconds(3))
@@ -229,7 +238,6 @@ class OutageTest {
                 pause(Duration.ofMillis(700));
             }
 
-            Budget share = budgets.share(3).global();
             for (int i = 0; i < 3; i++) {
                 SlotLog local = new SlotLog();
                 calls.get(i).stream()
