@@ -5,6 +5,7 @@ import io.botdelivery.simulator.SimulatorConfig;
 import io.botdelivery.simulator.TelegramSimulator;
 import io.botdelivery.testkit.postgres.PostgresServer;
 import io.botdelivery.testkit.postgres.TestDatabase;
+import io.botdelivery.testkit.redis.RedisServerExtension;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,8 +29,12 @@ import java.util.stream.LongStream;
  * resident memory sampled every second (peak, and at a quarter, half and three quarters of the run): a broadcast that
  * keeps per-recipient objects grows with the run, a flat one does not.
  *
+ * <p>With {@code replicas} above 1 (PostgreSQL only), that many minus one more bot processes run beside it as delivering
+ * replicas ({@code run} with {@code bot.poll-updates=false}), and all of them share an embedded Redis limiter, as in
+ * the README's "Run several replicas": the broadcast's deliveries are sent by whichever replica claims them.
+ *
  * <pre>java -Djava.io.tmpdir=delivery-bench/target -cp delivery-bench/target/benchmarks.jar \
- *     io.botdelivery.bench.broadcast.PaidBroadcastAtScale [chats] [postgres|memory] [bot jar]</pre>
+ *     io.botdelivery.bench.broadcast.PaidBroadcastAtScale [chats] [postgres|memory] [bot jar] [replicas]</pre>
  *
  * The bot jar defaults to {@code example-bot/target/example-bot.jar} (build it with {@code mvn -B -q -DskipTests package}).
  */
@@ -43,6 +48,10 @@ public final class PaidBroadcastAtScale {
         int chats = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         String store = args.length > 1 ? args[1] : "postgres";
         Path jar = Path.of(args.length > 2 ? args[2] : "example-bot/target/example-bot.jar");
+        int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        if (replicas > 1 && !store.equals("postgres")) {
+            throw new IllegalArgumentException("several replicas share a queue: use the postgres store");
+        }
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no bot jar at " + jar.toAbsolutePath()
                     + ": build it first (mvn -B -q -DskipTests package)");
@@ -58,6 +67,13 @@ public final class PaidBroadcastAtScale {
             env.put("BOT_API_URL", telegram.baseUrl().toString());
             env.put("BOT_STORE", store);
             env.put("BOT_LIMITER", "local");
+            RedisServerExtension redis = null;
+            if (replicas > 1) {
+                redis = RedisServerExtension.embedded();
+                redis.start();
+                env.put("BOT_LIMITER", "redis");
+                env.put("BOT_REDIS_URL", redis.url().toString());
+            }
             if (postgres != null) {
                 TestDatabase db = postgres.createDatabase();
                 env.put("BOT_POSTGRES_URL", db.jdbcUrl());
@@ -65,6 +81,10 @@ public final class PaidBroadcastAtScale {
                 if (db.password() != null) {
                     env.put("BOT_POSTGRES_PASSWORD", db.password());
                 }
+            }
+            List<Process> helpers = new ArrayList<>();
+            for (int i = 1; i < replicas; i++) {
+                helpers.add(startReplica(jar, env, 8090 + i, work.resolve("replica-" + i + ".log")));
             }
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx1g", "-jar", jar.toString(), "broadcast", "--name", "scale-" + System.currentTimeMillis(),
@@ -93,6 +113,13 @@ public final class PaidBroadcastAtScale {
             }
             reader.join(5_000);
             double seconds = (System.nanoTime() - start) / 1e9;
+            for (Process helper : helpers) {
+                helper.destroy();
+                helper.waitFor(30, TimeUnit.SECONDS);
+            }
+            if (redis != null) {
+                redis.close();
+            }
 
             List<AcceptedMessage> accepted = telegram.record().accepted();
             long duplicates = accepted.stream().collect(Collectors.groupingBy(AcceptedMessage::chatId, Collectors.counting()))
@@ -103,14 +130,36 @@ public final class PaidBroadcastAtScale {
                 output.stream().filter(l -> !l.contains("\r")).skip(Math.max(0, output.size() - 25)).forEach(System.out::println);
             }
             System.out.println("the bot's whole output: " + log);
-            System.out.printf("%n| chats | store | exit | wall incl. enqueue | arrived | msg/s | 429s | chats with duplicates "
-                    + "| RSS peak | RSS at 1/4, 1/2, 3/4 |%n|---|---|---|---|---|---|---|---|---|---|%n");
-            System.out.printf("| %,d | %s | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s |%n", chats, store,
-                    bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
+            System.out.printf("%n| chats | store | replicas | exit | wall incl. enqueue | arrived | msg/s | 429s | chats with duplicates "
+                    + "| RSS peak | RSS at 1/4, 1/2, 3/4 |%n|---|---|---|---|---|---|---|---|---|---|---|%n");
+            System.out.printf("| %,d | %s | %d | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s |%n", chats, store,
+                    replicas, bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
                     telegram.record().rateLimited().size(), duplicates,
                     rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024, quarters(rssKb));
         }
         System.exit(0); // the simulator's client pools keep non-daemon threads for a while
+    }
+
+    /** A delivering replica ({@code run}, no updates) on the same store and limiter; returns once it has started. */
+    private static Process startReplica(Path jar, Map<String, String> env, int opsPort, Path log) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-jar", jar.toString(), "run").redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("BOT_POLL_UPDATES", "false");
+        builder.environment().put("BOT_HTTP_PORT", Integer.toString(opsPort));
+        Process replica = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!replica.isAlive()) {
+                throw new IllegalStateException("replica exited with " + replica.exitValue() + "; see " + log);
+            }
+            if (Files.exists(log) && Files.readString(log).contains("bot-delivery started")) {
+                return replica;
+            }
+            Thread.sleep(200);
+        }
+        replica.destroyForcibly();
+        throw new IllegalStateException("replica did not start within 60 s; see " + log);
     }
 
     private static String quarters(List<Long> rssKb) {
