@@ -151,8 +151,13 @@ public final class SimulatorRecord {
 
     /** The largest number of messages accepted in {@code scope} within any half-open interval of length {@code window}. */
     public int maxInAnyWindow(WindowScope scope, Duration window) {
+        return maxInAnyWindow(m -> inScope(m, scope), window);
+    }
+
+    /** The largest number of accepted messages matching {@code which} within any half-open interval of length {@code window}. */
+    public int maxInAnyWindow(Predicate<AcceptedMessage> which, Duration window) {
         long length = window.toNanos();
-        List<Long> times = accepted().stream().filter(m -> inScope(m, scope)).map(m -> nanos(m.at())).sorted().toList();
+        List<Long> times = accepted().stream().filter(which).map(m -> nanos(m.at())).sorted().toList();
         int max = 0;
         int start = 0;
         for (int end = 0; end < times.size(); end++) {

@@ -115,7 +115,8 @@ public final class ColdStartRuns {
             }
             System.out.println(offsets);
         }
-        return new RunResult(run, delivered, rateLimited, ArrivalWindows.maxInAny(arrivals, Duration.ofSeconds(1)),
+        return new RunResult(run, delivered, rateLimited, telegram.record().maxInAnyWindow(m -> m.chatId() >= firstChat && m.chatId() <= lastChat,
+                Duration.ofSeconds(1)),
                 arrivals.size() > 30 ? TimeUnit.NANOSECONDS.toMillis(arrivals.get(30) - arrivals.get(0)) : -1,
                 steadyPerSecond(arrivals), millis);
     }
