@@ -59,8 +59,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     /**
      * {@inheritDoc}
      *
-     * <p>The longer of the pause stored in Redis (any instance's 429) and the one this instance took itself; during an
-     * outage, only the latter.
+     * <p>The longer of the pause stored in Redis (any instance's 429), as read at most
+     * {@link RedisRateLimiterConfig#pauseReadInterval()} ago, and the one this instance took itself (always exact);
+     * during an outage, only the latter.
      */
     @Override
     public Duration globalPause() {
@@ -68,8 +69,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         long pause = Math.max(0, local.globalPauseUntil() - now);
         if (availability.mode() == Mode.REDIS) {
             try {
-                List<Long> reply = join(script.call(List.of(keys.lane(false)), "p", nowArgument()).toCompletableFuture());
-                pause = Math.max(pause, reply.get(1));
+                long storedUntil = join(pauseReads.pauseUntil(now));
+                // counted from after the read: a read that waited for Redis must not lengthen the pause
+                pause = Math.max(pause, storedUntil - Micros.now(clock));
             } catch (RuntimeException e) {
                 if (Failures.isOutage(e)) {
                     availability.lost(e);
@@ -113,6 +115,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private volatile long localScheduleEnd;
     private final LimiterMetrics metrics;
     private final Availability availability;
+    private final PauseReads pauseReads;
 
     /** A budget's window rule ({@link WindowRule}, in microseconds), as the script's arguments. */
     private record ScriptRate(String window, String permits, String burst, String interval, String retention) {
@@ -153,6 +156,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                 new Switches(), config.botId());
         this.metrics = new LimiterMetrics(registry, config.botId(), availability::mode);
         this.script = new LimiterScript(client, metrics::scriptLoaded);
+        this.pauseReads = new PauseReads(Micros.of(config.pauseReadInterval()), () -> Micros.now(clock),
+                () -> script.call(List.of(keys.lane(false)), "p", nowArgument()).toCompletableFuture()
+                        .thenApply(reply -> reply.get(1)));
     }
 
     /**

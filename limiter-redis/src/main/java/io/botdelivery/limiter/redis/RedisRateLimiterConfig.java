@@ -29,6 +29,9 @@ import java.util.Optional;
  *                          each keeps to {@code budgets.share(N)} alone
  * @param probeInterval     how often an instance that lost Redis checks whether it is back
  * @param timeSource        whose clock decides
+ * @param pauseReadInterval how old the bot-wide pause {@link RedisRateLimiter#globalPause()} answers may be: Redis is
+ *                          asked at most once per interval (ahead of time, while calls keep coming, so no caller
+ *                          waits for it), instead of once per call; zero asks on every call
  */
 public record RedisRateLimiterConfig(
         String botId,
@@ -45,7 +48,8 @@ public record RedisRateLimiterConfig(
         OutagePolicy outagePolicy,
         int instanceCount,
         Duration probeInterval,
-        TimeSource timeSource) {
+        TimeSource timeSource,
+        Duration pauseReadInterval) {
 
     public RedisRateLimiterConfig {
         Objects.requireNonNull(botId, "botId");
@@ -58,6 +62,10 @@ public record RedisRateLimiterConfig(
         Objects.requireNonNull(outagePolicy, "outagePolicy");
         Objects.requireNonNull(probeInterval, "probeInterval");
         Objects.requireNonNull(timeSource, "timeSource");
+        Objects.requireNonNull(pauseReadInterval, "pauseReadInterval");
+        if (pauseReadInterval.isNegative()) {
+            throw new IllegalArgumentException("pauseReadInterval must not be negative, was " + pauseReadInterval);
+        }
         if (botId.isBlank() || botId.contains("{") || botId.contains("}")) {
             throw new IllegalArgumentException("botId must be non-blank and must not contain '{' or '}' (it goes inside"
                     + " the Redis hash tag {bot:<botId>}); use the bot's numeric id, never its token");
@@ -120,7 +128,8 @@ public record RedisRateLimiterConfig(
                 .outagePolicy(outagePolicy)
                 .instanceCount(instanceCount)
                 .probeInterval(probeInterval)
-                .timeSource(timeSource);
+                .timeSource(timeSource)
+                .pauseReadInterval(pauseReadInterval);
     }
 
     @Override
@@ -131,7 +140,8 @@ public record RedisRateLimiterConfig(
                 + ", retryAttempts=" + retryAttempts + ", nettyThreads=" + nettyThreads
                 + ", connectionPoolSize=" + connectionPoolSize + ", budgets=" + budgets
                 + ", outagePolicy=" + outagePolicy + ", instanceCount=" + instanceCount
-                + ", probeInterval=" + probeInterval + ", timeSource=" + timeSource + "]";
+                + ", probeInterval=" + probeInterval + ", timeSource=" + timeSource
+                + ", pauseReadInterval=" + pauseReadInterval + "]";
     }
 
     /** Collects settings; {@link #build()} validates them. */
@@ -151,6 +161,7 @@ public record RedisRateLimiterConfig(
         private int instanceCount = 1;
         private Duration probeInterval = Duration.ofMillis(250);
         private TimeSource timeSource = TimeSource.REDIS_SERVER;
+        private Duration pauseReadInterval = Duration.ofMillis(50);
 
         private Builder(String botId) {
             this.botId = botId;
@@ -261,10 +272,15 @@ public record RedisRateLimiterConfig(
             return this;
         }
 
+        public Builder pauseReadInterval(Duration value) {
+            this.pauseReadInterval = value;
+            return this;
+        }
+
         public RedisRateLimiterConfig build() {
             return new RedisRateLimiterConfig(botId, address, Optional.ofNullable(username), Optional.ofNullable(password),
                     database, connectTimeout, responseTimeout, retryAttempts, nettyThreads, connectionPoolSize, budgets,
-                    outagePolicy, instanceCount, probeInterval, timeSource);
+                    outagePolicy, instanceCount, probeInterval, timeSource, pauseReadInterval);
         }
     }
 }
