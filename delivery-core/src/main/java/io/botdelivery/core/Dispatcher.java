@@ -270,6 +270,7 @@ final class Dispatcher {
             pump();
             return;
         }
+        Duration untilSlot = Duration.ZERO;
         synchronized (lock) {
             if (h.cancelled || ctx.closing()) {
                 releaseSlot(h);
@@ -281,16 +282,26 @@ final class Dispatcher {
                 h.readyFrom = null;
             }
             if (h.slotAt != null && now.isBefore(h.slotAt)) {
-                // ready before the slot: leave on it, not before (Telegram counts arrivals)
-                waitThen(h, Duration.between(now, h.slotAt), () -> {
+                untilSlot = Duration.between(now, h.slotAt);
+            }
+        }
+        // ready before the slot: leave on it, not before (Telegram counts arrivals); waited out on this thread where
+        // the scheduler allows, so no hand-off to a timer's thread comes between the wait and the send
+        if (!untilSlot.isZero() && !ctx.scheduler.waitOnThisThread(untilSlot)) {
+            synchronized (lock) {
+                if (h.cancelled || ctx.closing()) {
+                    releaseSlot(h);
+                    return;
+                }
+                waitThen(h, untilSlot, () -> {
                     synchronized (lock) {
                         h.timer = null;
                         h.waitingUntil = null;
                     }
                     sendOnSlot(h);
                 });
-                return;
             }
+            return;
         }
         sendOnSlot(h);
     }

@@ -64,6 +64,25 @@ public final class PaidLaneConcurrency {
             }
             return new SendOutcome.Delivered(List.of(request.chatId()));
         }
+
+        /** The rates of the sends recorded so far (every recipient's). */
+        Rates rates() {
+            long[] left = leftAt.clone();
+            Arrays.sort(left);
+            int n = left.length;
+            double seconds = (left[n - 1] - left[0]) / 1e9;
+            long steadyFrom = left[0] + 1_000_000_000L;
+            int firstSteady = 0;
+            while (firstSteady < n && left[firstSteady] < steadyFrom) {
+                firstSteady++;
+            }
+            double steady = firstSteady < n - 1 ? (n - 1 - firstSteady) / ((left[n - 1] - left[firstSteady]) / 1e9) : Double.NaN;
+            return new Rates((n - 1) / seconds, steady);
+        }
+    }
+
+    /** Sends per second between the first and the last send, and from one second after the first (past the ramp-up). */
+    record Rates(double perSecond, double steadyPerSecond) {
     }
 
     record Row(String name, double allowed, double perSecond, double steadyPerSecond, int mostOnTheWire, long workerThreads) {
@@ -86,19 +105,9 @@ public final class PaidLaneConcurrency {
             }
             long workers = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.isAlive() && t.getName().startsWith("delivery-worker")).count();
-            long[] left = sender.leftAt.clone();
-            Arrays.sort(left);
-            double seconds = (left[chats - 1] - left[0]) / 1e9;
-            // steady: from one second after the first send (the ramp-up) to the last
-            long steadyFrom = left[0] + 1_000_000_000L;
-            int firstSteady = 0;
-            while (firstSteady < chats && left[firstSteady] < steadyFrom) {
-                firstSteady++;
-            }
-            double steady = firstSteady < chats - 1
-                    ? (chats - 1 - firstSteady) / ((left[chats - 1] - left[firstSteady]) / 1e9) : Double.NaN;
+            Rates rates = sender.rates();
             double allowed = budgets.paidBroadcast().permits() / (budgets.paidBroadcast().window().toNanos() / 1e9);
-            return new Row(name, allowed, (chats - 1) / seconds, steady, sender.mostOnTheWire.get(), workers);
+            return new Row(name, allowed, rates.perSecond(), rates.steadyPerSecond(), sender.mostOnTheWire.get(), workers);
         } finally {
             engine.close();
         }

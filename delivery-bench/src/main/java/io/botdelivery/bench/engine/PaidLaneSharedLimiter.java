@@ -4,6 +4,8 @@ import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.Payload;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
+import io.botdelivery.core.TaskScheduler;
+import io.botdelivery.core.ThreadPoolTaskScheduler;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.limiter.local.LocalRateLimiter;
@@ -16,15 +18,17 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The paid lane with its limiter shared, side by side in one run: one engine on the local limiter, one engine on the
  * Redis limiter, and two engines (two "replicas" in one JVM, one memory store between them) on one Redis limiter
- * lane; the Redis rows once with the bot-wide pause read from Redis before every send that waited for its slot
- * ({@code pauseReadInterval} 0, as before 2026-12-06) and once with the default (read at most every 50 ms). Everything else as in {@link PaidLaneConcurrency}: a paid broadcast to {@code chats} chats, adaptive
+ * lane. The Redis rows three ways: the bot-wide pause read from Redis before every send that waited for its slot
+ * ({@code pauseReadInterval} 0) and the last stretch to the slot on a timer, as before 2026-12-06; the pause read at
+ * most every 50 ms (the default now); and also the last stretch waited out on the send's own thread (the default now,
+ * {@link TaskScheduler#waitOnThisThread}). The late slots column counts sends that missed their slot by more than
+ * {@code lateSendTolerance} and reserved again (each one a slot of the shared lane lost). Everything else as in {@link PaidLaneConcurrency}: a paid broadcast to {@code chats} chats, adaptive
  * concurrency, the example bot's 50 ms lane margin (952 msg/s allowed), a sender that answers after a fixed round trip.
  * It separates what the Redis limiter costs the paid lane from what PostgreSQL and separate processes cost it
  * ({@code PaidBroadcastAtScale} with replicas measures all of them together).
@@ -40,15 +44,32 @@ public final class PaidLaneSharedLimiter {
                double denied) {
     }
 
-    static Row run(String name, List<RateLimiter> limiters, SimpleMeterRegistry registry, RateBudgets budgets, int chats,
-            Duration roundTrip) throws InterruptedException {
+    /**
+     * One engine per limiter, all on one memory store. {@code slotWaitOnThread} false: the engines' schedulers do not
+     * offer {@link TaskScheduler#waitOnThisThread}, so the last stretch before a slot is a timer (as before 2026-12-06).
+     */
+    static Row run(String name, List<RateLimiter> limiters, boolean slotWaitOnThread, SimpleMeterRegistry registry,
+            RateBudgets budgets, int chats, Duration roundTrip) throws InterruptedException {
         PaidLaneConcurrency.RoundTripSender sender = new PaidLaneConcurrency.RoundTripSender(roundTrip, chats);
         InMemoryRetryStore store = new InMemoryRetryStore();
         List<DeliveryEngine> engines = new ArrayList<>();
+        List<ThreadPoolTaskScheduler> schedulers = new ArrayList<>();
         try {
             for (RateLimiter limiter : limiters) {
-                engines.add(DeliveryEngine.builder().store(store).limiter(limiter).sender(sender)
-                        .meterRegistry(registry).config(EngineConfig.defaults().toBuilder().maxBuffered(chats).build()).build());
+                EngineConfig config = EngineConfig.defaults().toBuilder().maxBuffered(chats).build();
+                DeliveryEngine.Builder builder = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender)
+                        .meterRegistry(registry).config(config);
+                if (!slotWaitOnThread) {
+                    ThreadPoolTaskScheduler pool = new ThreadPoolTaskScheduler(config.sendCeiling() + 2, "timers-only");
+                    schedulers.add(pool);
+                    builder.scheduler(new TaskScheduler() {
+                        @Override
+                        public Cancellable schedule(Duration delay, Runnable task) {
+                            return pool.schedule(delay, task);
+                        }
+                    });
+                }
+                engines.add(builder.build());
             }
             // submitted before any engine starts, so every engine claims from a full queue
             for (int i = 0; i < chats; i++) {
@@ -59,22 +80,25 @@ public final class PaidLaneSharedLimiter {
             while (sender.calls.get() < chats) {
                 Thread.sleep(50);
             }
-            long[] left = sender.leftAt.clone();
-            Arrays.sort(left);
-            double seconds = (left[chats - 1] - left[0]) / 1e9;
-            long steadyFrom = left[0] + 1_000_000_000L;
-            int firstSteady = 0;
-            while (firstSteady < chats && left[firstSteady] < steadyFrom) {
-                firstSteady++;
-            }
-            double steady = firstSteady < chats - 1
-                    ? (chats - 1 - firstSteady) / ((left[chats - 1] - left[firstSteady]) / 1e9) : Double.NaN;
+            PaidLaneConcurrency.Rates rates = sender.rates();
             double late = registry.find("delivery.late_slots").counters().stream().mapToDouble(c -> c.count()).sum();
             double denied = registry.find("delivery.limiter.redis.decisions").tag("outcome", "denied").counters().stream()
                     .mapToDouble(c -> c.count()).sum();
-            return new Row(name, (chats - 1) / seconds, steady, sender.mostOnTheWire.get(), late, denied);
+            return new Row(name, rates.perSecond(), rates.steadyPerSecond(), sender.mostOnTheWire.get(), late, denied);
         } finally {
             engines.forEach(DeliveryEngine::close);
+            for (ThreadPoolTaskScheduler pool : schedulers) {
+                pool.shutdown(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    /** A row of Redis engines: how many, how old a bot-wide pause may be read, where the last wait before a slot runs. */
+    private record Setup(int engines, Duration pauseReadInterval, boolean slotWaitOnThread) {
+        String name() {
+            return engines + (engines == 1 ? " engine" : " engines") + ", Redis, pause read "
+                    + (pauseReadInterval.isZero() ? "every send" : "≤ " + pauseReadInterval.toMillis() + " ms")
+                    + (slotWaitOnThread ? ", slot wait on thread" : ", slot wait on timer");
         }
     }
 
@@ -88,37 +112,39 @@ public final class PaidLaneSharedLimiter {
         System.out.printf(Locale.ROOT, "paid broadcast to %d chats, memory store, Bot API round trip %d ms, %.0f msg/s allowed%n",
                 chats, roundTrip.toMillis(), allowed);
         List<Row> rows = new ArrayList<>();
-        rows.add(run("1 engine, local limiter", List.of(new LocalRateLimiter(budgets, Clock.systemUTC())),
+        rows.add(run("1 engine, local limiter", List.of(new LocalRateLimiter(budgets, Clock.systemUTC())), true,
                 new SimpleMeterRegistry(), budgets, chats, roundTrip));
         int round = 0;
-        for (int[] setup : new int[][] {{1, 0}, {1, 50}, {2, 0}, {2, 50}}) {
-            int engines = setup[0];
-            Duration pauseReads = Duration.ofMillis(setup[1]);
+        List<Setup> setups = new ArrayList<>();
+        for (int engines : new int[] {1, 2}) {
+            setups.add(new Setup(engines, Duration.ZERO, false));
+            setups.add(new Setup(engines, Duration.ofMillis(50), false));
+            setups.add(new Setup(engines, Duration.ofMillis(50), true));
+        }
+        for (Setup setup : setups) {
             List<RateLimiter> limiters = new ArrayList<>();
             List<RedisRateLimiter> toClose = new ArrayList<>();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            for (int i = 0; i < engines; i++) {
+            for (int i = 0; i < setup.engines(); i++) {
                 // a bot id per row: each row starts from an empty lane in the same Redis
                 RedisRateLimiter limiter = RedisRateLimiter.create(RedisRateLimiterConfig.builder("bench" + round)
-                        .address(redis.address()).budgets(budgets).instanceCount(engines).pauseReadInterval(pauseReads).build(), Clock.systemUTC(),
-                        registry);
+                        .address(redis.address()).budgets(budgets).instanceCount(setup.engines())
+                        .pauseReadInterval(setup.pauseReadInterval()).build(), Clock.systemUTC(), registry);
                 limiters.add(limiter);
                 toClose.add(limiter);
             }
             round++;
             try {
-                rows.add(run(engines + (engines == 1 ? " engine" : " engines") + ", Redis, pause read "
-                        + (pauseReads.isZero() ? "every call" : "≤ " + pauseReads.toMillis() + " ms"), limiters,
-                        registry, budgets, chats, roundTrip));
+                rows.add(run(setup.name(), limiters, setup.slotWaitOnThread(), registry, budgets, chats, roundTrip));
             } finally {
                 toClose.forEach(RedisRateLimiter::close);
             }
         }
-        System.out.printf(Locale.ROOT, "| %-42s | %7s | %8s | %12s | %16s | %10s | %14s |%n", "limiter", "msg/s", "share",
+        System.out.printf(Locale.ROOT, "| %-62s | %7s | %8s | %12s | %16s | %10s | %14s |%n", "limiter", "msg/s", "share",
                 "steady msg/s", "most on the wire", "late slots", "limiter denied");
         System.out.println("|---|---|---|---|---|---|---|");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %-42s | %7.1f | %8.3f | %12.1f | %16d | %10.0f | %14.0f |%n", r.name(),
+            System.out.printf(Locale.ROOT, "| %-62s | %7.1f | %8.3f | %12.1f | %16d | %10.0f | %14.0f |%n", r.name(),
                     r.perSecond(), r.perSecond() / allowed, r.steadyPerSecond(), r.mostOnTheWire(), r.lateSlots(), r.denied());
         }
         redis.close();

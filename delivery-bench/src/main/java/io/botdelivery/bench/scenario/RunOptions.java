@@ -13,12 +13,16 @@ package io.botdelivery.bench.scenario;
  *                           (default 50 ms, as example-bot's {@code limits.arrival-margin-ms})
  * @param chatArrivalMargin  the same for each chat's window (default 250 ms, as example-bot's
  *                           {@code limits.chat-arrival-margin-ms})
+ * @param roundTrip          the simulated network between the instances and Telegram (the simulator's
+ *                           {@code roundTrip}: half of it before a call arrives, half before its answer; default 0)
  */
 public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boolean escalate,
-                         java.time.Duration arrivalMargin, java.time.Duration chatArrivalMargin) {
+                         java.time.Duration arrivalMargin, java.time.Duration chatArrivalMargin,
+                         java.time.Duration roundTrip) {
     public static final java.time.Duration DEFAULT_ARRIVAL_MARGIN = java.time.Duration.ofMillis(50);
     public static final java.time.Duration DEFAULT_CHAT_ARRIVAL_MARGIN = java.time.Duration.ofMillis(250);
-    public static final RunOptions DEFAULTS = new RunOptions(false, 0, true, DEFAULT_ARRIVAL_MARGIN, DEFAULT_CHAT_ARRIVAL_MARGIN);
+    public static final RunOptions DEFAULTS = new RunOptions(false, 0, true, DEFAULT_ARRIVAL_MARGIN, DEFAULT_CHAT_ARRIVAL_MARGIN,
+            java.time.Duration.ZERO);
 
     public RunOptions {
         if (maxConcurrentSends < 0) {
@@ -30,6 +34,9 @@ public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boole
         if (chatArrivalMargin == null || chatArrivalMargin.isNegative()) {
             throw new IllegalArgumentException("chatArrivalMargin must be zero or positive");
         }
+        if (roundTrip == null || roundTrip.isNegative()) {
+            throw new IllegalArgumentException("roundTrip must be zero or positive");
+        }
     }
 
     /** What differs from the defaults, for the results' title ("" when nothing does). */
@@ -38,6 +45,7 @@ public record RunOptions(boolean globalRetryAfter, int maxConcurrentSends, boole
                 + (maxConcurrentSends > 0 ? ", maxConcurrentSends " + maxConcurrentSends : "")
                 + (escalate ? "" : ", the simulator does not escalate retry_after")
                 + (arrivalMargin.equals(DEFAULT_ARRIVAL_MARGIN) ? "" : ", arrival margin " + arrivalMargin.toMillis() + " ms")
-                + (chatArrivalMargin.equals(DEFAULT_CHAT_ARRIVAL_MARGIN) ? "" : ", chat arrival margin " + chatArrivalMargin.toMillis() + " ms");
+                + (chatArrivalMargin.equals(DEFAULT_CHAT_ARRIVAL_MARGIN) ? "" : ", chat arrival margin " + chatArrivalMargin.toMillis() + " ms")
+                + (roundTrip.isZero() ? "" : ", Bot API round trip " + roundTrip.toMillis() + " ms");
     }
 }

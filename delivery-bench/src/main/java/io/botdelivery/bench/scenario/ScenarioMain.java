@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * <pre>
  * ScenarioMain [--suite full|smoke] [--only name,name] [--arrival-tolerance-ms N] [--global-429]
  *              [--max-concurrent-sends N] [--no-escalation] [--arrival-margin-ms N] [--chat-arrival-margin-ms N]
- *              [--out DIR] [--work DIR] [--check]
+ *              [--round-trip-ms N] [--out DIR] [--work DIR] [--check]
  * </pre>
  * {@code --global-429} makes every instance treat a 429 as the bot-wide budget's, as example-bot's wiring does;
  * {@code --max-concurrent-sends N} fixes the engine's maxConcurrentSends (default: sized by the engine from the measured round trip); {@code --no-escalation} makes the
@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * {@code --check} exits with status 1 when an invariant is broken (a lost delivery, a double claim).
  * {@code --arrival-tolerance-ms} overrides how much arrival jitter the simulator tolerates in every scenario;
  * {@code --arrival-margin-ms} how much longer than Telegram's lane windows (global, paid) the instances' limiters keep
- * (default 50); {@code --chat-arrival-margin-ms} the same for each chat's window (default 250).
+ * (default 50); {@code --chat-arrival-margin-ms} the same for each chat's window (default 250);
+ * {@code --round-trip-ms} the simulated Bot API round trip (default 0; Telegram's real one is 50–300 ms).
  */
 public final class ScenarioMain {
     private static final Logger log = LoggerFactory.getLogger(ScenarioMain.class);
@@ -136,6 +137,7 @@ public final class ScenarioMain {
             boolean escalate = true;
             Duration margin = RunOptions.DEFAULT_ARRIVAL_MARGIN;
             Duration chatMargin = RunOptions.DEFAULT_CHAT_ARRIVAL_MARGIN;
+            Duration roundTrip = Duration.ZERO;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--suite" -> suite = value(args, ++i);
@@ -148,6 +150,7 @@ public final class ScenarioMain {
                     case "--no-escalation" -> escalate = false;
                     case "--arrival-margin-ms" -> margin = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     case "--chat-arrival-margin-ms" -> chatMargin = Duration.ofMillis(Long.parseLong(value(args, ++i)));
+                    case "--round-trip-ms" -> roundTrip = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     case "--arrival-tolerance-ms" -> tolerance = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     default -> usage("unknown argument " + args[i]);
                 }
@@ -158,7 +161,8 @@ public final class ScenarioMain {
             if (work == null) {
                 work = Path.of("target", "scenario-runs", suite);
             }
-            return new Options(suite, only, out, work, check, tolerance, new RunOptions(globalRetryAfter, maxConcurrentSends, escalate, margin, chatMargin));
+            return new Options(suite, only, out, work, check, tolerance, new RunOptions(globalRetryAfter, maxConcurrentSends, escalate, margin, chatMargin,
+                    roundTrip));
         }
 
         List<Scenario> scenarios() {

@@ -73,7 +73,7 @@ final class ScenarioRunner {
                 scenario.workload().offerFor().toSeconds(), scenario.instances());
 
         SimulatorConfig simConfig = SimulatorConfig.builder().budgets(RateBudgets.telegramDefaults())
-                .arrivalJitterTolerance(scenario.arrivalTolerance()).workerThreads(48)
+                .arrivalJitterTolerance(scenario.arrivalTolerance()).workerThreads(48).roundTrip(options.roundTrip())
                 .retryAfterEscalation(options.escalate() ? SimulatorConfig.defaults().retryAfterEscalation() : 1.0).build();
         TestDatabase database = null;
         PostgresRetryStore store = null;
