@@ -1,5 +1,6 @@
 package io.botdelivery.bench.broadcast;
 
+import io.botdelivery.bench.scenario.MachineLoad;
 import io.botdelivery.simulator.AcceptedMessage;
 import io.botdelivery.simulator.SimulatorConfig;
 import io.botdelivery.simulator.TelegramSimulator;
@@ -27,7 +28,9 @@ import java.util.stream.LongStream;
  * tests start it) or {@code memory}, against the Telegram simulator at Telegram's limits (paid lane 1000 msg/s).
  * Prints the wall time including enqueue, the achieved rate, the 429s and duplicates Telegram saw, and the bot's
  * resident memory sampled every second (peak, and at a quarter, half and three quarters of the run): a broadcast that
- * keeps per-recipient objects grows with the run, a flat one does not.
+ * keeps per-recipient objects grows with the run, a flat one does not. And where the time went: how busy the machine's
+ * cores were on average (every process on it: the bots, PostgreSQL, Redis, the simulator, and anything else running),
+ * and the bot processes' CPU per message that arrived.
  *
  * <p>With {@code replicas} above 1 (PostgreSQL only), that many minus one more bot processes run beside it as delivering
  * replicas ({@code run} with {@code bot.poll-updates=false}), and all of them share an embedded Redis limiter, as in
@@ -92,6 +95,7 @@ public final class PaidBroadcastAtScale {
                     "--max-wait", "900");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(env);
+            MachineLoad machine = MachineLoad.start();
             long start = System.nanoTime();
             Process bot = builder.start();
             List<String> output = new ArrayList<>();
@@ -108,11 +112,19 @@ public final class PaidBroadcastAtScale {
             }, "bot-output");
             reader.start();
             List<Long> rssKb = new ArrayList<>();
+            // the bots' CPU, from their last sample before the broadcast ended (the replicas keep running after it)
+            Map<Long, Long> cpuTicks = new HashMap<>();
             while (!bot.waitFor(1, TimeUnit.SECONDS)) {
                 rssKb.add(residentKb(bot.pid()));
+                cpuTicks.put(bot.pid(), Math.max(cpuTicks.getOrDefault(bot.pid(), 0L), cpuTicks(bot.pid())));
+                for (Process helper : helpers) {
+                    cpuTicks.put(helper.pid(), cpuTicks(helper.pid()));
+                }
             }
             reader.join(5_000);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double machineBusy = machine.stop();
+            double botCpuSeconds = cpuTicks.values().stream().mapToLong(Long::longValue).sum() / 100.0;
             for (Process helper : helpers) {
                 helper.destroy();
                 helper.waitFor(30, TimeUnit.SECONDS);
@@ -131,11 +143,13 @@ public final class PaidBroadcastAtScale {
             }
             System.out.println("the bot's whole output: " + log);
             System.out.printf("%n| chats | store | replicas | exit | wall incl. enqueue | arrived | msg/s | 429s | chats with duplicates "
-                    + "| RSS peak | RSS at 1/4, 1/2, 3/4 |%n|---|---|---|---|---|---|---|---|---|---|---|%n");
-            System.out.printf("| %,d | %s | %d | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s |%n", chats, store,
-                    replicas, bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
+                    + "| RSS peak | RSS at 1/4, 1/2, 3/4 | machine busy (%d cores) | bots' CPU per message |%n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|%n", Runtime.getRuntime().availableProcessors());
+            System.out.printf("| %,d | %s | %d | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s | %.0f %% | %.0f µs |%n", chats,
+                    store, replicas, bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
                     telegram.record().rateLimited().size(), duplicates,
-                    rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024, quarters(rssKb));
+                    rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024, quarters(rssKb), machineBusy * 100,
+                    accepted.isEmpty() ? 0 : botCpuSeconds * 1e6 / accepted.size());
         }
         System.exit(0); // the simulator's client pools keep non-daemon threads for a while
     }
@@ -168,6 +182,18 @@ public final class PaidBroadcastAtScale {
         }
         return List.of(1, 2, 3).stream().map(q -> rssKb.get(Math.min(rssKb.size() - 1, rssKb.size() * q / 4)) / 1024 + " MB")
                 .collect(Collectors.joining(", "));
+    }
+
+    /** The process's CPU time so far (user + system) in clock ticks of 10 ms, from /proc (Linux); 0 where there is none. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the fields after the command name (which may hold spaces) start at its closing parenthesis
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** The process's resident set from /proc (Linux), 0 where there is none. */

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Samples the whole machine's CPU load once a second while a scenario runs: the machine is shared, and a figure means
  * little without knowing how busy the cores were.
  */
-final class MachineLoad implements AutoCloseable {
+public final class MachineLoad implements AutoCloseable {
     private final ScheduledExecutorService sampler;
     private final DoubleAdder sum = new DoubleAdder();
     private final LongAdder count = new LongAdder();
@@ -33,12 +33,12 @@ final class MachineLoad implements AutoCloseable {
         }, 1, 1, TimeUnit.SECONDS);
     }
 
-    static MachineLoad start() {
+    public static MachineLoad start() {
         return new MachineLoad();
     }
 
     /** Stops sampling; returns the mean load (0 to 1 over all cores). */
-    double stop() {
+    public double stop() {
         sampler.shutdownNow();
         long n = count.sum();
         return n == 0 ? 0 : sum.sum() / n;
