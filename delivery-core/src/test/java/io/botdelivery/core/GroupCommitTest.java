@@ -49,6 +49,25 @@ class GroupCommitTest {
         });
     }
 
+    /**
+     * Starts one caller per attempt on {@code threads}, each submitting it and waiting for its answer, and returns once
+     * all have submitted (while a write runs, they wait for the writer).
+     */
+    private static List<Future<Boolean>> waitingCallers(ExecutorService threads, GroupCommit<Attempt> group,
+                                                        List<Attempt> attempts) throws InterruptedException {
+        CountDownLatch queued = new CountDownLatch(attempts.size());
+        List<Future<Boolean>> answers = new ArrayList<>();
+        for (Attempt a : attempts) {
+            answers.add(threads.submit(() -> {
+                CompletableFuture<Boolean> answer = group.submit(a);
+                queued.countDown();
+                return answer.join();
+            }));
+        }
+        assertThat(queued.await(10, TimeUnit.SECONDS)).isTrue();
+        return answers;
+    }
+
     @Test
     @DisplayName("callers that arrive while a batch is written wait together and share the next store call; each gets its own answer")
     void waitingCallersShareTheNextBatch() throws Exception {
@@ -66,17 +85,8 @@ class GroupCommitTest {
         try {
             Future<Boolean> firstAnswer = threads.submit(() -> group.submit(first).join());
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-            CountDownLatch queued = new CountDownLatch(others.size());
-            List<Future<Boolean>> answers = new ArrayList<>();
-            for (Attempt a : others) {
-                answers.add(threads.submit(() -> {
-                    CompletableFuture<Boolean> answer = group.submit(a);
-                    queued.countDown();
-                    return answer.join(); // a write is running: this caller waits for the writer
-                }));
-            }
-            assertThat(queued.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(answers).noneMatch(Future::isDone);
+            List<Future<Boolean>> answers = waitingCallers(threads, group, others);
+            assertThat(answers).as("a write is running: they wait for the writer").noneMatch(Future::isDone);
             release.countDown();
 
             assertThat(firstAnswer.get(10, TimeUnit.SECONDS)).isTrue();
@@ -108,16 +118,7 @@ class GroupCommitTest {
         try {
             Future<Boolean> firstAnswer = threads.submit(() -> group.submit(attempt()).join());
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-            CountDownLatch queued = new CountDownLatch(3);
-            List<Future<Boolean>> failing = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                failing.add(threads.submit(() -> {
-                    CompletableFuture<Boolean> answer = group.submit(attempt());
-                    queued.countDown();
-                    return answer.join();
-                }));
-            }
-            assertThat(queued.await(10, TimeUnit.SECONDS)).isTrue();
+            List<Future<Boolean>> failing = waitingCallers(threads, group, List.of(attempt(), attempt(), attempt()));
             release.countDown();
 
             assertThat(firstAnswer.get(10, TimeUnit.SECONDS)).as("the batch before").isTrue();
