@@ -3,6 +3,7 @@ package io.botdelivery.core;
 import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.core.spi.AttemptState;
+import io.botdelivery.core.spi.LeasedWrites;
 import io.botdelivery.core.spi.SendOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Applies what {@link OutcomePolicy} decided: completes, waits in memory, hands back to the store, fails (and has the
@@ -28,6 +31,8 @@ final class Settlement {
     private final Dispatcher dispatcher;
     private final DurableWrites writes;
     private final CompletionBatcher completions;
+    /** The GIVE_UP sends' "send started" marks, written together; never retried in the background (see markSendStarted). */
+    private final GroupCommit<LeasedWrites.Attempt> sendStartedMarks;
     private final CallerFutures futures;
     private final AlertDispatcher alerts;
     /** Whether a halt was already reported to the admin (once per engine). */
@@ -39,6 +44,8 @@ final class Settlement {
         this.dispatcher = dispatcher;
         this.writes = writes;
         this.completions = new CompletionBatcher(ctx, writes, ctx.config.claimBatch());
+        this.sendStartedMarks = new GroupCommit<>(ctx.config.claimBatch(),
+                batch -> CompletableFuture.completedFuture(ctx.store.recordAttemptAll(batch, ctx.workerId(), ctx.now())));
         this.futures = futures;
         this.alerts = alerts;
     }
@@ -218,20 +225,27 @@ final class Settlement {
      * process dies before the answer, whoever claims the delivery next finds the mark and fails it as ambiguous instead
      * of sending it a second time. False when it must not be sent now: the lease is lost (it is forgotten here), or the
      * store cannot take the mark (it is tried again in a second).
+     *
+     * <p>The marks of sends starting together share one store round trip ({@link GroupCommit}); the calling thread
+     * waits for its batch's answer, since the send may leave only once its mark is written. A failed batch is not
+     * retried in the background: a mark written after the send would be wrong, so each of its callers takes the
+     * one-second way back instead.
      */
     boolean markSendStarted(HeldDelivery h) {
         Delivery d = h.delivery();
+        boolean recorded;
         try {
-            if (ctx.store.recordAttempt(d.id(), ctx.workerId(), AttemptState.of(d).withSendStarted(true), ctx.now())) {
-                return true;
-            }
-        } catch (RuntimeException e) {
+            recorded = sendStartedMarks.submit(new LeasedWrites.Attempt(d.id(), AttemptState.of(d).withSendStarted(true))).join();
+        } catch (CompletionException e) {
             log.warn("could not record that delivery {} is being sent ({}); with policy GIVE_UP it waits for the store",
-                    d.id(), e.toString());
+                    d.id(), String.valueOf(e.getCause()));
             synchronized (lock) {
                 dispatcher.waitThen(h, Duration.ofSeconds(1), () -> dispatcher.backToReady(h));
             }
             return false;
+        }
+        if (recorded) {
+            return true;
         }
         log.warn("delivery {} lost its lease; another worker has it", h.id());
         forget(h);

@@ -669,7 +669,7 @@ class DeliveryEngineTest {
         @DisplayName("a GIVE_UP send whose store mark took longer than lateSendTolerance reserves again instead of leaving late")
         void slowSendStartedMarkReservesAgain() {
             java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
-            restartOn(storeWith("recordAttempt", () -> {
+            restartOn(storeWith("recordAttemptAll", () -> {
                 if (stalled.compareAndSet(false, true)) {
                     clock.advance(Duration.ofSeconds(3));   // a store restart: the write hangs, then succeeds
                 }
@@ -688,7 +688,7 @@ class DeliveryEngineTest {
         @DisplayName("once the engine has seen how long getting ready takes, a slow GIVE_UP mark is written ahead of the slot and the send leaves on it")
         void slowMarksAreWrittenAheadOfTheSlot() {
             // every mark takes 30 ms, more than lateSendTolerance (20 ms): written after the slot, each would miss it
-            restartOn(storeWith("recordAttempt", () -> clock.advance(Duration.ofMillis(30))), "engine-slow-marks");
+            restartOn(storeWith("recordAttemptAll", () -> clock.advance(Duration.ofMillis(30))), "engine-slow-marks");
             limiter.script(Reservation.granted(Duration.ofMillis(200)), Reservation.granted(Duration.ofMillis(200)),
                     Reservation.granted(Duration.ofMillis(200)));
             Instant first = clock.instant();
@@ -702,6 +702,48 @@ class DeliveryEngineTest {
                     + " slot and left on the next one it reserved; the second left on its slot").containsExactly(
                     first.plusMillis(430), second.plusMillis(200));
             assertThat(limiter.reservations).hasSize(3);
+        }
+
+        @Test
+        @DisplayName("a GIVE_UP send whose mark the store cannot take is not sent, waits a second, and goes once the mark is written; the failed mark is never written late")
+        void failedSendStartedMarkWaitsASecond() {
+            java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();
+            restartOn(storeWith("recordAttemptAll", () -> {
+                if (marks.incrementAndGet() == 1) {
+                    throw new io.botdelivery.core.spi.RetryStoreException("connection refused", null);
+                }
+            }), "engine-mark-outage");
+            Submission s = engine.submit(DeliveryRequest.builder(USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.runDue();
+
+            assertThat(sender.callCount()).as("not sent without its mark").isZero();
+            assertThat(stored(s.id()).sendStarted()).isFalse();
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusSeconds(1)));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(marks).as("the failed mark was not retried in the background, after the send").hasValue(2);
+            assertThat(stored(s.id()).sendStarted()).isFalse();
+        }
+
+        @Test
+        @DisplayName("a GIVE_UP send whose lease was lost by the time of its mark is not sent, and is forgotten here")
+        void sendStartedMarkOnLostLease() {
+            restartOn(storeWith("recordAttemptAll", () -> {
+                // the store stalled past the lease: another worker took it
+                clock.advance(EngineConfig.defaults().leaseLength().plusSeconds(1));
+                assertThat(store.claimDue(clock.instant(), 10, new io.botdelivery.core.spi.Lease("thief", clock.instant().plusSeconds(30))))
+                        .hasSize(1);
+            }), "engine-losing");
+            Submission s = engine.submit(DeliveryRequest.builder(USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.runDue();
+
+            assertThat(sender.callCount()).isZero();
+            assertThat(engine.heldCount()).as("forgotten here").isZero();
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.IN_FLIGHT);
+            assertThat(stored(s.id()).sendStarted()).as("the mark was not written over the new owner's lease").isFalse();
         }
 
         @Test

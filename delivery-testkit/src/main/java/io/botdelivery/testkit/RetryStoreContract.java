@@ -15,6 +15,7 @@ import io.botdelivery.api.ReplyMarkup;
 import io.botdelivery.api.SendOptions;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.Lease;
+import io.botdelivery.core.spi.LeasedWrites.Attempt;
 import io.botdelivery.core.spi.LeasedWrites.Completion;
 import io.botdelivery.core.spi.RetryStore;
 import io.botdelivery.core.spi.RetryStoreException;
@@ -748,6 +749,189 @@ public abstract class RetryStoreContract {
     }
 
     @Nested
+    @DisplayName("Recording attempts in batches")
+    class RecordingAttemptsInBatches {
+        /** What a write of an attempt sets, read back; equal for two deliveries means written alike. */
+        private List<Object> asRecorded(Delivery d) {
+            Delivery r = reload(d);
+            return java.util.Arrays.asList(r.status(), r.chatId(), r.attempts(), r.deliveredItems(), r.messageIds(),
+                    r.lastError(), r.lastErrorClass(), r.sendStarted(), r.updatedAt(), r.nextAttemptAt(), r.finishedAt());
+        }
+
+        @Test
+        @DisplayName("a batch records every attempt exactly as recordAttempt would, keeps the leases, and answers none")
+        void recordsAllAsRecordAttemptDoes() {
+            List<Delivery> batched = new ArrayList<>();
+            List<Delivery> single = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                batched.add(saved(10 + i));
+                single.add(saved(10 + i));
+            }
+            assertThat(store.claimDue(clock.instant(), 6, lease("w1"))).hasSize(6);
+            clock.advance(Duration.ofSeconds(1));
+            List<java.util.function.Function<Delivery, AttemptState>> states = List.of(
+                    d -> AttemptState.of(d).withSendStarted(true),
+                    d -> new AttemptState(2, -100_200_300L, 1, List.of(7L, 8L), "Bad Gateway", FailureClass.TRANSIENT),
+                    d -> new AttemptState(1, d.chatId(), 0, List.of(), "timeout", FailureClass.AMBIGUOUS, true));
+            List<Attempt> batch = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                batch.add(new Attempt(batched.get(i).id(), states.get(i).apply(reload(batched.get(i)))));
+                assertThat(store.recordAttempt(single.get(i).id(), "w1", states.get(i).apply(reload(single.get(i))), clock.instant())).isTrue();
+            }
+
+            assertThat(store.recordAttemptAll(batch, "w1", clock.instant())).isEmpty();
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(asRecorded(batched.get(i))).as("attempt #%d, batched and alone", i + 1).isEqualTo(asRecorded(single.get(i)));
+            }
+            Delivery migrated = reload(batched.get(1));
+            assertThat(migrated.status()).isEqualTo(DeliveryStatus.IN_FLIGHT);
+            assertThat(migrated.chatId()).isEqualTo(-100_200_300L);
+            assertThat(migrated.attempts()).isEqualTo(2);
+            assertThat(migrated.deliveredItems()).isEqualTo(1);
+            assertThat(migrated.messageIds()).containsExactly(7L, 8L);
+            assertThat(migrated.lastError()).isEqualTo("Bad Gateway");
+            assertThat(migrated.lastErrorClass()).isEqualTo(FailureClass.TRANSIENT);
+            assertThat(migrated.sendStarted()).isFalse();
+            assertThat(migrated.updatedAt()).isEqualTo(clock.instant());
+            assertThat(reload(batched.get(0)).sendStarted()).isTrue();
+            assertThat(reload(batched.get(0)).lastError()).as("the mark is a flag, not an error text").isNull();
+            assertThat(store.claimDue(clock.instant(), 10, lease("w2"))).as("the leases are kept").isEmpty();
+        }
+
+        @Test
+        @DisplayName("the worker claiming after a crash sees each batched attempt (send started mark, attempts, error) as recorded")
+        void laterClaimSeesTheBatch() {
+            Delivery marked = saved(1);
+            Delivery failedOnce = saved(2);
+            store.claimDue(clock.instant(), 2, lease("w1"));
+            store.recordAttemptAll(List.of(new Attempt(marked.id(), AttemptState.of(reload(marked)).withSendStarted(true)),
+                    new Attempt(failedOnce.id(), new AttemptState(1, 2, 0, List.of(5L), "Bad Gateway", FailureClass.TRANSIENT))),
+                    "w1", clock.instant());
+            clock.advance(Duration.ofSeconds(31));
+
+            List<Delivery> taken = store.claimDue(clock.instant(), 10, lease("w2"));
+
+            assertThat(taken).extracting(Delivery::id).containsExactlyInAnyOrder(marked.id(), failedOnce.id());
+            Delivery takenMarked = taken.stream().filter(d -> d.id().equals(marked.id())).findFirst().orElseThrow();
+            Delivery takenFailed = taken.stream().filter(d -> d.id().equals(failedOnce.id())).findFirst().orElseThrow();
+            assertThat(takenMarked.sendStarted()).as("seen by the worker taking over").isTrue();
+            assertThat(takenMarked.attempts()).isZero();
+            assertThat(takenFailed.sendStarted()).isFalse();
+            assertThat(takenFailed.attempts()).isEqualTo(1);
+            assertThat(takenFailed.messageIds()).containsExactly(5L);
+            assertThat(takenFailed.lastError()).isEqualTo("Bad Gateway");
+            assertThat(takenFailed.lastErrorClass()).isEqualTo(FailureClass.TRANSIENT);
+            assertThat(store.complete(marked.id(), "w2", List.of(9L), clock.instant())).isTrue();
+            assertThat(reload(marked).sendStarted()).as("cleared by completing").isFalse();
+        }
+
+        @Test
+        @DisplayName("a lost lease, a finished delivery and one never claimed are answered in the order given; the rest of the batch is recorded")
+        void lostLeaseDoesNotHoldBackTheRest() {
+            Delivery a = saved(1);
+            Delivery lost = saved(2);
+            Delivery done = saved(3);
+            Delivery c = saved(4);
+            store.claimDue(clock.instant(), 4, lease("w1"));
+            clock.advance(Duration.ofSeconds(20));
+            assertThat(store.renewLeases(List.of(a.id(), done.id(), c.id()), lease("w1"))).hasSize(3);
+            clock.advance(Duration.ofSeconds(15));
+            assertThat(claimOne("w2").id()).isEqualTo(lost.id());
+            assertThat(store.complete(done.id(), "w1", List.of(3L), clock.instant())).isTrue();
+            Delivery neverClaimed = saved(5);
+
+            Set<DeliveryId> notRecorded = store.recordAttemptAll(List.of(
+                    new Attempt(a.id(), AttemptState.of(reload(a)).withSendStarted(true)),
+                    new Attempt(lost.id(), AttemptState.of(reload(lost)).withSendStarted(true)),
+                    new Attempt(done.id(), AttemptState.of(reload(done)).withSendStarted(true)),
+                    new Attempt(neverClaimed.id(), AttemptState.of(reload(neverClaimed)).withSendStarted(true)),
+                    new Attempt(c.id(), AttemptState.of(reload(c)).withSendStarted(true))), "w1", clock.instant());
+
+            assertThat(notRecorded).as("the ones not recorded, in the order given").containsExactly(lost.id(), done.id(), neverClaimed.id());
+            assertThat(reload(a).sendStarted()).isTrue();
+            assertThat(reload(c).sendStarted()).isTrue();
+            assertThat(reload(lost).sendStarted()).as("still the new owner's, unmarked").isFalse();
+            assertThat(reload(lost).status()).isEqualTo(DeliveryStatus.IN_FLIGHT);
+            assertThat(reload(done).sendStarted()).isFalse();
+            assertThat(reload(done).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(reload(neverClaimed).sendStarted()).isFalse();
+            assertThat(reload(neverClaimed).status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(store.recordAttempt(lost.id(), "w2", AttemptState.of(reload(lost)), clock.instant())).as("the new owner writes it").isTrue();
+        }
+
+        @Test
+        @DisplayName("a batch after its owner lost every lease answers every id and changes nothing")
+        void batchAfterLeasesLost() {
+            Delivery a = saved(1);
+            Delivery b = saved(2);
+            store.claimDue(clock.instant(), 2, lease("w1"));
+            clock.advance(Duration.ofSeconds(31));
+            assertThat(store.claimDue(clock.instant(), 2, lease("w2"))).hasSize(2);
+            List<Object> aBefore = asRecorded(a);
+            List<Object> bBefore = asRecorded(b);
+            clock.advance(Duration.ofSeconds(1));
+
+            assertThat(store.recordAttemptAll(List.of(
+                    new Attempt(a.id(), new AttemptState(1, 1, 0, List.of(), "x", FailureClass.TRANSIENT, true)),
+                    new Attempt(b.id(), new AttemptState(1, 2, 0, List.of(), "y", FailureClass.TRANSIENT, true))),
+                    "w1", clock.instant())).containsExactly(a.id(), b.id());
+            assertThat(asRecorded(a)).isEqualTo(aBefore);
+            assertThat(asRecorded(b)).isEqualTo(bBefore);
+        }
+
+        @Test
+        @DisplayName("recording a batch twice is harmless: the second call records the same and answers none")
+        void recordAttemptAllTwice() {
+            Delivery a = saved(1);
+            Delivery b = saved(2);
+            store.claimDue(clock.instant(), 2, lease("w1"));
+            List<Attempt> batch = List.of(new Attempt(a.id(), AttemptState.of(reload(a)).withSendStarted(true)),
+                    new Attempt(b.id(), new AttemptState(1, 2, 0, List.of(), "x", FailureClass.TRANSIENT)));
+            assertThat(store.recordAttemptAll(batch, "w1", clock.instant())).isEmpty();
+            List<Object> aOnce = asRecorded(a);
+            List<Object> bOnce = asRecorded(b);
+
+            assertThat(store.recordAttemptAll(batch, "w1", clock.instant())).isEmpty();
+            assertThat(asRecorded(a)).isEqualTo(aOnce);
+            assertThat(asRecorded(b)).isEqualTo(bOnce);
+        }
+
+        @Test
+        @DisplayName("an empty batch answers an empty set")
+        void emptyBatch() {
+            Delivery d = saved(1);
+            claimOne("w1");
+            List<Object> before = asRecorded(d);
+
+            assertThat(store.recordAttemptAll(List.of(), "w1", clock.instant().plusSeconds(1))).isEmpty();
+            assertThat(asRecorded(d)).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("a null batch, element, owner or time throws NullPointerException, a repeated id IllegalArgumentException, before anything is written")
+        void badArguments() {
+            Delivery a = saved(1);
+            Delivery b = saved(2);
+            store.claimDue(clock.instant(), 2, lease("w1"));
+            Instant now = clock.instant().plusSeconds(1);
+            Attempt first = new Attempt(a.id(), AttemptState.of(reload(a)).withSendStarted(true));
+            Attempt second = new Attempt(b.id(), AttemptState.of(reload(b)).withSendStarted(true));
+
+            assertThatNullPointerException().isThrownBy(() -> store.recordAttemptAll(null, "w1", now));
+            assertThatNullPointerException().isThrownBy(() -> store.recordAttemptAll(java.util.Arrays.asList(first, null), "w1", now));
+            assertThatNullPointerException().isThrownBy(() -> store.recordAttemptAll(List.of(first), null, now));
+            assertThatNullPointerException().isThrownBy(() -> store.recordAttemptAll(List.of(first), "w1", null));
+            assertThatThrownBy(() -> store.recordAttemptAll(List.of(first, second,
+                    new Attempt(a.id(), AttemptState.of(reload(a)))), "w1", now)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(reload(a).sendStarted()).as("nothing written").isFalse();
+            assertThat(reload(b).sendStarted()).as("nothing written").isFalse();
+            assertThat(reload(a).updatedAt()).as("nothing written").isEqualTo(clock.instant());
+            assertThat(store.recordAttemptAll(List.of(first, second), "w1", now)).as("both still leased").isEmpty();
+        }
+    }
+
+    @Nested
     @DisplayName("Failing and notifying")
     class Failing {
         @Test
@@ -1159,6 +1343,7 @@ public abstract class RetryStoreContract {
                         () -> store.claimDue(now, 10, lease("w2")),
                         () -> store.complete(claimed.id(), "w1", List.of(1L), now),
                         () -> store.completeAll(List.of(new Completion(claimed.id(), List.of(1L))), "w1", now),
+                        () -> store.recordAttemptAll(List.of(new Attempt(claimed.id(), AttemptState.of(claimed))), "w1", now),
                         () -> store.find(before.id()),
                         () -> store.claimUnnotified(now, 10, lease("w2")), () -> store.summary(),
                         () -> store.purgeFinished(now, 10));

@@ -77,6 +77,12 @@ final class LoggedRetryStore implements RetryStore {
         return delegate.recordAttempt(id, owner, state, now);
     }
 
+    /** Ends no lease, so passes through as one batch, as the engine's send-started marks reach the store. */
+    @Override
+    public Set<DeliveryId> recordAttemptAll(List<Attempt> attempts, String owner, Instant now) {
+        return delegate.recordAttemptAll(attempts, owner, now);
+    }
+
     @Override
     public boolean reschedule(DeliveryId id, String owner, AttemptState state, Instant nextAttemptAt, Instant now) {
         long start = log.nowMicros();

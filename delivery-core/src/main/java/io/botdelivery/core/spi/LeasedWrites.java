@@ -15,8 +15,14 @@ import java.util.Set;
  */
 public interface LeasedWrites {
 
+    /** One delivery of a batch write ({@link #completeAll}, {@link #recordAttemptAll}): what {@link #checkBatch} checks. */
+    sealed interface BatchItem permits Completion, Attempt {
+        /** @return the delivery this item writes */
+        DeliveryId id();
+    }
+
     /** One delivery for {@link #completeAll}: its id and the Telegram message ids it was delivered as. */
-    record Completion(DeliveryId id, List<Long> messageIds) {
+    record Completion(DeliveryId id, List<Long> messageIds) implements BatchItem {
         /** @throws NullPointerException if {@code id}, {@code messageIds} or one of the message ids is null */
         public Completion {
             Objects.requireNonNull(id, "id");
@@ -69,21 +75,22 @@ public interface LeasedWrites {
     }
 
     /**
-     * The argument checks {@link #completeAll} makes before writing anything, for stores that override it.
+     * The argument checks {@link #completeAll} and {@link #recordAttemptAll} make before writing anything, for stores
+     * that override them.
      *
      * @throws NullPointerException     if an argument or an element is null
      * @throws IllegalArgumentException if an id is given twice
      */
-    static void checkBatch(List<Completion> completions, String owner, Instant now) {
-        Objects.requireNonNull(completions, "completions");
+    static void checkBatch(List<? extends BatchItem> batch, String owner, Instant now) {
+        Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(now, "now");
         Set<DeliveryId> seen = new HashSet<>();
         int i = 0;
-        for (Completion c : completions) {
-            Objects.requireNonNull(c, "completions[" + i + "]");
-            if (!seen.add(c.id())) {
-                throw new IllegalArgumentException("completions[" + i + "]: delivery " + c.id() + " is given twice");
+        for (BatchItem item : batch) {
+            Objects.requireNonNull(item, "batch[" + i + "]");
+            if (!seen.add(item.id())) {
+                throw new IllegalArgumentException("batch[" + i + "]: delivery " + item.id() + " is given twice");
             }
             i++;
         }
@@ -91,6 +98,57 @@ public interface LeasedWrites {
 
     /** Records an attempt's progress and keeps the lease (the worker will retry it soon, from memory). */
     boolean recordAttempt(DeliveryId id, String owner, AttemptState state, Instant now);
+
+    /**
+     * {@link #recordAttempt} for many deliveries leased to one owner, in as few round trips as the storage allows. For
+     * the engine's "send started" mark (written before every send of a GIVE_UP delivery): one write per batch of sends
+     * instead of one per send.
+     *
+     * <p>The rules of {@link #completeAll} hold, with {@code recordAttempt} in place of {@code complete}:
+     * <ul>
+     *   <li><b>Row by row.</b> Each attempt is checked and written exactly as {@code recordAttempt} would write it
+     *       (IN_FLIGHT under {@code owner}: its state recorded, updated at {@code now}, the lease kept). A delivery whose
+     *       lease was lost, that is no longer IN_FLIGHT or that does not exist is left unchanged, and the others are
+     *       written all the same.</li>
+     *   <li><b>Answer.</b> The ids that were <em>not</em> recorded (those for which {@code recordAttempt} would have
+     *       answered {@code false}), in the order given; empty when every one was recorded.</li>
+     *   <li><b>An id at most once per batch.</b> A repeated id throws {@link IllegalArgumentException} before anything
+     *       is written.</li>
+     *   <li><b>Nulls.</b> A null list, a null element, a null {@code owner} or {@code now} throws
+     *       {@link NullPointerException} before anything is written. An empty list answers an empty set without
+     *       touching the storage.</li>
+     *   <li><b>Outages.</b> A {@link RetryStoreException} leaves it unknown which of the batch were recorded, as for
+     *       {@code recordAttempt}; calling again with the same batch is safe (recording the same state twice is
+     *       recording it once).</li>
+     * </ul>
+     *
+     * <p>The default checks the batch, then calls {@code recordAttempt} once per delivery: correct, but one round trip
+     * each. A store over remote storage should override it with one statement per batch.
+     *
+     * @param attempts the deliveries and the states to record, each id at most once
+     * @param owner    the worker that holds their leases
+     * @param now      when the states were reached
+     * @return the ids not recorded, in the order given
+     */
+    default Set<DeliveryId> recordAttemptAll(List<Attempt> attempts, String owner, Instant now) {
+        checkBatch(attempts, owner, now);
+        Set<DeliveryId> notRecorded = new LinkedHashSet<>();
+        for (Attempt a : attempts) {
+            if (!recordAttempt(a.id(), owner, a.state(), now)) {
+                notRecorded.add(a.id());
+            }
+        }
+        return notRecorded;
+    }
+
+    /** One delivery for {@link #recordAttemptAll}: its id and the attempt's state to record. */
+    record Attempt(DeliveryId id, AttemptState state) implements BatchItem {
+        /** @throws NullPointerException if {@code id} or {@code state} is null */
+        public Attempt {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(state, "state");
+        }
+    }
 
     /** IN_FLIGHT under {@code owner} → PENDING, due at {@code nextAttemptAt}, with the attempt's progress; releases the lease. */
     boolean reschedule(DeliveryId id, String owner, AttemptState state, Instant nextAttemptAt, Instant now);

@@ -32,9 +32,9 @@ package io.botdelivery.core.spi;
  *   <li><b>Batches.</b> {@code saveAll} keeps {@code save}'s idempotency (a key stored before, or repeated inside
  *       the batch, answers the stored delivery with {@code created = false}), answers in the order given, and its
  *       new deliveries are claimed in that order.</li>
- *   <li><b>Batched completions.</b> {@code completeAll} checks the lease of each delivery on its own: one whose lease
- *       was lost is left unchanged and answered, and the rest of the batch is completed all the same; nothing is
- *       written when an argument is null or an id repeated.</li>
+ *   <li><b>Batched writes.</b> {@code completeAll} and {@code recordAttemptAll} check the lease of each delivery on its
+ *       own: one whose lease was lost is left unchanged and answered, and the rest of the batch is written all the
+ *       same; nothing is written when an argument is null or an id repeated.</li>
  *   <li><b>Payloads</b> come back equal to what was saved: every field and send option, parse modes of album items
  *       included (delivery-codec's {@code PayloadCodec} does this for stores that keep JSON).</li>
  *   <li><b>Nulls.</b> Only {@code save}'s {@code lease} and {@code cancel}'s {@code owner} may be null; any other null
@@ -44,7 +44,7 @@ package io.botdelivery.core.spi;
  * </ul>
  *
  * <p><b>Roles.</b> The methods are grouped by who needs them: {@link DeliveryQueue} (save, saveAll, claim, leases, cancel,
- * redeliver, purge), {@link LeasedWrites} (an owner's outcome writes, one at a time or a batch of completions), {@link AlertOutbox} (owed admin alerts) and
+ * redeliver, purge), {@link LeasedWrites} (an owner's outcome writes, one at a time or in batches), {@link AlertOutbox} (owed admin alerts) and
  * {@link DeliveryQueries} (reads). A store implements all four; code that needs one role depends on that one.
  *
  * <p><b>Retention.</b> Finished deliveries do not stay forever: {@link #purgeFinished} deletes those older than the

@@ -373,6 +373,64 @@ final class BrokenStores {
         }
     }
 
+    /** A batch of attempts in one transaction that gives up on the first lost lease: the rest go unrecorded. */
+    static final class StopsAttemptBatchAtLostLease extends Forwarding {
+        @Override
+        public Set<DeliveryId> recordAttemptAll(List<Attempt> attempts, String owner, Instant now) {
+            io.botdelivery.core.spi.LeasedWrites.checkBatch(attempts, owner, now);
+            Set<DeliveryId> notRecorded = new java.util.LinkedHashSet<>();
+            for (Attempt a : attempts) {
+                if (!notRecorded.isEmpty() || !d.recordAttempt(a.id(), owner, a.state(), now)) {
+                    notRecorded.add(a.id());
+                }
+            }
+            return notRecorded;
+        }
+    }
+
+    /** A batched statement that leaves the send_started column out: the "send started" mark is never written. */
+    static final class DropsSendStartedInBatch extends Forwarding {
+        @Override
+        public Set<DeliveryId> recordAttemptAll(List<Attempt> attempts, String owner, Instant now) {
+            return d.recordAttemptAll(attempts.stream().map(a -> new Attempt(a.id(), a.state().withSendStarted(false))).toList(),
+                    owner, now);
+        }
+    }
+
+    /** A batch of attempts checked only for its owner: a repeated id writes its second state over the first. */
+    static final class RecordsRepeatedIdsInBatch extends Forwarding {
+        @Override
+        public Set<DeliveryId> recordAttemptAll(List<Attempt> attempts, String owner, Instant now) {
+            java.util.Objects.requireNonNull(owner, "owner");
+            java.util.Objects.requireNonNull(now, "now");
+            Set<DeliveryId> notRecorded = new java.util.LinkedHashSet<>();
+            attempts.stream().filter(java.util.Objects::nonNull).filter(a -> !d.recordAttempt(a.id(), owner, a.state(), now))
+                    .forEach(a -> notRecorded.add(a.id()));
+            return notRecorded;
+        }
+    }
+
+    static class StopsAttemptBatchAtLostLeaseKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new StopsAttemptBatchAtLostLease();
+        }
+    }
+
+    static class DropsSendStartedInBatchKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new DropsSendStartedInBatch();
+        }
+    }
+
+    static class RecordsRepeatedIdsInBatchKit extends RetryStoreContract {
+        @Override
+        protected RetryStore createStore(Clock clock) {
+            return new RecordsRepeatedIdsInBatch();
+        }
+    }
+
     static class StopsBatchAtLostLeaseKit extends RetryStoreContract {
         @Override
         protected RetryStore createStore(Clock clock) {

@@ -29,7 +29,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * IllegalStateException instead of RetryStoreException; for {@code saveAll}: stored keys ignored in a batch, a
  * key repeated inside a batch stored twice, a batch claimed out of the order given, half a batch stored before a null;
  * for {@code completeAll}: a batch that stops at the first lost lease, one that reports no lost lease, half a batch
- * completed before a null or a repeated id;
+ * completed before a null or a repeated id; for {@code recordAttemptAll}: a batch that stops at the first lost lease, one
+ * that leaves the "send started" mark out, one that skips nulls and writes a repeated id twice;
  * and a store that hangs (caught by the kit's time limit, run here at 2 s instead of 60 s through
  * {@link KitTimeLimitExtension#PARAMETER}).
  */
@@ -76,6 +77,14 @@ class ContractKitsCatchBrokenAdaptersTest {
                         List.of("a delivery whose lease was lost is left to its new owner and answered; the rest of the batch is completed",
                                 "completing a batch twice is harmless: the second call answers every id and changes nothing")),
                 arguments("a store that completes half a batch before a null or a repeated id", BrokenStores.CompletesUpToBadElementKit.class,
+                        List.of("a null batch, element, owner or time throws NullPointerException, a repeated id IllegalArgumentException, before anything is written")),
+                arguments("a store whose batch of attempts stops at the first lost lease", BrokenStores.StopsAttemptBatchAtLostLeaseKit.class,
+                        List.of("a lost lease, a finished delivery and one never claimed are answered in the order given; the rest of the batch is recorded")),
+                arguments("a store whose batch of attempts drops the send started mark", BrokenStores.DropsSendStartedInBatchKit.class,
+                        List.of("a batch records every attempt exactly as recordAttempt would, keeps the leases, and answers none",
+                                "the worker claiming after a crash sees each batched attempt (send started mark, attempts, error) as recorded",
+                                "a lost lease, a finished delivery and one never claimed are answered in the order given; the rest of the batch is recorded")),
+                arguments("a store whose batch of attempts skips nulls and writes a repeated id twice", BrokenStores.RecordsRepeatedIdsInBatchKit.class,
                         List.of("a null batch, element, owner or time throws NullPointerException, a repeated id IllegalArgumentException, before anything is written")),
                 arguments("a store that reports an outage as IllegalStateException", BrokenStores.OutageAsIllegalStateKit.class,
                         List.of("storage unreachable: every operation throws RetryStoreException, and the store recovers "

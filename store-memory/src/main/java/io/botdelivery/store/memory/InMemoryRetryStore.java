@@ -234,6 +234,14 @@ public final class InMemoryRetryStore implements RetryStore {
         }
     }
 
+    /** One lock for the whole batch: no other write lands between its attempts. */
+    @Override
+    public Set<DeliveryId> recordAttemptAll(List<Attempt> attempts, String owner, Instant now) {
+        synchronized (lock) {
+            return RetryStore.super.recordAttemptAll(attempts, owner, now);
+        }
+    }
+
     @Override
     public boolean reschedule(DeliveryId id, String owner, AttemptState state, Instant nextAttemptAt, Instant now) {
         Objects.requireNonNull(now, "now");

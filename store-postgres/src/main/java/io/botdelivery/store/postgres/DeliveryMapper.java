@@ -44,6 +44,9 @@ interface DeliveryMapper {
 
     int recordAttempt(@Param("id") UUID id, @Param("owner") String owner, @Param("p") Progress progress, @Param("now") Instant now);
 
+    /** Records each attempt of {@code c} on its row if still IN_FLIGHT under {@code owner}; the ids written. */
+    List<UUID> recordAttemptAll(@Param("c") AttemptColumns columns, @Param("owner") String owner, @Param("now") Instant now);
+
     int reschedule(@Param("id") UUID id, @Param("owner") String owner, @Param("p") Progress progress,
                    @Param("nextAttemptAt") Instant nextAttemptAt, @Param("now") Instant now);
 

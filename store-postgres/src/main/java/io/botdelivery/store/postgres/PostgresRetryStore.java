@@ -395,21 +395,41 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
             ids[i] = completions.get(i).id().value().toString();
             messageIds[i] = NewRowColumns.arrayLiteral(completions.get(i).messageIds());
         }
-        Set<UUID> completed = new HashSet<>(run("complete " + ids.length + " deliveries",
+        return notWritten(completions, run("complete " + ids.length + " deliveries",
                 m -> m.completeAll(ids, messageIds, owner, micros(now))));
-        Set<DeliveryId> notCompleted = new LinkedHashSet<>();
-        for (Completion c : completions) {
-            if (!completed.contains(c.id().value())) {
-                notCompleted.add(c.id());
+    }
+
+    /** The ids of {@code batch} missing from {@code written}, in the order of the batch. */
+    private static Set<DeliveryId> notWritten(List<? extends LeasedWrites.BatchItem> batch, List<UUID> written) {
+        Set<UUID> done = new HashSet<>(written);
+        Set<DeliveryId> notWritten = new LinkedHashSet<>();
+        for (LeasedWrites.BatchItem item : batch) {
+            if (!done.contains(item.id().value())) {
+                notWritten.add(item.id());
             }
         }
-        return notCompleted;
+        return notWritten;
     }
 
     @Override
     public boolean recordAttempt(DeliveryId id, String owner, AttemptState state, Instant now) {
         requireWrite(id, owner, state, now);
         return run("record an attempt of " + id, m -> m.recordAttempt(id.value(), owner, Progress.of(state), micros(now))) == 1;
+    }
+
+    /**
+     * One {@code UPDATE ... FROM unnest(one array per column)} per call, checking status and lease owner per row as
+     * {@link #recordAttempt} does, and writing the same columns.
+     */
+    @Override
+    public Set<DeliveryId> recordAttemptAll(List<Attempt> attempts, String owner, Instant now) {
+        LeasedWrites.checkBatch(attempts, owner, now);
+        if (attempts.isEmpty()) {
+            return Set.of();
+        }
+        AttemptColumns columns = new AttemptColumns(attempts);
+        return notWritten(attempts, run("record attempts of " + attempts.size() + " deliveries",
+                m -> m.recordAttemptAll(columns, owner, micros(now))));
     }
 
     @Override

@@ -5,7 +5,11 @@ import io.botdelivery.api.DeliveryId;
 import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.Payload;
+import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.Lease;
+import io.botdelivery.core.spi.LeasedWrites.Attempt;
+import io.botdelivery.core.spi.LeasedWrites.Completion;
+import io.botdelivery.core.spi.RetryStoreException;
 import io.botdelivery.testkit.postgres.PostgresServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,5 +108,64 @@ class ConcurrentWorkersTest {
         assertThat(stores.get(0).summary().count(DeliveryStatus.DELIVERED)).isEqualTo(ENTRIES);
         assertThat(stores.get(0).summary().oldestPending()).isEmpty();
         assertThat(claimedBy.values().stream().distinct().count()).as("every worker took part").isEqualTo(WORKERS);
+    }
+
+    @Test
+    @DisplayName("one worker's lease renewals and its batched writes on the same rows, racing in opposite orders, never deadlock")
+    void renewalsAndBatchesDoNotDeadlock() throws Exception {
+        PostgresRetryStore store = stores.get(0);
+        int rows = 2_000;
+        TestStores.insertPending(PG.database(), rows, Instant.now());
+        String owner = "worker-0";
+        List<Delivery> held = store.claimDue(Instant.now(), rows, new Lease(owner, Instant.now().plus(Duration.ofMinutes(10))));
+        assertThat(held).hasSize(rows);
+        List<DeliveryId> ids = held.stream().map(Delivery::id).toList();
+        List<Delivery> reversed = new ArrayList<>(held);
+        Collections.reverse(reversed);
+        List<RetryStoreException> failures = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            Future<?> renewing = threads.submit(() -> {
+                for (int round = 0; round < 30; round++) {
+                    try {
+                        store.renewLeases(ids, new Lease(owner, Instant.now().plus(Duration.ofMinutes(10))));
+                    } catch (RetryStoreException e) {
+                        failures.add(e);
+                    }
+                }
+            });
+            Future<?> marking = threads.submit(() -> {
+                for (int round = 0; round < 3; round++) {
+                    for (int from = 0; from < rows; from += 20) {
+                        List<Attempt> batch = reversed.subList(from, from + 20).stream()
+                                .map(d -> new Attempt(d.id(), AttemptState.of(d).withSendStarted(true))).toList();
+                        try {
+                            store.recordAttemptAll(batch, owner, Instant.now());
+                        } catch (RetryStoreException e) {
+                            failures.add(e);
+                        }
+                    }
+                }
+            });
+            Future<?> completing = threads.submit(() -> {
+                for (int from = 0; from < rows; from += 20) {
+                    List<Completion> batch = reversed.subList(from, from + 20).stream()
+                            .map(d -> new Completion(d.id(), List.of(1L))).toList();
+                    try {
+                        store.completeAll(batch, owner, Instant.now());
+                    } catch (RetryStoreException e) {
+                        failures.add(e);
+                    }
+                }
+            });
+            renewing.get(5, TimeUnit.MINUTES);
+            marking.get(5, TimeUnit.MINUTES);
+            completing.get(5, TimeUnit.MINUTES);
+        } finally {
+            threads.shutdown();
+        }
+
+        assertThat(failures).as("writes PostgreSQL gave up (deadlocks)").isEmpty();
+        assertThat(store.summary().count(DeliveryStatus.DELIVERED)).isEqualTo(rows);
     }
 }
