@@ -42,6 +42,29 @@ end
 
 local LANE = 'dd'
 
+-- A lane's state: its pause, its member sequence, and a run of time [fullFrom, fullUntil) known to admit not even one
+-- message. Why the run: when the lane is booked ahead (every instance reserving up to its horizon), a request starts
+-- before the last stamp, and finding its slot loads the lane's whole last window (a thousand stamps on the paid lane:
+-- about 0.7 ms of Redis CPU per decision, measured). A slot's admissibility only ever shrinks (stamps are added; the
+-- ones dropped are too old for any window holding a slot from now on), so a run found full stays full, and a request
+-- that starts in it starts at its end, at the end of the line, in O(log n). State written by a version without the run
+-- (16 bytes) reads as no run.
+local function unpackLane(raw)
+    if not raw then
+        return 0, 0, 0, 0
+    end
+    if #raw >= 32 then
+        local pause, seq, fullFrom, fullUntil = struct.unpack('dddd', raw)
+        return pause, seq, fullFrom, fullUntil
+    end
+    local pause, seq = struct.unpack(LANE, raw)
+    return pause, seq, 0, 0
+end
+
+local function packLane(pause, seq, fullFrom, fullUntil)
+    return struct.pack('dddd', pause, seq, fullFrom, fullUntil)
+end
+
 -- a chat's state: its pause, then its stamps, oldest first
 local function unpackChat(raw)
     local stamps = {}
@@ -90,15 +113,11 @@ if op == 'g' then
     local pauseUntil = now + tonumber(ARGV[3])
     local extraTtl = tonumber(ARGV[4])
     for i = 1, 2 do
-        local raw = redis.call('GET', KEYS[i])
-        local p, q = 0, 0
-        if raw then
-            p, q = struct.unpack(LANE, raw)
-        end
+        local p, q, fullFrom, fullUntil = unpackLane(redis.call('GET', KEYS[i]))
         p = math.max(p, pauseUntil)
         -- the state outlives the lane's stamps (its sequence numbers must not be reused while they exist)
         local ttl = math.max(ttlMillis(p, extraTtl), redis.call('PTTL', KEYS[i]))
-        redis.call('SET', KEYS[i], struct.pack(LANE, p, q), 'PX', ttl)
+        redis.call('SET', KEYS[i], packLane(p, q, fullFrom, fullUntil), 'PX', ttl)
     end
     return {1, 0, 0, now}
 end
@@ -170,11 +189,7 @@ local function earliestIn(u, n, start, W, room, L, sroom)
     end
 end
 
-local laneRaw = redis.call('GET', KEYS[1])
-local pause, seq = 0, 0
-if laneRaw then
-    pause, seq = struct.unpack(LANE, laneRaw)
-end
+local pause, seq, fullFrom, fullUntil = unpackLane(redis.call('GET', KEYS[1]))
 local chatPause, chatStamps = unpackChat(redis.call('GET', KEYS[3]))
 -- stamps a whole window (of either kind) old are in no window that holds a slot from now on
 while #chatStamps > 0 and chatStamps[1] <= now - chatR do
@@ -193,7 +208,11 @@ local function rankedStamp(fromEnd)
     local got = redis.call('ZRANGE', KEYS[2], -fromEnd, -fromEnd, 'WITHSCORES')[2]
     return got and tonumber(got) or nil
 end
-local function laneEarliest(start)
+local function laneEarliestFrom(start)
+    if start >= fullFrom and start < fullUntil then
+        -- admits not one message: none of any weight
+        start = fullUntil
+    end
     if lastStamp == nil or start >= lastStamp then
         local slot = start
         local before = rankedStamp(laneRoom + 1)
@@ -216,6 +235,19 @@ local function laneEarliest(start)
         laneCount = #laneStamps
     end
     return earliestIn(laneStamps, laneCount, start, laneW, laneRoom, laneL, laneSroom)
+end
+
+-- [laneRunFrom, laneRunUntil): where the lane's searches found no room for this request's weight, one search after the
+-- other as long as each began where the last one ended (the chat admitted the lane's answer)
+local laneRunFrom, laneRunUntil
+local function laneEarliest(start)
+    local answer = laneEarliestFrom(start)
+    if laneRunUntil ~= nil and start == laneRunUntil then
+        laneRunUntil = answer
+    else
+        laneRunFrom, laneRunUntil = start, answer
+    end
+    return answer
 end
 
 -- the earliest slot both admit: each answer is the earliest its scope admits at or after the other's
@@ -253,7 +285,16 @@ for i = 0, weight - 1 do
 end
 local laneLast = math.max(lastStamp or 0, slot + math.floor((weight - 1) / laneP) * laneW)
 local laneTtl = ttlMillis(math.max(laneLast + laneR, pause), extraTtl)
-redis.call('SET', KEYS[1], struct.pack(LANE, pause, seq), 'PX', laneTtl)
+-- the lane's searches found no slot for one message in [laneRunFrom, slot): a full run, joined to the known one when
+-- they touch (a heavier request's search proves nothing about one message)
+if weight == 1 and laneRunUntil == slot and laneRunFrom < slot then
+    if laneRunFrom <= fullUntil and slot >= fullFrom then
+        fullFrom, fullUntil = math.min(fullFrom, laneRunFrom), math.max(fullUntil, slot)
+    else
+        fullFrom, fullUntil = laneRunFrom, slot
+    end
+end
+redis.call('SET', KEYS[1], packLane(pause, seq, fullFrom, fullUntil), 'PX', laneTtl)
 redis.call('PEXPIRE', KEYS[2], laneTtl)
 
 for i = 0, weight - 1 do

@@ -75,4 +75,38 @@ class RandomWorkloadTest {
         assertThat(standard.busiestWindow(SlotLog.Key.lane(), 1_000_000)).as("the lane was pushed near its budget")
                 .isGreaterThanOrEqualTo(BUDGETS.global().permits() * 9 / 10);
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(ints = {3, 4})
+    @DisplayName("decides exactly as the Java windows do, request by request, while the lanes are booked ahead (the script's full runs shortcut nothing)")
+    void decidesAsTheJavaWindows(int seed) {
+        MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+        RedisRateLimiterConfig config = RedisRateLimiterConfig.builder("same-" + seed + "-" + System.nanoTime())
+                .address(REDIS.address())
+                .budgets(BUDGETS)
+                .timeSource(TimeSource.INJECTED_CLOCK)
+                .build();
+        LocalWindows java = new LocalWindows(BUDGETS);
+        int granted = 0;
+        try (RedisRateLimiter limiter = RedisRateLimiter.create(config, clock, new SimpleMeterRegistry())) {
+            Random random = new Random(seed);
+            for (int i = 0; i < 3_000; i++) {
+                // faster than the lanes allow, mostly new chats: the lanes are booked up to the horizon ahead
+                clock.advance(Duration.ofNanos(random.nextInt(2_000_000)));
+                boolean group = random.nextInt(6) == 0;
+                long chat = group ? -(1 + random.nextInt(2)) : 1 + random.nextInt(2_000);
+                int weight = random.nextInt(12) == 0 ? 2 + random.nextInt(2) : 1;
+                RateRequest request = new RateRequest(chat, weight, random.nextInt(3) == 0);
+                long horizon = 200_000 + random.nextInt(800_000);
+                Decision onRedis = limiter.decide(request, Duration.ofNanos(horizon * 1_000)).join();
+                Decision inJava = java.reserve(request, horizon, Micros.now(clock));
+                assertThat(onRedis.granted()).as("decision %d granted", i).isEqualTo(inJava.granted());
+                if (onRedis.granted()) {
+                    assertThat(onRedis.slotMicros()).as("decision %d slot", i).isEqualTo(inJava.slotMicros());
+                    granted++;
+                }
+            }
+        }
+        assertThat(granted).as("grants").isGreaterThan(500);
+    }
 }
