@@ -19,10 +19,9 @@ import java.util.List;
 /**
  * Moves ready deliveries to the wire: at most {@link AdaptiveConcurrency#limit()} between reservation and outcome (a
  * fixed {@code maxConcurrentSends}, or sized from the measured time a send takes), a slot
- * reserved from the limiter (weight = album item count), a timer until a {@link SendLead lead} before the slot (no
- * thread held), then getting ready (the bot-wide pause seen in the limiter checked, the GIVE_UP "send started" mark
- * written) and a timer for the rest of the way to the slot, the pauses this instance took honoured up to the moment of
- * sending, then the sender called and its outcome handed to the {@link Settlement}.
+ * reserved from the limiter (weight = album item count), a timer until the slot (no thread held), the bot-wide pauses
+ * (a 429 taken by this instance or seen in the limiter, a halt) honoured up to the moment of sending, the GIVE_UP
+ * "send started" mark written first, then the sender called and its outcome handed to the {@link Settlement}.
  *
  * <p><b>Locking.</b> Its fields are guarded by the engine lock, like the state it moves deliveries through. Ports (limiter,
  * store, sender) are called without it; a task or timer that runs later checks again, under it, that its delivery is
@@ -39,8 +38,6 @@ final class Dispatcher {
     private final AdaptiveConcurrency concurrency;
     /** The first sends' slow start and holds behind their late arrivals. */
     private final ColdStart coldStart;
-    /** How long before its slot a send gets ready. */
-    private final SendLead sendLead = new SendLead();
     /** Deliveries holding a place under the concurrency limit. */
     private int dispatching;
     /** Deliveries on the wire (close() waits for them). */
@@ -185,14 +182,10 @@ final class Dispatcher {
             boolean now;
             synchronized (lock) {
                 h.reserveTook = reserveTook;
-                Instant grantedAt = ctx.now();
-                h.slotAt = grantedAt.plus(granted.delay());
-                // wake up a lead before the slot: the pause check and the GIVE_UP mark happen then, not after the slot
-                Duration untilReady = granted.delay().minus(sendLead.lead());
-                now = untilReady.isNegative() || untilReady.isZero();
-                h.readyFrom = now ? grantedAt : grantedAt.plus(untilReady);
+                h.slotAt = ctx.now().plus(granted.delay());
+                now = granted.delay().isZero();
                 if (!now) {
-                    waitThen(h, untilReady, () -> send(h));
+                    waitThen(h, granted.delay(), () -> send(h));
                 }
             }
             if (now) {
@@ -249,7 +242,6 @@ final class Dispatcher {
                 ctx.metrics.pausedSlots.increment();
                 log.debug("delivery {}: the bot is paused for {} after a 429; its slot is given up", h.id(), pause);
                 h.slotAt = null;
-                h.readyFrom = null;
                 releaseSlot(h);
                 pauseAll(now.plus(pause), false);
                 ctx.ready.add(h);
@@ -260,9 +252,8 @@ final class Dispatcher {
             return;
         }
         Delivery d = h.delivery();
-        // The GIVE_UP mark is written while getting ready, a lead before the slot (SendLead), and the slot is checked
-        // for lateness after it: a slow or unreachable store would otherwise let the send leave seconds after its
-        // slot, next to a slot granted to the same chat meanwhile.
+        // The GIVE_UP mark is written before the slot is checked for lateness, not after: a slow or unreachable store
+        // would otherwise let the send leave seconds after its slot, next to a slot granted to the same chat meanwhile.
         if (d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP && !settlement.markSendStarted(h)) {
             synchronized (lock) {
                 releaseSlot(h);
@@ -270,48 +261,8 @@ final class Dispatcher {
             pump();
             return;
         }
-        Duration untilSlot = Duration.ZERO;
-        synchronized (lock) {
-            if (h.cancelled || ctx.closing()) {
-                releaseSlot(h);
-                return;
-            }
-            Instant now = ctx.now();
-            if (h.readyFrom != null) {
-                sendLead.gotReady(Duration.between(h.readyFrom, now));
-                h.readyFrom = null;
-            }
-            if (h.slotAt != null && now.isBefore(h.slotAt)) {
-                untilSlot = Duration.between(now, h.slotAt);
-            }
-        }
-        // ready before the slot: leave on it, not before (Telegram counts arrivals); waited out on this thread where
-        // the scheduler allows, so no hand-off to a timer's thread comes between the wait and the send
-        if (!untilSlot.isZero() && !ctx.scheduler.waitOnThisThread(untilSlot)) {
-            synchronized (lock) {
-                if (h.cancelled || ctx.closing()) {
-                    releaseSlot(h);
-                    return;
-                }
-                waitThen(h, untilSlot, () -> {
-                    synchronized (lock) {
-                        h.timer = null;
-                        h.waitingUntil = null;
-                    }
-                    sendOnSlot(h);
-                });
-            }
-            return;
-        }
-        sendOnSlot(h);
-    }
-
-    /** Sends {@code h}, ready and on its slot: unless the slot was missed or a cold send holds it back. */
-    private void sendOnSlot(HeldDelivery h) {
-        Delivery d = h.delivery();
         boolean lateSlot = false;
         boolean held = false;
-        boolean paused = false;
         Instant slot;
         synchronized (lock) {
             if (h.cancelled || ctx.closing()) {
@@ -323,14 +274,7 @@ final class Dispatcher {
             Duration late = slot == null ? Duration.ZERO : Duration.between(slot, now);
             h.slotAt = null;
             Instant holdUntil = coldStart.holdUntil(now, h.delivery().chatId());
-            if (now.isBefore(penalizedUntil)) {
-                // this instance was answered 429 while the send waited for its slot
-                ctx.metrics.pausedSlots.increment();
-                log.debug("delivery {}: the bot is paused until {} after a 429; its slot is given up", h.id(), penalizedUntil);
-                paused = true;
-                releaseSlot(h);
-                ctx.ready.add(h);
-            } else if (late.compareTo(ctx.config.lateSendTolerance()) > 0) {
+            if (late.compareTo(ctx.config.lateSendTolerance()) > 0) {
                 // the slot has passed: sent now it would arrive bunched with the next slots' sends
                 ctx.metrics.lateSlots.increment();
                 log.debug("delivery {} missed its slot by {}; reserving again", h.id(), late);
@@ -353,10 +297,6 @@ final class Dispatcher {
             }
         }
         if (held) {
-            return;
-        }
-        if (paused) {
-            pump();
             return;
         }
         if (lateSlot) {

@@ -36,8 +36,6 @@ final class HeldDelivery {
     Duration reserveTook = Duration.ZERO;
     /** When its reserved slot begins, while it holds one. */
     Instant slotAt;
-    /** When it was meant to start getting ready for its slot ({@link SendLead}), until it is ready. */
-    Instant readyFrom;
     /** Due time while waiting on a timer (to hand it back due then at shutdown). */
     Instant waitingUntil;
     TaskScheduler.Cancellable timer;

@@ -12,7 +12,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,8 +25,6 @@ public final class ThreadPoolTaskScheduler implements TaskScheduler, AutoCloseab
 
     /** How long a worker waits for work before it ends. */
     static final Duration IDLE = Duration.ofSeconds(30);
-    /** The longest wait {@link #waitOnThisThread} parks for: the engine's longest lead before a slot. */
-    static final Duration LONGEST_WAIT_ON_CALLER = SendLead.MAX;
 
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
@@ -66,25 +63,6 @@ public final class ThreadPoolTaskScheduler implements TaskScheduler, AutoCloseab
      * Stops both pools: timers not yet due are dropped, running tasks get up to {@code grace} to finish, then are
      * interrupted. Returns once every thread has ended (or after another {@code grace} if a task ignores interrupts).
      */
-    /**
-     * Parks the calling thread for waits up to {@link #LONGEST_WAIT_ON_CALLER} (a send's last stretch to its slot);
-     * longer ones, and a thread that is interrupted, are left to a timer.
-     */
-    @Override
-    public boolean waitOnThisThread(Duration delay) {
-        if (delay.compareTo(LONGEST_WAIT_ON_CALLER) > 0) {
-            return false;
-        }
-        long deadline = System.nanoTime() + delay.toNanos();
-        for (long left = delay.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-            if (Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     public void shutdown(Duration grace) throws InterruptedException {
         timer.shutdownNow();
         workers.shutdown();

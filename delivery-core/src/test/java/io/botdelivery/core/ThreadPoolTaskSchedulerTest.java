@@ -19,28 +19,6 @@ class ThreadPoolTaskSchedulerTest {
     }
 
     @Test
-    @DisplayName("wait out a send's last stretch on the caller's thread, at least as long as asked; longer waits and interrupted threads go to a timer")
-    void waitsOnTheCallersThreadForShortWaits() throws Exception {
-        ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler(1, "inline");
-        try {
-            long before = System.nanoTime();
-            assertThat(s.waitOnThisThread(Duration.ofMillis(30))).isTrue();
-            assertThat(System.nanoTime() - before).isGreaterThanOrEqualTo(Duration.ofMillis(30).toNanos());
-
-            assertThat(s.waitOnThisThread(ThreadPoolTaskScheduler.LONGEST_WAIT_ON_CALLER.plusMillis(1))).isFalse();
-
-            Thread.currentThread().interrupt();
-            try {
-                assertThat(s.waitOnThisThread(Duration.ofMillis(30))).isFalse();
-            } finally {
-                assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
-            }
-        } finally {
-            s.shutdown(Duration.ofSeconds(1));
-        }
-    }
-
-    @Test
     @DisplayName("are made only when no worker is idle: tasks one after another need one, however large the pool may grow")
     void onDemand() throws Exception {
         ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler(500, "ondemand");

@@ -685,26 +685,6 @@ class DeliveryEngineTest {
         }
 
         @Test
-        @DisplayName("once the engine has seen how long getting ready takes, a slow GIVE_UP mark is written ahead of the slot and the send leaves on it")
-        void slowMarksAreWrittenAheadOfTheSlot() {
-            // every mark takes 30 ms, more than lateSendTolerance (20 ms): written after the slot, each would miss it
-            restartOn(storeWith("recordAttemptAll", () -> clock.advance(Duration.ofMillis(30))), "engine-slow-marks");
-            limiter.script(Reservation.granted(Duration.ofMillis(200)), Reservation.granted(Duration.ofMillis(200)),
-                    Reservation.granted(Duration.ofMillis(200)));
-            Instant first = clock.instant();
-            engine.submit(DeliveryRequest.builder(USER, Payload.text("one")).onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
-            scheduler.advance(Duration.ofSeconds(1));
-            Instant second = clock.instant();
-            engine.submit(DeliveryRequest.builder(USER + 1, Payload.text("two")).onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
-            scheduler.advance(Duration.ofSeconds(1));
-
-            assertThat(sender.calls()).extracting(c -> c.at()).as("the first, before anything was measured, missed its"
-                    + " slot and left on the next one it reserved; the second left on its slot").containsExactly(
-                    first.plusMillis(430), second.plusMillis(200));
-            assertThat(limiter.reservations).hasSize(3);
-        }
-
-        @Test
         @DisplayName("a GIVE_UP send whose mark the store cannot take is not sent, waits a second, and goes once the mark is written; the failed mark is never written late")
         void failedSendStartedMarkWaitsASecond() {
             java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();

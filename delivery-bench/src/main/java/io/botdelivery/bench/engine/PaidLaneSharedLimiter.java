@@ -4,8 +4,6 @@ import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.Payload;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
-import io.botdelivery.core.TaskScheduler;
-import io.botdelivery.core.ThreadPoolTaskScheduler;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.limiter.local.LocalRateLimiter;
@@ -24,11 +22,10 @@ import java.util.Locale;
 /**
  * The paid lane with its limiter shared, side by side in one run: one engine on the local limiter, one engine on the
  * Redis limiter, and two engines (two "replicas" in one JVM, one memory store between them) on one Redis limiter
- * lane. The Redis rows three ways: the bot-wide pause read from Redis before every send that waited for its slot
- * ({@code pauseReadInterval} 0) and the last stretch to the slot on a timer, as before 2026-12-06; the pause read at
- * most every 50 ms (the default now); and also the last stretch waited out on the send's own thread (the default now,
- * {@link TaskScheduler#waitOnThisThread}). The late slots column counts sends that missed their slot by more than
- * {@code lateSendTolerance} and reserved again (each one a slot of the shared lane lost). Everything else as in {@link PaidLaneConcurrency}: a paid broadcast to {@code chats} chats, adaptive
+ * lane. The Redis rows two ways: the bot-wide pause read from Redis before every send that waited for its slot
+ * ({@code pauseReadInterval} 0, as before 2026-12-06) and read at most every 50 ms (the default now). The late slots
+ * column counts sends that missed their slot by more than {@code lateSendTolerance} and reserved again (each one a slot
+ * of the shared lane lost); the last, the {@code redis-server} process's CPU over the row per limiter decision. Everything else as in {@link PaidLaneConcurrency}: a paid broadcast to {@code chats} chats, adaptive
  * concurrency, the example bot's 50 ms lane margin (952 msg/s allowed), a sender that answers after a fixed round trip.
  * It separates what the Redis limiter costs the paid lane from what PostgreSQL and separate processes cost it
  * ({@code PaidBroadcastAtScale} with replicas measures all of them together).
@@ -44,33 +41,17 @@ public final class PaidLaneSharedLimiter {
                double denied, double redisMicrosPerDecision) {
     }
 
-    /**
-     * One engine per limiter, all on one memory store. {@code slotWaitOnThread} false: the engines' schedulers do not
-     * offer {@link TaskScheduler#waitOnThisThread}, so the last stretch before a slot is a timer (as before 2026-12-06).
-     */
-    static Row run(String name, List<RateLimiter> limiters, boolean slotWaitOnThread, SimpleMeterRegistry registry,
-            RateBudgets budgets, int chats, Duration roundTrip) throws InterruptedException {
+    /** One engine per limiter, all on one memory store. */
+    static Row run(String name, List<RateLimiter> limiters, SimpleMeterRegistry registry, RateBudgets budgets, int chats,
+            Duration roundTrip) throws InterruptedException {
         PaidLaneConcurrency.RoundTripSender sender = new PaidLaneConcurrency.RoundTripSender(roundTrip, chats);
         InMemoryRetryStore store = new InMemoryRetryStore();
         List<DeliveryEngine> engines = new ArrayList<>();
-        List<ThreadPoolTaskScheduler> schedulers = new ArrayList<>();
         long redisTicksBefore = redisServerTicks();
         try {
             for (RateLimiter limiter : limiters) {
-                EngineConfig config = EngineConfig.defaults().toBuilder().maxBuffered(chats).build();
-                DeliveryEngine.Builder builder = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender)
-                        .meterRegistry(registry).config(config);
-                if (!slotWaitOnThread) {
-                    ThreadPoolTaskScheduler pool = new ThreadPoolTaskScheduler(config.sendCeiling() + 2, "timers-only");
-                    schedulers.add(pool);
-                    builder.scheduler(new TaskScheduler() {
-                        @Override
-                        public Cancellable schedule(Duration delay, Runnable task) {
-                            return pool.schedule(delay, task);
-                        }
-                    });
-                }
-                engines.add(builder.build());
+                engines.add(DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).meterRegistry(registry)
+                        .config(EngineConfig.defaults().toBuilder().maxBuffered(chats).build()).build());
             }
             // submitted before any engine starts, so every engine claims from a full queue
             for (int i = 0; i < chats; i++) {
@@ -92,9 +73,6 @@ public final class PaidLaneSharedLimiter {
                     decisions == 0 ? Double.NaN : redisMicros / decisions);
         } finally {
             engines.forEach(DeliveryEngine::close);
-            for (ThreadPoolTaskScheduler pool : schedulers) {
-                pool.shutdown(Duration.ofSeconds(5));
-            }
         }
     }
 
@@ -122,12 +100,11 @@ public final class PaidLaneSharedLimiter {
         return ticks;
     }
 
-    /** A row of Redis engines: how many, how old a bot-wide pause may be read, where the last wait before a slot runs. */
-    private record Setup(int engines, Duration pauseReadInterval, boolean slotWaitOnThread) {
+    /** A row of Redis engines: how many, and how old a bot-wide pause read from Redis may be. */
+    private record Setup(int engines, Duration pauseReadInterval) {
         String name() {
             return engines + (engines == 1 ? " engine" : " engines") + ", Redis, pause read "
-                    + (pauseReadInterval.isZero() ? "every send" : "≤ " + pauseReadInterval.toMillis() + " ms")
-                    + (slotWaitOnThread ? ", slot wait on thread" : ", slot wait on timer");
+                    + (pauseReadInterval.isZero() ? "every send" : "≤ " + pauseReadInterval.toMillis() + " ms");
         }
     }
 
@@ -141,14 +118,13 @@ public final class PaidLaneSharedLimiter {
         System.out.printf(Locale.ROOT, "paid broadcast to %d chats, memory store, Bot API round trip %d ms, %.0f msg/s allowed%n",
                 chats, roundTrip.toMillis(), allowed);
         List<Row> rows = new ArrayList<>();
-        rows.add(run("1 engine, local limiter", List.of(new LocalRateLimiter(budgets, Clock.systemUTC())), true,
+        rows.add(run("1 engine, local limiter", List.of(new LocalRateLimiter(budgets, Clock.systemUTC())),
                 new SimpleMeterRegistry(), budgets, chats, roundTrip));
         int round = 0;
         List<Setup> setups = new ArrayList<>();
         for (int engines : new int[] {1, 2}) {
-            setups.add(new Setup(engines, Duration.ZERO, false));
-            setups.add(new Setup(engines, Duration.ofMillis(50), false));
-            setups.add(new Setup(engines, Duration.ofMillis(50), true));
+            setups.add(new Setup(engines, Duration.ZERO));
+            setups.add(new Setup(engines, Duration.ofMillis(50)));
         }
         for (Setup setup : setups) {
             List<RateLimiter> limiters = new ArrayList<>();
@@ -164,16 +140,16 @@ public final class PaidLaneSharedLimiter {
             }
             round++;
             try {
-                rows.add(run(setup.name(), limiters, setup.slotWaitOnThread(), registry, budgets, chats, roundTrip));
+                rows.add(run(setup.name(), limiters, registry, budgets, chats, roundTrip));
             } finally {
                 toClose.forEach(RedisRateLimiter::close);
             }
         }
-        System.out.printf(Locale.ROOT, "| %-62s | %7s | %8s | %12s | %16s | %10s | %14s | %22s |%n", "limiter", "msg/s",
+        System.out.printf(Locale.ROOT, "| %-46s | %7s | %8s | %12s | %16s | %10s | %14s | %22s |%n", "limiter", "msg/s",
                 "share", "steady msg/s", "most on the wire", "late slots", "limiter denied", "Redis CPU per decision");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %-62s | %7.1f | %8.3f | %12.1f | %16d | %10.0f | %14.0f | %19.0f µs |%n",
+            System.out.printf(Locale.ROOT, "| %-46s | %7.1f | %8.3f | %12.1f | %16d | %10.0f | %14.0f | %19.0f µs |%n",
                     r.name(), r.perSecond(), r.perSecond() / allowed, r.steadyPerSecond(), r.mostOnTheWire(), r.lateSlots(),
                     r.denied(), r.redisMicrosPerDecision());
         }
