@@ -1,5 +1,6 @@
 package io.botdelivery.bench.broadcast;
 
+import io.botdelivery.bench.proc.ProcStat;
 import io.botdelivery.bench.scenario.MachineLoad;
 import io.botdelivery.simulator.AcceptedMessage;
 import io.botdelivery.simulator.SimulatorConfig;
@@ -184,16 +185,9 @@ public final class PaidBroadcastAtScale {
                 .collect(Collectors.joining(", "));
     }
 
-    /** The process's CPU time so far (user + system) in clock ticks of 10 ms, from /proc (Linux); 0 where there is none. */
+    /** The process's CPU time so far (user + system) in clock ticks of 10 ms; 0 where there is none. */
     private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the fields after the command name (which may hold spaces) start at its closing parenthesis
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return ProcStat.of(pid).map(ProcStat::ownTicks).orElse(0L);
     }
 
     /** The process's resident set from /proc (Linux), 0 where there is none. */

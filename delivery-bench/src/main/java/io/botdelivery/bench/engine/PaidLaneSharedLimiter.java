@@ -2,6 +2,7 @@ package io.botdelivery.bench.engine;
 
 import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.Payload;
+import io.botdelivery.bench.proc.ProcStat;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.spi.RateBudgets;
@@ -81,23 +82,8 @@ public final class PaidLaneSharedLimiter {
      * here), in clock ticks of 10 ms, from /proc (Linux); 0 where there is none.
      */
     static long redisServerTicks() {
-        long ticks = 0;
-        try (java.util.stream.Stream<java.nio.file.Path> procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
-            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) procs::iterator) {
-                try {
-                    String stat = java.nio.file.Files.readString(p.resolve("stat"));
-                    if (stat.contains("(redis-server")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    }
-                } catch (java.io.IOException | RuntimeException e) {
-                    // not a process, or it ended
-                }
-            }
-        } catch (java.io.IOException e) {
-            return 0;
-        }
-        return ticks;
+        return ProcStat.all().stream().filter(p -> p.command().startsWith("redis-server"))
+                .mapToLong(ProcStat::ownTicks).sum();
     }
 
     /** A row of Redis engines: how many, and how old a bot-wide pause read from Redis may be. */

@@ -1,5 +1,7 @@
 package io.botdelivery.bench.postgres;
 
+import io.botdelivery.bench.proc.ProcStat;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -13,7 +15,7 @@ import java.util.stream.Stream;
  * in a short run the JIT's warm-up would dominate, and it is not a cost per operation.
  */
 final class CpuMeter {
-    private static final double TICK_NANOS = 1e9 / 100; // USER_HZ is 100 on Linux
+    private static final double TICK_NANOS = ProcStat.TICK_NANOS;
 
     private final int postgresPort;
 
@@ -43,22 +45,11 @@ final class CpuMeter {
                 return -1;
             }
             long ticks = 0;
-            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                for (Path p : (Iterable<Path>) procs::iterator) {
-                    String name = p.getFileName().toString();
-                    if (!name.chars().allMatch(Character::isDigit)) {
-                        continue;
-                    }
-                    long[] stat = stat(p);
-                    if (stat == null) {
-                        continue;
-                    }
-                    long pid = Long.parseLong(name);
-                    if (pid == postmaster) {
-                        ticks += stat[1] + stat[2] + stat[3] + stat[4]; // own + reaped backends
-                    } else if (stat[0] == postmaster) {
-                        ticks += stat[1] + stat[2];
-                    }
+            for (ProcStat stat : ProcStat.all()) {
+                if (stat.pid() == postmaster) {
+                    ticks += stat.ownTicks() + stat.childUserTicks() + stat.childSystemTicks(); // own + reaped backends
+                } else if (stat.parent() == postmaster) {
+                    ticks += stat.ownTicks();
                 }
             }
             return (long) (ticks * TICK_NANOS);
@@ -85,17 +76,5 @@ final class CpuMeter {
             }
         }
         return -1;
-    }
-
-    /** ppid, utime, stime, cutime, cstime of a process, or null if it is gone. */
-    private static long[] stat(Path proc) {
-        try {
-            String s = Files.readString(proc.resolve("stat"));
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            // fields after "(comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
-            return new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 }
