@@ -272,6 +272,9 @@ final class Dispatcher {
             Instant now = ctx.now();
             slot = h.slotAt;
             Duration late = slot == null ? Duration.ZERO : Duration.between(slot, now);
+            if (slot != null) {
+                ctx.metrics.slotLateness.record(late.isNegative() ? Duration.ZERO : late);
+            }
             h.slotAt = null;
             Instant holdUntil = coldStart.holdUntil(now, h.delivery().chatId());
             if (late.compareTo(ctx.config.lateSendTolerance()) > 0) {

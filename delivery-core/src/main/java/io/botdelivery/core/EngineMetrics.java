@@ -22,6 +22,7 @@ final class EngineMetrics {
     private final Map<FailureClass, Counter> failed = new EnumMap<>(FailureClass.class);
     private final Map<FailureClass, Counter> retries = new EnumMap<>(FailureClass.class);
     final Timer limiterWait;
+    final Timer slotLateness;
     final Timer latency;
 
     EngineMetrics(MeterRegistry registry) {
@@ -37,6 +38,9 @@ final class EngineMetrics {
             retries.put(c, Counter.builder("delivery.retries").tag("class", c.name()).description("attempts that will be retried").register(registry));
         }
         limiterWait = Timer.builder("delivery.limiter.wait").description("delay granted by the rate limiter").register(registry);
+        slotLateness = Timer.builder("delivery.slot.lateness")
+                .description("how long after its reserved slot a send was ready to leave (beyond lateSendTolerance it reserves again)")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
         latency = Timer.builder("delivery.latency").description("accepted to delivered").publishPercentiles(0.5, 0.99).register(registry);
     }
 

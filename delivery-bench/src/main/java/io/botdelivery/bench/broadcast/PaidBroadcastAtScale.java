@@ -35,10 +35,12 @@ import java.util.stream.LongStream;
  *
  * <p>With {@code replicas} above 1 (PostgreSQL only), that many minus one more bot processes run beside it as delivering
  * replicas ({@code run} with {@code bot.poll-updates=false}), and all of them share an embedded Redis limiter, as in
- * the README's "Run several replicas": the broadcast's deliveries are sent by whichever replica claims them.
+ * the README's "Run several replicas": the broadcast's deliveries are sent by whichever replica claims them. The
+ * limiter is limiter-local for one process and the shared Redis limiter for several; {@code redis} as the fifth
+ * argument puts a single process on Redis too, so the limiter's cost and a second process's cost can be told apart.
  *
  * <pre>java -Djava.io.tmpdir=delivery-bench/target -cp delivery-bench/target/benchmarks.jar \
- *     io.botdelivery.bench.broadcast.PaidBroadcastAtScale [chats] [postgres|memory] [bot jar] [replicas]</pre>
+ *     io.botdelivery.bench.broadcast.PaidBroadcastAtScale [chats] [postgres|memory] [bot jar] [replicas] [local|redis]</pre>
  *
  * The bot jar defaults to {@code example-bot/target/example-bot.jar} (build it with {@code mvn -B -q -DskipTests package}).
  */
@@ -53,6 +55,13 @@ public final class PaidBroadcastAtScale {
         String store = args.length > 1 ? args[1] : "postgres";
         Path jar = Path.of(args.length > 2 ? args[2] : "example-bot/target/example-bot.jar");
         int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        boolean sharedLimiter = replicas > 1 || (args.length > 4 && args[4].equals("redis"));
+        if (args.length > 4 && !args[4].equals("redis") && !args[4].equals("local")) {
+            throw new IllegalArgumentException("the limiter is local or redis, not " + args[4]);
+        }
+        if (replicas > 1 && args.length > 4 && args[4].equals("local")) {
+            throw new IllegalArgumentException("several replicas share one budget: use the redis limiter");
+        }
         if (replicas > 1 && !store.equals("postgres")) {
             throw new IllegalArgumentException("several replicas share a queue: use the postgres store");
         }
@@ -72,7 +81,7 @@ public final class PaidBroadcastAtScale {
             env.put("BOT_STORE", store);
             env.put("BOT_LIMITER", "local");
             RedisServerExtension redis = null;
-            if (replicas > 1) {
+            if (sharedLimiter) {
                 redis = RedisServerExtension.embedded();
                 redis.start();
                 env.put("BOT_LIMITER", "redis");
@@ -143,11 +152,11 @@ public final class PaidBroadcastAtScale {
                 output.stream().filter(l -> !l.contains("\r")).skip(Math.max(0, output.size() - 25)).forEach(System.out::println);
             }
             System.out.println("the bot's whole output: " + log);
-            System.out.printf("%n| chats | store | replicas | exit | wall incl. enqueue | arrived | msg/s | 429s | chats with duplicates "
+            System.out.printf("%n| chats | store | replicas | limiter | exit | wall incl. enqueue | arrived | msg/s | 429s | chats with duplicates "
                     + "| RSS peak | RSS at 1/4, 1/2, 3/4 | machine busy (%d cores) | bots' CPU per message |%n"
-                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|%n", Runtime.getRuntime().availableProcessors());
-            System.out.printf("| %,d | %s | %d | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s | %.0f %% | %.0f µs |%n", chats,
-                    store, replicas, bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n", Runtime.getRuntime().availableProcessors());
+            System.out.printf("| %,d | %s | %d | %s | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s | %.0f %% | %.0f µs |%n", chats,
+                    store, replicas, sharedLimiter ? "redis" : "local", bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
                     telegram.record().rateLimited().size(), duplicates,
                     rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024, quarters(rssKb), machineBusy * 100,
                     accepted.isEmpty() ? 0 : botCpuSeconds * 1e6 / accepted.size());
