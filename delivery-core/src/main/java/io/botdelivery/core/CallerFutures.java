@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -26,6 +27,11 @@ import java.util.function.Function;
 final class CallerFutures {
     private final Map<DeliveryId, CompletableFuture<Delivery>> pending = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<DeliveryId> sweepOrder = new ConcurrentLinkedQueue<>();
+    /**
+     * About how many ids {@link #sweepOrder} holds: {@code ConcurrentLinkedQueue.size()} walks the whole queue, and a
+     * 100,000-chat broadcast keeps 100,000 futures pending while the poller sweeps several times a second.
+     */
+    private final AtomicInteger sweepOrderSize = new AtomicInteger();
 
     /** The future for {@code d}: completed already when {@code d} is final. */
     CompletableFuture<Delivery> futureFor(Delivery d) {
@@ -34,6 +40,7 @@ final class CallerFutures {
         }
         return pending.computeIfAbsent(d.id(), id -> {
             sweepOrder.add(id);
+            sweepOrderSize.incrementAndGet();
             return new CompletableFuture<>();
         });
     }
@@ -59,10 +66,11 @@ final class CallerFutures {
     void sweep(int max, java.util.function.Predicate<DeliveryId> skip, Function<List<DeliveryId>, List<Delivery>> lookup) {
         List<DeliveryId> batch = new ArrayList<>();
         int seen = 0;
-        int size = sweepOrder.size();
+        int size = sweepOrderSize.get();
         DeliveryId id;
         while (batch.size() < max && seen++ < size && (id = sweepOrder.poll()) != null) {
             if (!pending.containsKey(id)) {
+                sweepOrderSize.decrementAndGet();
                 continue;
             }
             sweepOrder.add(id);
@@ -93,5 +101,6 @@ final class CallerFutures {
             }
         }
         sweepOrder.clear();
+        sweepOrderSize.set(0);
     }
 }

@@ -666,6 +666,30 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a delivery that missed its slot asks again with a short horizon: refused for its chat's window, it waits without its place, other chats go meanwhile")
+        void missedSlotWaitsWithoutItsPlace() {
+            engine.close();
+            engine = newEngine(config("engine-one-at-a-time").withMaxConcurrentSends(1));
+            scheduler.runDue();
+            limiter.script(Reservation.granted(Duration.ofMillis(100)),
+                    Reservation.denied(Duration.ofMillis(900), LimitScope.chat(USER)));
+            Submission missed = submitText(USER, "missed");
+            clock.advance(Duration.ofMillis(300));
+            Submission other = submitText(OTHER_USER, "meanwhile");
+            scheduler.runDue();
+
+            assertThat(limiter.horizons).as("the usual horizon, then a short one after the miss")
+                    .startsWith(EngineConfig.defaults().reserveHorizon(), Duration.ofMillis(100));
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.request().chatId()).isEqualTo(OTHER_USER));
+            assertThat(stored(other.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            clock.advance(Duration.ofMillis(900));
+            scheduler.runDue();
+            assertThat(sender.calls()).hasSize(2);
+            assertThat(sender.calls().get(1).at()).isEqualTo(start.plusMillis(1200));
+            assertThat(stored(missed.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a GIVE_UP send whose store mark took longer than lateSendTolerance reserves again instead of leaving late")
         void slowSendStartedMarkReservesAgain() {
             java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();

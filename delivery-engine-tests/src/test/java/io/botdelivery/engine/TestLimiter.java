@@ -17,6 +17,8 @@ class TestLimiter implements RateLimiter {
     }
 
     final List<RateRequest> reservations = new ArrayList<>();
+    /** The horizon of each reservation, in the same order. */
+    final List<Duration> horizons = new ArrayList<>();
     final List<Penalty> penalties = new ArrayList<>();
     private final Deque<Reservation> scripted = new ArrayDeque<>();
 
@@ -28,6 +30,7 @@ class TestLimiter implements RateLimiter {
     @Override
     public synchronized Reservation reserve(RateRequest request, Duration horizon) {
         reservations.add(request);
+        horizons.add(horizon);
         Reservation next = scripted.pollFirst();
         return next != null ? next : Reservation.granted(Duration.ZERO);
     }
