@@ -204,6 +204,12 @@ final class Dispatcher {
             return;
         }
         Reservation.Denied denied = (Reservation.Denied) reservation;
+        if (denied.scope().isGlobal() && horizon.compareTo(ctx.config.reserveHorizon()) < 0) {
+            // the short horizon after a missed slot is for its chat's window; a lane booked further ahead (other
+            // instances on it) is waited for as usual, keeping the place: pausing the lane here stalled two replicas
+            reserveAndSend(h, ctx.config.reserveHorizon());
+            return;
+        }
         Instant now = ctx.now();
         boolean release = false;
         synchronized (lock) {

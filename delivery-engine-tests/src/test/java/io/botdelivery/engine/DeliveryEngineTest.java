@@ -690,6 +690,26 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a delivery that missed its slot and finds its lane booked beyond the short horizon reserves as usual: the lane is not paused")
+        void missedSlotOnABookedLaneReservesAsUsual() {
+            limiter.script(Reservation.granted(Duration.ofMillis(100)),
+                    Reservation.denied(Duration.ofMillis(50), LimitScope.global()),
+                    Reservation.granted(Duration.ofMillis(150)));
+            Submission missed = submitText(USER, "missed");
+            clock.advance(Duration.ofMillis(300));
+            scheduler.runDue();
+
+            assertThat(limiter.horizons).as("the usual horizon, the short one, then at once the usual one again")
+                    .containsExactly(EngineConfig.defaults().reserveHorizon(), Duration.ofMillis(100),
+                            EngineConfig.defaults().reserveHorizon());
+            clock.advance(Duration.ofMillis(150));
+            scheduler.runDue();
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at())
+                    .as("at the slot booked right away, not after a lane pause").isEqualTo(start.plusMillis(450)));
+            assertThat(stored(missed.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a GIVE_UP send whose store mark took longer than lateSendTolerance reserves again instead of leaving late")
         void slowSendStartedMarkReservesAgain() {
             java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
