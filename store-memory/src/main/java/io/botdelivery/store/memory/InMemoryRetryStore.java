@@ -14,7 +14,6 @@ import io.botdelivery.core.spi.RetryStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -42,42 +41,12 @@ import java.util.TreeSet;
 public final class InMemoryRetryStore implements RetryStore {
     public static final int DEFAULT_MAX_FINISHED = 10_000;
 
-    // Equal creation times fall back to insertion order (as the SQL stores' seq column does): a batch saved at one
-    // instant is claimed in the order it was given.
-    private static final Comparator<Row> BY_DUE = Comparator.<Row, Instant>comparing(r -> r.delivery.nextAttemptAt())
-            .thenComparing(r -> r.delivery.createdAt())
-            .thenComparingLong(r -> r.seq);
-    private static final Comparator<Row> BY_CREATION = Comparator.<Row, Instant>comparing(r -> r.delivery.createdAt())
-            .thenComparingLong(r -> r.seq);
-    private static final Comparator<Row> BY_LEASE_END = Comparator.<Row, Instant>comparing(r -> r.leaseUntil)
-            .thenComparing(r -> r.delivery.id().value());
-    private static final Comparator<Row> BY_FINISH_DESC = Comparator.<Row, Instant>comparing(r -> r.delivery.finishedAt())
-            .thenComparing(r -> r.delivery.id().value()).reversed();
-
-    /** Mutable bookkeeping around an immutable snapshot; guarded by the store's lock. */
-    private static final class Row {
-        /** Insertion order: unique, so it also tells rows apart in the indexes. */
-        final long seq;
-        Delivery delivery;
-        String leaseOwner;
-        Instant leaseUntil;
-
-        Row(Delivery delivery, long seq) {
-            this.delivery = delivery;
-            this.seq = seq;
-        }
-
-        boolean leasedBy(String owner) {
-            return owner.equals(leaseOwner);
-        }
-    }
-
     private final Object lock = new Object();
     private final Map<DeliveryId, Row> rows = new HashMap<>();
     private final Map<IdempotencyKey, Row> byKey = new HashMap<>();
     private final Map<Priority, TreeSet<Row>> waiting = new EnumMap<>(Priority.class);
-    private final TreeSet<Row> leased = new TreeSet<>(BY_LEASE_END);
-    private final TreeSet<Row> failed = new TreeSet<>(BY_FINISH_DESC);
+    private final TreeSet<Row> leased = new TreeSet<>(Row.BY_LEASE_END);
+    private final TreeSet<Row> failed = new TreeSet<>(Row.BY_FINISH_DESC);
     private final Map<String, TreeSet<Row>> unfinishedByOrderingKey = new HashMap<>();
     /** Finished rows, in the order they finished (the oldest first): what retention forgets first. */
     private final LinkedHashSet<Row> finishedOrder = new LinkedHashSet<>();
@@ -97,7 +66,7 @@ public final class InMemoryRetryStore implements RetryStore {
         }
         this.maxFinished = maxFinished;
         for (Priority p : Priority.values()) {
-            waiting.put(p, new TreeSet<>(BY_DUE));
+            waiting.put(p, new TreeSet<>(Row.BY_DUE));
         }
     }
 
@@ -133,7 +102,7 @@ public final class InMemoryRetryStore implements RetryStore {
         byKey.put(delivery.request().idempotencyKey(), row);
         String orderingKey = delivery.request().orderingKey();
         if (orderingKey != null) {
-            unfinishedByOrderingKey.computeIfAbsent(orderingKey, k -> new TreeSet<>(BY_CREATION)).add(row);
+            unfinishedByOrderingKey.computeIfAbsent(orderingKey, k -> new TreeSet<>(Row.BY_CREATION)).add(row);
         }
         if (lease != null && isFirstOfItsOrderingKey(row)) {
             takeLease(row, lease, delivery.updatedAt());
@@ -361,7 +330,7 @@ public final class InMemoryRetryStore implements RetryStore {
                     d.messageIds(), d.lastError(), d.lastErrorClass(), d.createdAt(), now, now, null, null);
             String orderingKey = d.request().orderingKey();
             if (orderingKey != null) {
-                unfinishedByOrderingKey.computeIfAbsent(orderingKey, k -> new TreeSet<>(BY_CREATION)).add(row);
+                unfinishedByOrderingKey.computeIfAbsent(orderingKey, k -> new TreeSet<>(Row.BY_CREATION)).add(row);
             }
             waitingQueue(row).add(row);
             return true;
