@@ -55,13 +55,14 @@ public final class PaidBroadcastAtScale {
         String store = args.length > 1 ? args[1] : "postgres";
         Path jar = Path.of(args.length > 2 ? args[2] : "example-bot/target/example-bot.jar");
         int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-        boolean sharedLimiter = replicas > 1 || (args.length > 4 && args[4].equals("redis"));
-        if (args.length > 4 && !args[4].equals("redis") && !args[4].equals("local")) {
-            throw new IllegalArgumentException("the limiter is local or redis, not " + args[4]);
+        String limiter = args.length > 4 ? args[4] : replicas > 1 ? "redis" : "local";
+        if (!limiter.equals("redis") && !limiter.equals("local")) {
+            throw new IllegalArgumentException("the limiter is local or redis, not " + limiter);
         }
-        if (replicas > 1 && args.length > 4 && args[4].equals("local")) {
+        if (replicas > 1 && limiter.equals("local")) {
             throw new IllegalArgumentException("several replicas share one budget: use the redis limiter");
         }
+        boolean sharedLimiter = limiter.equals("redis");
         if (replicas > 1 && !store.equals("postgres")) {
             throw new IllegalArgumentException("several replicas share a queue: use the postgres store");
         }
@@ -156,7 +157,7 @@ public final class PaidBroadcastAtScale {
                     + "| RSS peak | RSS at 1/4, 1/2, 3/4 | machine busy (%d cores) | bots' CPU per message |%n"
                     + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n", Runtime.getRuntime().availableProcessors());
             System.out.printf("| %,d | %s | %d | %s | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s | %.0f %% | %.0f µs |%n", chats,
-                    store, replicas, sharedLimiter ? "redis" : "local", bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
+                    store, replicas, limiter, bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
                     telegram.record().rateLimited().size(), duplicates,
                     rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024, quarters(rssKb), machineBusy * 100,
                     accepted.isEmpty() ? 0 : botCpuSeconds * 1e6 / accepted.size());
