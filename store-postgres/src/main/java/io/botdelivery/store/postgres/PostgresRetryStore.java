@@ -1,6 +1,5 @@
 package io.botdelivery.store.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryId;
@@ -14,35 +13,21 @@ import io.botdelivery.core.spi.LeasedWrites;
 import io.botdelivery.core.spi.RetryStore;
 import io.botdelivery.core.spi.RetryStoreException;
 import org.apache.ibatis.exceptions.PersistenceException;
-import org.apache.ibatis.mapping.Environment;
-import org.apache.ibatis.session.Configuration;
-import org.apache.ibatis.session.LocalCacheScope;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
-import org.apache.ibatis.session.SqlSessionFactoryBuilder;
-import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -84,6 +69,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
     /** The application's pool ({@link #onDataSource}), or null when this store opens and closes its own. */
     private final DataSource applicationPool;
     private final List<Runnable> newWorkSubscribers = new CopyOnWriteArrayList<>();
+    private final BatchedWrites batchedWrites = new BatchedWrites(this::run, d -> save(d, null));
     private volatile Running running;
     private volatile boolean closed;
 
@@ -114,12 +100,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
      */
     public static PostgresRetryStore onDataSource(DataSource dataSource, String schema) {
         Objects.requireNonNull(dataSource, "dataSource");
-        String url;
-        try (Connection c = dataSource.getConnection()) {
-            url = c.getMetaData().getURL();
-        } catch (SQLException e) {
-            throw new RetryStoreException("cannot start store-postgres: the application's DataSource gives no connection", e);
-        }
+        String url = PostgresConnections.urlOf(dataSource);
         PostgresRetryStore store = new PostgresRetryStore(
                 PostgresRetryStoreConfig.builder(url).schema(schema).listenNotify(false).build(), dataSource);
         store.start();
@@ -156,9 +137,9 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         try {
             DataSource pool;
             if (applicationPool != null) {
-                pool = schemaScoped(applicationPool, config.schema());
+                pool = PostgresConnections.schemaScoped(applicationPool, config.schema());
             } else {
-                ownPool = new HikariDataSource(hikariConfig());
+                ownPool = new HikariDataSource(PostgresConnections.hikariConfig(config));
                 pool = ownPool;
             }
             if (config.migrateOnStart()) {
@@ -167,7 +148,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
             }
             SqlSessionFactory sessions = sessionFactory(pool);
             if (config.listenNotify()) {
-                wakeups = new PostgresWakeups(config.schema() + "_new_work", this::openListenConnection, pool, newWorkSubscribers);
+                wakeups = new PostgresWakeups(config.schema() + "_new_work", () -> PostgresConnections.openListenConnection(config), pool, newWorkSubscribers);
                 wakeups.start();
             }
             running = new Running(pool, sessions, wakeups);
@@ -258,7 +239,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         List<Saved> answers = new ArrayList<>(batch.size());
         boolean created = false;
         for (int from = 0; from < batch.size(); from += BATCH_ROWS) {
-            for (Saved saved : saveChunk(batch.subList(from, Math.min(batch.size(), from + BATCH_ROWS)))) {
+            for (Saved saved : batchedWrites.saveChunk(batch.subList(from, Math.min(batch.size(), from + BATCH_ROWS)))) {
                 answers.add(saved);
                 created |= saved.created();
             }
@@ -269,57 +250,6 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         return answers;
     }
 
-    private List<Saved> saveChunk(List<Delivery> chunk) {
-        Map<String, DeliveryRow> firstByKey = new LinkedHashMap<>();
-        Map<String, Delivery> deliveryByKey = new HashMap<>();
-        for (Delivery d : chunk) {
-            String key = d.request().idempotencyKey().value();
-            if (!firstByKey.containsKey(key)) {
-                firstByKey.put(key, DeliveryRows.newRow(d));
-                deliveryByKey.put(key, d);
-            }
-        }
-        Map<String, Saved> byKey = new HashMap<>();
-        try {
-            run("save " + chunk.size() + " deliveries", m -> {
-                Set<String> inserted = new HashSet<>(m.insertAll(new NewRowColumns(List.copyOf(firstByKey.values()))));
-                for (String key : inserted) {
-                    DeliveryRow row = firstByKey.get(key);
-                    Delivery d = deliveryByKey.get(key);
-                    byKey.put(key, new Saved(new Delivery(d.id(), d.request(), row.chatId, DeliveryStatus.PENDING,
-                            row.attempts, row.deliveredItems, row.messageIds, row.lastError, d.lastErrorClass(),
-                            row.createdAt, row.updatedAt, row.nextAttemptAt, null, null), true, false));
-                }
-                String[] skipped = firstByKey.keySet().stream().filter(k -> !inserted.contains(k)).toArray(String[]::new);
-                if (skipped.length > 0) {
-                    for (DeliveryRow existing : m.findByIdempotencyKeys(skipped)) {
-                        byKey.put(existing.idempotencyKey, new Saved(DeliveryRows.toDeliveryOrStandIn(existing), false, false));
-                    }
-                }
-                return null;
-            });
-        } catch (RetryStoreException e) {
-            if (!StoreFailures.isDeadlock(e)) {
-                throw e;
-            }
-            log.debug("a batch of {} deliveries met another one on shared keys; saving it one by one", chunk.size());
-            return chunk.stream().map(d -> save(d, null)).toList();
-        }
-        List<Saved> answers = new ArrayList<>(chunk.size());
-        Set<String> answered = new HashSet<>();
-        for (Delivery d : chunk) {
-            String key = d.request().idempotencyKey().value();
-            Saved saved = byKey.get(key);
-            if (saved == null) {
-                // the key is not stored, yet the row was skipped: its id is taken by another key (or it was purged
-                // in between); save says which
-                saved = save(d, null);
-            }
-            // a key repeated inside the chunk: its first occurrence was created, the later ones answer that delivery
-            answers.add(answered.add(key) ? saved : new Saved(saved.delivery(), false, false));
-        }
-        return answers;
-    }
 
     @Override
     public List<Delivery> claimDue(Instant now, int max, Lease lease) {
@@ -389,26 +319,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         if (completions.isEmpty()) {
             return Set.of();
         }
-        String[] ids = new String[completions.size()];
-        String[] messageIds = new String[completions.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = completions.get(i).id().value().toString();
-            messageIds[i] = NewRowColumns.arrayLiteral(completions.get(i).messageIds());
-        }
-        return notWritten(completions, run("complete " + ids.length + " deliveries",
-                m -> m.completeAll(ids, messageIds, owner, micros(now))));
-    }
-
-    /** The ids of {@code batch} missing from {@code written}, in the order of the batch. */
-    private static Set<DeliveryId> notWritten(List<? extends LeasedWrites.BatchItem> batch, List<UUID> written) {
-        Set<UUID> done = new HashSet<>(written);
-        Set<DeliveryId> notWritten = new LinkedHashSet<>();
-        for (LeasedWrites.BatchItem item : batch) {
-            if (!done.contains(item.id().value())) {
-                notWritten.add(item.id());
-            }
-        }
-        return notWritten;
+        return batchedWrites.completeAll(completions, owner, now);
     }
 
     @Override
@@ -427,9 +338,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         if (attempts.isEmpty()) {
             return Set.of();
         }
-        AttemptColumns columns = new AttemptColumns(attempts);
-        return notWritten(attempts, run("record attempts of " + attempts.size() + " deliveries",
-                m -> m.recordAttemptAll(columns, owner, micros(now))));
+        return batchedWrites.recordAttemptAll(attempts, owner, now);
     }
 
     @Override
@@ -571,108 +480,9 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         }
     }
 
-    private HikariConfig hikariConfig() {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("bot-delivery-store");
-        hikari.setJdbcUrl(config.jdbcUrl());
-        if (config.user() != null) {
-            hikari.setUsername(config.user());
-        }
-        if (config.password() != null) {
-            hikari.setPassword(config.password());
-        }
-        hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
-        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
-        hikari.setValidationTimeout(Math.min(config.connectionTimeout().toMillis(), 5_000));
-        hikari.setAutoCommit(true);
-        connectionProperties().forEach((k, v) -> hikari.addDataSourceProperty((String) k, v));
-        return hikari;
-    }
-
-    /**
-     * Properties of every connection: the store's schema first on the search path, TCP keep-alive, and generic plans.
-     * Every statement here is an index lookup whose best plan does not depend on its parameters; PostgreSQL's default
-     * would re-plan the claim on every call (its generic cost estimate for "LIMIT $n" looks worse than a custom
-     * plan's), which costs more CPU than executing it.
-     */
-    private Properties connectionProperties() {
-        Properties p = new Properties();
-        p.setProperty("currentSchema", config.schema());
-        p.setProperty("options", "-c plan_cache_mode=force_generic_plan");
-        p.setProperty("tcpKeepAlive", "true");
-        p.setProperty("ApplicationName", "bot-delivery store-postgres");
-        return p;
-    }
-
-    private java.sql.Connection openListenConnection() throws java.sql.SQLException {
-        Properties p = connectionProperties();
-        p.setProperty("ApplicationName", "bot-delivery store-postgres listener");
-        p.setProperty("connectTimeout", Long.toString(Math.max(1, config.connectionTimeout().toSeconds())));
-        if (config.user() != null) {
-            p.setProperty("user", config.user());
-        }
-        if (config.password() != null) {
-            p.setProperty("password", config.password());
-        }
-        return DriverManager.getConnection(config.jdbcUrl(), p);
-    }
-
     /** Package-private for tests that inspect the mapped statements (e.g. their query plans). */
-    static SqlSessionFactory sessionFactory(javax.sql.DataSource pool) {
-        Configuration mybatis = new Configuration(new Environment("store-postgres", new JdbcTransactionFactory(), pool));
-        mybatis.getTypeHandlerRegistry().register(Instant.class, new TypeHandlers.InstantHandler());
-        mybatis.getTypeHandlerRegistry().register(UUID.class, new TypeHandlers.UuidHandler());
-        // registered as an instance so the mapper XML's typeHandler="…LongListHandler" finds it without reflection
-        mybatis.getTypeHandlerRegistry().register(List.class, new TypeHandlers.LongListHandler());
-        // one session per operation: nothing to cache between statements
-        mybatis.setLocalCacheScope(LocalCacheScope.STATEMENT);
-        mybatis.addMapper(DeliveryMapper.class);
-        return new SqlSessionFactoryBuilder().build(mybatis);
-    }
-
-    /**
-     * {@code pool} whose connections have {@code schema} as their current schema while the store uses them (its
-     * statements name tables without a schema) and get their previous one back when closed.
-     */
-    private static DataSource schemaScoped(DataSource pool, String schema) {
-        return proxy(DataSource.class, (proxy, method, args) -> method.getName().equals("getConnection")
-                ? schemaScoped((Connection) invoke(pool, method, args), schema)
-                : invoke(pool, method, args));
-    }
-
-    private static Connection schemaScoped(Connection c, String schema) throws SQLException {
-        String previous;
-        try {
-            previous = c.getSchema();
-            c.setSchema(schema);
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
-        return proxy(Connection.class, (proxy, method, args) -> {
-            if (method.getName().equals("close") && !c.isClosed()) {
-                try {
-                    c.setSchema(previous);
-                } finally {
-                    c.close();
-                }
-                return null;
-            }
-            return invoke(c, method, args);
-        });
-    }
-
-    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
-        return type.cast(Proxy.newProxyInstance(PostgresRetryStore.class.getClassLoader(), new Class<?>[] {type}, handler));
-    }
-
-    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+    static SqlSessionFactory sessionFactory(DataSource pool) {
+        return PostgresConnections.sessionFactory(pool);
     }
 
     private String safeUrl() {
