@@ -17,22 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,21 +64,19 @@ public class JdbcRetryStore implements RetryStore {
             + " WHERE e.ordering_key = d.ordering_key AND e.status IN " + UNFINISHED
             + " AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.seq < d.seq)))";
 
-    /** Deliveries per {@link #saveAll} transaction: one SELECT of their keys and one JDBC batch of inserts. */
-    private static final int BATCH_ROWS = 500;
-    private static final String INSERT = "INSERT INTO delivery (id, idempotency_key, request_chat_id, payload_kind,"
-            + " business_reference, ordering_key, priority, on_ambiguous, allow_paid_broadcast, payload, status, chat_id,"
-            + " attempts, delivered_items, message_ids, last_error, last_error_class, next_attempt_at, lease_owner,"
-            + " lease_until, due_at, created_at, updated_at, send_started)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
     private final DataSource dataSource;
     private final SqlDialect dialect;
+    private final Statements jdbc;
+    private final Inserts inserts;
+    private final BatchSaves batches;
 
     /** A store on {@code dataSource}; the table must exist ({@link #createSchema}). Opens nothing. */
     public JdbcRetryStore(DataSource dataSource, SqlDialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.jdbc = new Statements(dialect);
+        this.inserts = new Inserts(jdbc);
+        this.batches = new BatchSaves(this, dialect, jdbc, inserts);
     }
 
     /** Creates the table and its indexes unless they exist ({@link SqlDialect#schemaStatements}); returns this. */
@@ -107,10 +100,10 @@ public class JdbcRetryStore implements RetryStore {
         DeliveryRequest r = delivery.request();
         try {
             return transaction("save delivery " + delivery.id(), c -> {
-                boolean leased = lease != null && (r.orderingKey() == null || !exists(c, "SELECT 1 FROM delivery"
+                boolean leased = lease != null && (r.orderingKey() == null || !jdbc.exists(c, "SELECT 1 FROM delivery"
                         + " WHERE ordering_key = ? AND status IN " + UNFINISHED, r.orderingKey()));
-                update(c, INSERT, insertParams(delivery, leased ? lease : null));
-                return new Saved(stored(delivery, leased), true, leased);
+                jdbc.update(c, Inserts.INSERT, inserts.params(delivery, leased ? lease : null));
+                return new Saved(inserts.stored(delivery, leased), true, leased);
             });
         } catch (DuplicateKey e) {
             Rows existing = one("find a delivery by idempotency key", "SELECT " + Rows.COLUMNS
@@ -123,118 +116,14 @@ public class JdbcRetryStore implements RetryStore {
         }
     }
 
-    /** Held by {@link #saveAll}: one batch at a time in this process (see there). */
-    private final Object batchLock = new Object();
-
     /**
-     * Per chunk of {@value #BATCH_ROWS}, one transaction: one SELECT finds the keys already stored, one JDBC batch
-     * inserts the rest (the first occurrence of each key). If another process stores one of the keys in between, the
-     * insert hits the unique key, the chunk rolls back and is saved again one delivery at a time.
+     * Per chunk of {@value BatchSaves#BATCH_ROWS}, one transaction: one SELECT finds the keys already stored, one
+     * JDBC batch inserts the rest (the first occurrence of each key). If another process stores one of the keys in
+     * between, the insert hits the unique key, the chunk rolls back and is saved again one delivery at a time.
      */
     @Override
     public List<Saved> saveAll(List<Delivery> deliveries) {
-        Objects.requireNonNull(deliveries, "deliveries");
-        List<Delivery> batch = List.copyOf(deliveries); // throws on a null element before anything is stored
-        List<Saved> answers = new ArrayList<>(batch.size());
-        // One batch at a time per store: two batches inserting shared keys in different orders wait on each other's
-        // unique-index entries, and not every database detects that (H2 waits out its lock timeout, row after row).
-        // Batches gain from fewer round trips, not from running side by side; other processes are still handled below.
-        synchronized (batchLock) {
-            for (int from = 0; from < batch.size(); from += BATCH_ROWS) {
-                answers.addAll(saveChunk(batch.subList(from, Math.min(batch.size(), from + BATCH_ROWS))));
-            }
-        }
-        return answers;
-    }
-
-    private List<Saved> saveChunk(List<Delivery> chunk) {
-        Map<String, Delivery> firstByKey = new LinkedHashMap<>();
-        chunk.forEach(d -> firstByKey.putIfAbsent(d.request().idempotencyKey().value(), d));
-        Map<String, Saved> byKey;
-        try {
-            byKey = transaction("save " + chunk.size() + " deliveries", c -> {
-                Map<String, Saved> found = new HashMap<>();
-                for (Rows existing : rows(c, "SELECT " + Rows.COLUMNS + " FROM delivery WHERE idempotency_key IN ("
-                        + String.join(", ", Collections.nCopies(firstByKey.size(), "?")) + ")", firstByKey.keySet().toArray())) {
-                    found.put(existing.idempotencyKey(), new Saved(existing.toDeliveryOrStandIn(), false, false));
-                }
-                List<Delivery> fresh = firstByKey.values().stream()
-                        .filter(d -> !found.containsKey(d.request().idempotencyKey().value())).toList();
-                if (!fresh.isEmpty()) {
-                    try (PreparedStatement s = c.prepareStatement(INSERT)) {
-                        for (Delivery d : fresh) {
-                            bind(s, insertParams(d, null));
-                            s.addBatch();
-                        }
-                        s.executeBatch();
-                    } catch (BatchUpdateException e) {
-                        // some drivers put the unique-key violation only in the chained exception
-                        SQLException cause = e.getNextException();
-                        throw cause != null && dialect.isDuplicateKey(cause) ? cause : e;
-                    }
-                }
-                fresh.forEach(d -> found.put(d.request().idempotencyKey().value(), new Saved(stored(d, false), true, false)));
-                return found;
-            });
-        } catch (DuplicateKey e) {
-            return chunk.stream().map(d -> save(d, null)).toList();
-        } catch (RetryStoreException e) {
-            if (!isDeadlock(e)) {
-                throw e;
-            }
-            // Two batches inserting shared keys in different orders wait for each other's unique-index entries; the
-            // database gave one of them up. One delivery per transaction holds one key at a time and cannot deadlock.
-            log.debug("a batch of {} deliveries met another one on shared keys; saving it one by one", chunk.size());
-            return chunk.stream().map(d -> save(d, null)).toList();
-        }
-        List<Saved> answers = new ArrayList<>(chunk.size());
-        Set<String> answered = new HashSet<>();
-        for (Delivery d : chunk) {
-            Saved saved = byKey.get(d.request().idempotencyKey().value());
-            // a key repeated inside the chunk: its first occurrence was created, the later ones answer that delivery
-            answers.add(answered.add(d.request().idempotencyKey().value()) ? saved : new Saved(saved.delivery(), false, false));
-        }
-        return answers;
-    }
-
-    /** Deadlock (40P01) or serialization failure (40001): the transaction was given up and nothing was stored. */
-    private static boolean isDeadlock(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            // 40P01/40001: deadlock (PostgreSQL, H2); HYT00: H2's lock timeout, how it ends a wait it did not detect
-            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState())
-                    || "HYT00".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The insert's parameters (see {@link #INSERT}): a new delivery, IN_FLIGHT under {@code lease} when given. */
-    private Object[] insertParams(Delivery delivery, Lease lease) {
-        DeliveryRequest r = delivery.request();
-        boolean leased = lease != null;
-        Instant due = dueAt(delivery);
-        Object until = leased ? at(lease.until()) : Null.TIMESTAMP;
-        DeliveryStatus status = leased ? DeliveryStatus.IN_FLIGHT : DeliveryStatus.PENDING;
-        return new Object[] {delivery.id().value().toString(), r.idempotencyKey().value(), r.chatId(),
-                r.payload().kind(), r.businessReference(), r.orderingKey(), r.priority().rank(), r.onAmbiguous().name(),
-                r.allowPaidBroadcast(), PayloadCodec.write(r.payload()), status.name(), delivery.chatId(),
-                delivery.attempts(), delivery.deliveredItems(), Rows.joinIds(delivery.messageIds()),
-                delivery.lastError(), delivery.lastErrorClass() == null ? null : delivery.lastErrorClass().name(), due,
-                leased ? lease.owner() : null, until, leased ? until : due, at(delivery.createdAt()),
-                at(delivery.updatedAt()), false};
-    }
-
-    /** What was stored for a new delivery, as {@link #find} would read it back. */
-    private Delivery stored(Delivery delivery, boolean leased) {
-        return new Delivery(delivery.id(), delivery.request(), delivery.chatId(),
-                leased ? DeliveryStatus.IN_FLIGHT : DeliveryStatus.PENDING, delivery.attempts(),
-                delivery.deliveredItems(), delivery.messageIds(), delivery.lastError(), delivery.lastErrorClass(),
-                at(delivery.createdAt()), at(delivery.updatedAt()), dueAt(delivery), null, null);
-    }
-
-    private Instant dueAt(Delivery delivery) {
-        return at(delivery.nextAttemptAt() != null ? delivery.nextAttemptAt() : delivery.createdAt());
+        return batches.saveAll(deliveries);
     }
 
     @Override
@@ -244,16 +133,16 @@ public class JdbcRetryStore implements RetryStore {
         if (max <= 0) {
             return List.of();
         }
-        Instant t = at(now);
-        Instant until = at(lease.until());
+        Instant t = jdbc.at(now);
+        Instant until = jdbc.at(lease.until());
         return transaction("claim due deliveries", c -> {
-            List<Rows> due = rows(c, dialect.lockingSelect("SELECT " + Rows.COLUMNS + " FROM delivery d"
+            List<Rows> due = jdbc.rows(c, dialect.lockingSelect("SELECT " + Rows.COLUMNS + " FROM delivery d"
                     + " WHERE d.status IN " + UNFINISHED + " AND d.due_at <= ? AND NOT (" + HELD_BACK + ")"
                     + " ORDER BY d.priority, d.due_at, d.created_at, d.seq"), t, max);
             List<Delivery> claimed = new ArrayList<>(due.size());
             for (Rows row : due) {
                 // the re-check: still due, so a row another claimer leased meanwhile is left alone
-                if (update(c, "UPDATE delivery SET status = 'IN_FLIGHT', lease_owner = ?, lease_until = ?, due_at = ?,"
+                if (jdbc.update(c, "UPDATE delivery SET status = 'IN_FLIGHT', lease_owner = ?, lease_until = ?, due_at = ?,"
                                 + " updated_at = ?, send_started = FALSE"
                                 + " WHERE id = ? AND status IN " + UNFINISHED + " AND due_at <= ?",
                         lease.owner(), until, until, t, row.id(), t) == 0) {
@@ -265,7 +154,7 @@ public class JdbcRetryStore implements RetryStore {
                     // must not stop the worker nor come back forever: FAILED, alert owed, free for any notifier
                     log.error("delivery {} (reference {}) cannot be read and is moved to FAILED (UNREADABLE): {}",
                             row.id(), row.businessReference(), e.getMessage());
-                    update(c, "UPDATE delivery SET status = 'FAILED', last_error = ?, last_error_class = ?,"
+                    jdbc.update(c, "UPDATE delivery SET status = 'FAILED', last_error = ?, last_error_class = ?,"
                                     + " finished_at = ?, updated_at = ?, notified_at = NULL, next_attempt_at = NULL,"
                                     + " due_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?",
                             e.getMessage(), FailureClass.UNREADABLE.name(), t, t, row.id());
@@ -279,11 +168,11 @@ public class JdbcRetryStore implements RetryStore {
     public Set<DeliveryId> renewLeases(Collection<DeliveryId> ids, Lease lease) {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(lease, "lease");
-        Instant until = at(lease.until());
+        Instant until = jdbc.at(lease.until());
         return transaction("renew leases", c -> {
             Set<DeliveryId> held = new LinkedHashSet<>();
             for (DeliveryId id : ids) {
-                if (update(c, "UPDATE delivery SET lease_until = ?, due_at = ? WHERE id = ? AND status = 'IN_FLIGHT'"
+                if (jdbc.update(c, "UPDATE delivery SET lease_until = ?, due_at = ? WHERE id = ? AND status = 'IN_FLIGHT'"
                         + " AND lease_owner = ?", until, until, id.value().toString(), lease.owner()) == 1) {
                     held.add(id);
                 }
@@ -296,7 +185,7 @@ public class JdbcRetryStore implements RetryStore {
     public boolean cancel(DeliveryId id, String owner, Instant now) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(now, "now");
-        Instant t = at(now);
+        Instant t = jdbc.at(now);
         String leaseCheck = owner != null ? "lease_owner = ?" : "lease_until <= ?";
         return write("cancel delivery " + id, "UPDATE delivery SET status = 'CANCELLED', finished_at = ?, updated_at = ?,"
                         + " next_attempt_at = NULL, due_at = NULL, lease_owner = NULL, lease_until = NULL, send_started = FALSE"
@@ -308,7 +197,7 @@ public class JdbcRetryStore implements RetryStore {
     public boolean redeliver(DeliveryId id, Instant now) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(now, "now");
-        Instant t = at(now);
+        Instant t = jdbc.at(now);
         return write("redeliver delivery " + id, "UPDATE delivery SET status = 'PENDING', attempts = 0,"
                 + " next_attempt_at = ?, due_at = ?, finished_at = NULL, notified_at = NULL, lease_owner = NULL,"
                 + " lease_until = NULL, updated_at = ?, send_started = FALSE WHERE id = ? AND status = 'FAILED'",
@@ -323,17 +212,17 @@ public class JdbcRetryStore implements RetryStore {
         }
         return transaction("purge finished deliveries", c -> {
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement s = prepare(c, dialect.lockingSelect("SELECT id FROM delivery"
+            try (PreparedStatement s = jdbc.prepare(c, dialect.lockingSelect("SELECT id FROM delivery"
                     + " WHERE status IN ('DELIVERED', 'FAILED', 'CANCELLED') AND finished_at < ?"
                     + " AND (status <> 'FAILED' OR notified_at IS NOT NULL) ORDER BY finished_at, seq"),
-                    at(finishedBefore), max); ResultSet rs = s.executeQuery()) {
+                    jdbc.at(finishedBefore), max); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
                 }
             }
             int deleted = 0;
             for (String id : ids) {
-                deleted += update(c, "DELETE FROM delivery WHERE id = ?", id);
+                deleted += jdbc.update(c, "DELETE FROM delivery WHERE id = ?", id);
             }
             return deleted;
         });
@@ -346,7 +235,7 @@ public class JdbcRetryStore implements RetryStore {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(messageIds, "messageIds");
-        Instant t = at(Objects.requireNonNull(now, "now"));
+        Instant t = jdbc.at(Objects.requireNonNull(now, "now"));
         return write("complete delivery " + id, "UPDATE delivery SET status = 'DELIVERED', message_ids = ?,"
                         + " finished_at = ?, updated_at = ?, send_started = FALSE, next_attempt_at = NULL, due_at = NULL,"
                         + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'IN_FLIGHT' AND lease_owner = ?",
@@ -360,17 +249,17 @@ public class JdbcRetryStore implements RetryStore {
 
     @Override
     public boolean reschedule(DeliveryId id, String owner, AttemptState state, Instant nextAttemptAt, Instant now) {
-        Instant next = at(Objects.requireNonNull(nextAttemptAt, "nextAttemptAt"));
+        Instant next = jdbc.at(Objects.requireNonNull(nextAttemptAt, "nextAttemptAt"));
         return progress("reschedule", id, owner, state, now, ", status = 'PENDING', next_attempt_at = ?, due_at = ?,"
                 + " lease_owner = NULL, lease_until = NULL", List.of(next, next));
     }
 
     @Override
     public boolean fail(DeliveryId id, String owner, AttemptState state, Instant now, Instant notifyLeaseUntil) {
-        Instant until = at(Objects.requireNonNull(notifyLeaseUntil, "notifyLeaseUntil"));
+        Instant until = jdbc.at(Objects.requireNonNull(notifyLeaseUntil, "notifyLeaseUntil"));
         // FAILED and "alert owed" (notified_at NULL) in one statement; the failing worker keeps the alert's lease
         return progress("fail", id, owner, state, now, ", status = 'FAILED', finished_at = ?, notified_at = NULL,"
-                + " next_attempt_at = NULL, due_at = NULL, lease_until = ?", List.of(at(now), until));
+                + " next_attempt_at = NULL, due_at = NULL, lease_until = ?", List.of(jdbc.at(now), until));
     }
 
     /** An owner's write of an attempt's progress, plus {@code more} assignments and their parameters. */
@@ -382,7 +271,7 @@ public class JdbcRetryStore implements RetryStore {
         Objects.requireNonNull(now, "now");
         List<Object> params = new ArrayList<>(Arrays.asList(s.attempts(), s.chatId(), s.deliveredItems(),
                 Rows.joinIds(s.messageIds()), s.lastError(), s.lastErrorClass() == null ? null : s.lastErrorClass().name(),
-                s.sendStarted(), at(now)));
+                s.sendStarted(), jdbc.at(now)));
         params.addAll(moreParams);
         params.addAll(List.of(id.value().toString(), owner));
         return write(what + " delivery " + id, "UPDATE delivery SET attempts = ?, chat_id = ?, delivered_items = ?,"
@@ -397,14 +286,14 @@ public class JdbcRetryStore implements RetryStore {
         if (max <= 0) {
             return List.of();
         }
-        Instant t = at(now);
+        Instant t = jdbc.at(now);
         String owed = "status = 'FAILED' AND notified_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)";
         return transaction("claim owed notifications", c -> {
             List<Delivery> claimed = new ArrayList<>();
-            for (Rows row : rows(c, dialect.lockingSelect("SELECT " + Rows.COLUMNS + " FROM delivery d WHERE " + owed
+            for (Rows row : jdbc.rows(c, dialect.lockingSelect("SELECT " + Rows.COLUMNS + " FROM delivery d WHERE " + owed
                     + " ORDER BY finished_at, seq"), t, max)) {
-                if (update(c, "UPDATE delivery SET lease_owner = ?, lease_until = ? WHERE id = ? AND " + owed,
-                        lease.owner(), at(lease.until()), row.id(), t) == 1) {
+                if (jdbc.update(c, "UPDATE delivery SET lease_owner = ?, lease_until = ? WHERE id = ? AND " + owed,
+                        lease.owner(), jdbc.at(lease.until()), row.id(), t) == 1) {
                     // an alert must go out even for a delivery that cannot be read: a human must look at it
                     claimed.add(row.toDeliveryOrStandIn());
                 }
@@ -417,7 +306,7 @@ public class JdbcRetryStore implements RetryStore {
     public boolean markNotified(DeliveryId id, String owner, Instant now) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(owner, "owner");
-        Instant t = at(Objects.requireNonNull(now, "now"));
+        Instant t = jdbc.at(Objects.requireNonNull(now, "now"));
         return write("mark " + id + " notified", "UPDATE delivery SET notified_at = ?, updated_at = ?, lease_owner = NULL,"
                         + " lease_until = NULL WHERE id = ? AND status = 'FAILED' AND notified_at IS NULL AND lease_owner = ?",
                 t, t, id.value().toString(), owner);
@@ -440,7 +329,7 @@ public class JdbcRetryStore implements RetryStore {
             return List.of();
         }
         String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-        return transaction("find " + ids.size() + " deliveries", c -> rows(c, "SELECT " + Rows.COLUMNS
+        return transaction("find " + ids.size() + " deliveries", c -> jdbc.rows(c, "SELECT " + Rows.COLUMNS
                         + " FROM delivery WHERE id IN (" + marks + ")",
                 ids.stream().map(id -> id.value().toString()).toArray())).stream().map(Rows::toDeliveryOrStandIn).toList();
     }
@@ -456,13 +345,13 @@ public class JdbcRetryStore implements RetryStore {
     public QueueSummary summary() {
         return transaction("summarize the queue", c -> {
             Map<DeliveryStatus, Long> counts = new EnumMap<>(DeliveryStatus.class);
-            try (PreparedStatement s = prepare(c, "SELECT status, COUNT(*) FROM delivery GROUP BY status");
+            try (PreparedStatement s = jdbc.prepare(c, "SELECT status, COUNT(*) FROM delivery GROUP BY status");
                  ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     counts.put(DeliveryStatus.valueOf(rs.getString(1)), rs.getLong(2));
                 }
             }
-            try (PreparedStatement s = prepare(c, "SELECT MIN(created_at) AS oldest FROM delivery WHERE status IN "
+            try (PreparedStatement s = jdbc.prepare(c, "SELECT MIN(created_at) AS oldest FROM delivery WHERE status IN "
                     + UNFINISHED); ResultSet rs = s.executeQuery()) {
                 return new QueueSummary(counts, rs.next() ? dialect.readInstant(rs, "oldest") : null);
             }
@@ -474,7 +363,7 @@ public class JdbcRetryStore implements RetryStore {
         if (limit <= 0) {
             return List.of();
         }
-        return transaction("list recent failures", c -> rows(c, dialect.limitedSelect("SELECT " + Rows.COLUMNS
+        return transaction("list recent failures", c -> jdbc.rows(c, dialect.limitedSelect("SELECT " + Rows.COLUMNS
                 + " FROM delivery WHERE status = 'FAILED' ORDER BY finished_at DESC, seq DESC"), limit))
                 .stream().map(Rows::toDeliveryOrStandIn).toList();
     }
@@ -487,11 +376,8 @@ public class JdbcRetryStore implements RetryStore {
         T run(Connection connection) throws SQLException;
     }
 
-    /** SQL NULL of a timestamp column: a Java {@code null} binds a text NULL, which some databases refuse there. */
-    private enum Null { TIMESTAMP }
-
     /** Thrown out of {@link #transaction} when an insert hit a unique key (the transaction was rolled back). */
-    private static final class DuplicateKey extends RuntimeException {
+    static final class DuplicateKey extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         DuplicateKey(SQLException cause) {
@@ -550,66 +436,12 @@ public class JdbcRetryStore implements RetryStore {
     }
 
     private boolean write(String operation, String sql, Object... params) {
-        return transaction(operation, c -> update(c, sql, params)) == 1;
+        return transaction(operation, c -> jdbc.update(c, sql, params)) == 1;
     }
 
     private Rows one(String operation, String sql, Object... params) {
-        List<Rows> found = transaction(operation, c -> rows(c, sql, params));
+        List<Rows> found = transaction(operation, c -> jdbc.rows(c, sql, params));
         return found.isEmpty() ? null : found.get(0);
-    }
-
-    private int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = prepare(c, sql, params)) {
-            return s.executeUpdate();
-        }
-    }
-
-    private boolean exists(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet rs = s.executeQuery()) {
-            return rs.next();
-        }
-    }
-
-    private List<Rows> rows(Connection c, String sql, Object... params) throws SQLException {
-        List<Rows> result = new ArrayList<>();
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                result.add(Rows.read(rs, dialect));
-            }
-        }
-        return result;
-    }
-
-    /** Every value is a bound parameter; instants go through the dialect, already at its precision. */
-    private PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
-        PreparedStatement s = c.prepareStatement(sql);
-        try {
-            bind(s, params);
-            return s;
-        } catch (SQLException | RuntimeException e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    private void bind(PreparedStatement s, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            Object p = params[i];
-            if (p instanceof Instant instant) {
-                dialect.bindInstant(s, i + 1, instant);
-            } else if (p == Null.TIMESTAMP) {
-                dialect.bindInstant(s, i + 1, null);
-            } else if (p == null) {
-                s.setNull(i + 1, Types.VARCHAR);
-            } else {
-                s.setObject(i + 1, p);
-            }
-        }
-    }
-
-    /** {@code instant} at the dialect's precision, so what is returned equals what is read back. */
-    private Instant at(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(dialect.timestampPrecision());
     }
 
     private String name() {
