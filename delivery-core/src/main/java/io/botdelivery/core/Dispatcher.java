@@ -43,6 +43,8 @@ final class Dispatcher {
     private final AdaptiveConcurrency concurrency;
     /** The first sends' slow start and holds behind their late arrivals. */
     private final ColdStart coldStart;
+    /** How long the checks before a send take, from the time they were due: how far ahead of its slot they start. */
+    private final PreparationLead preparation = new PreparationLead();
     /** Deliveries holding a place under the concurrency limit. */
     private int dispatching;
     /** Deliveries on the wire (close() waits for them). */
@@ -193,9 +195,13 @@ final class Dispatcher {
             synchronized (lock) {
                 h.reserveTook = reserveTook;
                 h.slotAt = ctx.now().plus(granted.delay());
-                now = granted.delay().isZero();
+                // the checks before a send (the bot-wide pause, the GIVE_UP mark: store and limiter round trips) start
+                // that much before the slot, so that they do not make the send miss it
+                Duration lead = preparation.lead();
+                now = granted.delay().compareTo(lead) <= 0;
+                h.prepareFrom = now ? ctx.now() : h.slotAt.minus(lead);
                 if (!now) {
-                    waitThen(h, granted.delay(), () -> send(h));
+                    waitThen(h, granted.delay().minus(lead), () -> send(h));
                 }
             }
             if (now) {
@@ -277,6 +283,34 @@ final class Dispatcher {
             pump();
             return;
         }
+        boolean waitForSlot;
+        synchronized (lock) {
+            Instant now = ctx.now();
+            if (h.prepareFrom != null) {
+                preparation.record(Duration.between(h.prepareFrom, now));
+                h.prepareFrom = null;
+            }
+            Duration untilSlot = h.slotAt == null ? Duration.ZERO : Duration.between(now, h.slotAt);
+            waitForSlot = untilSlot.compareTo(Duration.ZERO) > 0 && !h.cancelled && !ctx.closing();
+            if (waitForSlot) {
+                // prepared ahead of the slot: never send before it
+                waitThen(h, untilSlot, () -> {
+                    synchronized (lock) {
+                        h.timer = null;
+                        h.waitingUntil = null;
+                    }
+                    sendAtSlot(h);
+                });
+            }
+        }
+        if (!waitForSlot) {
+            sendAtSlot(h);
+        }
+    }
+
+    /** Sends {@code h} now, at its slot (prepared: not paused, GIVE_UP mark written), unless the slot has passed. */
+    private void sendAtSlot(HeldDelivery h) {
+        Delivery d = h.delivery();
         boolean lateSlot = false;
         boolean held = false;
         Instant slot;

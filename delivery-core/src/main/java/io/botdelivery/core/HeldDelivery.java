@@ -36,6 +36,8 @@ final class HeldDelivery {
     Duration reserveTook = Duration.ZERO;
     /** When its reserved slot begins, while it holds one. */
     Instant slotAt;
+    /** When the checks before its send were due to start (its slot less the preparation lead), until they end. */
+    Instant prepareFrom;
     /** Due time while waiting on a timer (to hand it back due then at shutdown). */
     Instant waitingUntil;
     TaskScheduler.Cancellable timer;
