@@ -729,6 +729,32 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("the checks before a send start ahead of its slot by what they took: a GIVE_UP mark slower than lateSendTolerance makes only the first send miss its slot")
+        void slowSendStartedMarkIsWrittenAheadOfTheSlot() {
+            restartOn(storeWith("recordAttemptAll", () -> clock.advance(Duration.ofMillis(30))), "engine-slow-mark");
+            limiter.script(Reservation.granted(Duration.ofMillis(500)), Reservation.granted(Duration.ofMillis(500)),
+                    Reservation.granted(Duration.ofMillis(500)));
+            Submission first = engine.submit(DeliveryRequest.builder(USER, Payload.text("first"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.advance(Duration.ofSeconds(2));
+            assertThat(limiter.reservations).as("no lead yet: the first mark (30 ms) made it miss its slot once").hasSize(2);
+            Instant firstSlot = sender.calls().get(0).at();
+
+            Instant asked = clock.instant();
+            Submission second = engine.submit(DeliveryRequest.builder(OTHER_USER, Payload.text("second"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(limiter.reservations).as("the second mark was written ahead of its slot").hasSize(3);
+            assertThat(sender.calls()).hasSize(2);
+            assertThat(sender.calls().get(1).at()).as("sent at its slot, not before").isEqualTo(asked.plusMillis(500));
+            assertThat(firstSlot).as("the first, after its miss, also exactly at its new slot")
+                    .isEqualTo(start.plusMillis(530 + 500));
+            assertThat(stored(first.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(stored(second.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a GIVE_UP send whose mark the store cannot take is not sent, waits a second, and goes once the mark is written; the failed mark is never written late")
         void failedSendStartedMarkWaitsASecond() {
             java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();
