@@ -320,6 +320,25 @@ final class Dispatcher {
                 return;
             }
             Instant now = ctx.now();
+            if (now.isBefore(globalPauseUntil)) {
+                // a bot-wide 429 reached this instance between the preparation and the slot
+                ctx.metrics.pausedSlots.increment();
+                h.slotAt = null;
+                releaseSlot(h);
+                ctx.ready.add(h);
+                held = true;
+            }
+        }
+        if (held) {
+            pump();
+            return;
+        }
+        synchronized (lock) {
+            if (h.cancelled || ctx.closing()) {
+                releaseSlot(h);
+                return;
+            }
+            Instant now = ctx.now();
             slot = h.slotAt;
             Duration late = slot == null ? Duration.ZERO : Duration.between(slot, now);
             if (slot != null) {

@@ -36,6 +36,12 @@ final class HeldDelivery {
     Duration reserveTook = Duration.ZERO;
     /** When its reserved slot begins, while it holds one. */
     Instant slotAt;
+    /**
+     * Its GIVE_UP "send started" mark is written for its next send and nothing has cleared it since: a send that
+     * missed its slot goes at its next one without writing it again (written each time, a store slower than
+     * {@code lateSendTolerance} made every try miss).
+     */
+    boolean sendStartedMarked;
     /** When the checks before its send were due to start (its slot less the preparation lead), until they end. */
     Instant prepareFrom;
     /** Due time while waiting on a timer (to hand it back due then at shutdown). */

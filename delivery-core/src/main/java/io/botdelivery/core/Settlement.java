@@ -52,6 +52,10 @@ final class Settlement {
 
     /** Applies a send's outcome to {@code h}. Called on the sending thread, with {@code h} still marked sending. */
     void settle(HeldDelivery h, SendOutcome outcome) {
+        synchronized (lock) {
+            // whatever is written next clears the mark in the store; the next send writes it again
+            h.sendStartedMarked = false;
+        }
         try {
             Decision decision = ctx.decide(h, outcome);
             if (OutcomePolicy.isAlbumRateLimit(h.delivery(), outcome)) {
@@ -233,6 +237,12 @@ final class Settlement {
      */
     boolean markSendStarted(HeldDelivery h) {
         Delivery d = h.delivery();
+        synchronized (lock) {
+            if (h.sendStartedMarked) {
+                // written for a send that then missed its slot, and nothing cleared it since
+                return true;
+            }
+        }
         boolean recorded;
         try {
             recorded = sendStartedMarks.submit(new LeasedWrites.Attempt(d.id(), AttemptState.of(d).withSendStarted(true))).join();
@@ -245,6 +255,9 @@ final class Settlement {
             return false;
         }
         if (recorded) {
+            synchronized (lock) {
+                h.sendStartedMarked = true;
+            }
             return true;
         }
         log.warn("delivery {} lost its lease; another worker has it", h.id());
@@ -269,6 +282,9 @@ final class Settlement {
             return true;
         }
         if (recorded) {
+            synchronized (lock) {
+                h.sendStartedMarked = true;
+            }
             return true;
         }
         log.warn("delivery {} lost its lease; another worker has it", h.id());

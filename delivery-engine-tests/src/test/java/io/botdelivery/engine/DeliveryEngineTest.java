@@ -755,6 +755,48 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a store slower than lateSendTolerance on every GIVE_UP mark: the send that missed its slot goes at the next without writing the mark again")
+        void slowMarkOnEverySendIsWrittenOnce() {
+            java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();
+            restartOn(storeWith("recordAttemptAll", () -> {
+                marks.incrementAndGet();
+                clock.advance(Duration.ofMillis(30));
+            }), "engine-always-slow-mark");
+            Submission s = engine.submit(DeliveryRequest.builder(USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.advance(Duration.ofSeconds(5));
+
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(30)));
+            assertThat(marks).as("one mark for the one send").hasValue(1);
+            assertThat(limiter.reservations).as("the slot granted at once was missed by the mark's 30 ms").hasSize(2);
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
+        @DisplayName("a send prepared ahead of its slot is not sent at it if a bot-wide 429 reached this instance meanwhile")
+        void botWide429BetweenPreparationAndSlotHoldsTheSend() {
+            restartOn(storeWith("recordAttemptAll", () -> clock.advance(Duration.ofMillis(30))), "engine-429-after-prep");
+            limiter.script(Reservation.granted(Duration.ofMillis(500)), Reservation.granted(Duration.ofMillis(500)));
+            engine.submit(DeliveryRequest.builder(GROUP, Payload.text("warm-up: measures the lead"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.advance(Duration.ofSeconds(2));
+            assertThat(sender.calls()).hasSize(1);
+
+            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(3), LimitScope.global()));
+            limiter.script(Reservation.granted(Duration.ofMillis(450)), Reservation.granted(Duration.ofMillis(500)));
+            Instant asked = clock.instant();
+            engine.submit(DeliveryRequest.builder(USER, Payload.text("draws a 429")).onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            engine.submit(DeliveryRequest.builder(OTHER_USER, Payload.text("prepared before it")).onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.advance(Duration.ofMillis(600));
+
+            assertThat(sender.calls()).as("the 429'd send only; the other, prepared before the 429, was not sent at its slot")
+                    .hasSize(2).last().satisfies(c -> assertThat(c.request().chatId()).isEqualTo(USER));
+            scheduler.advance(Duration.ofSeconds(10));
+            assertThat(sender.callsTo(OTHER_USER)).singleElement().satisfies(c -> assertThat(c.at())
+                    .as("after the pause").isAfterOrEqualTo(asked.plusMillis(3450)));
+        }
+
+        @Test
         @DisplayName("a GIVE_UP send whose mark the store cannot take is not sent, waits a second, and goes once the mark is written; the failed mark is never written late")
         void failedSendStartedMarkWaitsASecond() {
             java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();
