@@ -246,6 +246,23 @@ final class Dispatcher {
             h.timer = null;
             h.waitingUntil = null;
         }
+        synchronized (lock) {
+            if (h.cancelled || ctx.closing()) {
+                releaseSlot(h);
+                return;
+            }
+        }
+        Delivery d = h.delivery();
+        // The GIVE_UP mark is written before the slot is checked for lateness, not after: a slow or unreachable store
+        // would otherwise let the send leave seconds after its slot, next to a slot granted to the same chat meanwhile.
+        // It comes before the pause read: the slower of the two, it would leave the pause read that much older.
+        if (d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP && !settlement.markSendStarted(h)) {
+            synchronized (lock) {
+                releaseSlot(h);
+            }
+            pump();
+            return;
+        }
         // A slot granted a while ago may now fall inside a bot-wide 429 pause that this or another instance took
         // meanwhile: sent anyway, it reaches Telegram during the ban, draws another 429 and extends the ban, and a
         // fleet with many such slots never gets out. A slot granted just now was checked against the pause already.
@@ -270,16 +287,6 @@ final class Dispatcher {
             }
         }
         if (!pause.isZero()) {
-            pump();
-            return;
-        }
-        Delivery d = h.delivery();
-        // The GIVE_UP mark is written before the slot is checked for lateness, not after: a slow or unreachable store
-        // would otherwise let the send leave seconds after its slot, next to a slot granted to the same chat meanwhile.
-        if (d.request().onAmbiguous() == AmbiguousOutcomePolicy.GIVE_UP && !settlement.markSendStarted(h)) {
-            synchronized (lock) {
-                releaseSlot(h);
-            }
             pump();
             return;
         }
