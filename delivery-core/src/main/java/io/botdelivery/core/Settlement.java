@@ -210,6 +210,8 @@ final class Settlement {
     /** Hands one delivery back to the store, due at {@code at}: it is no longer held here. */
     void release(HeldDelivery h, AttemptState state, Instant at) {
         synchronized (lock) {
+            // the reschedule below clears a "send started" mark in the store
+            h.sendStartedMarked = false;
             h.cancelTimer();
             if (ctx.holdings.holdsExactly(h)) {
                 ctx.holdings.unhold(h.id());
@@ -269,6 +271,8 @@ final class Settlement {
     private boolean updateHeld(HeldDelivery h, AttemptState state, Instant now) {
         Delivery d = h.delivery();
         synchronized (lock) {
+            // this write clears a "send started" mark in the store
+            h.sendStartedMarked = false;
             h.delivery(new Delivery(d.id(), d.request(), state.chatId(), DeliveryStatus.IN_FLIGHT, state.attempts(),
                     state.deliveredItems(), state.messageIds(), state.lastError(), state.lastErrorClass(), d.createdAt(), now,
                     d.nextAttemptAt(), null, null));
@@ -282,9 +286,6 @@ final class Settlement {
             return true;
         }
         if (recorded) {
-            synchronized (lock) {
-                h.sendStartedMarked = true;
-            }
             return true;
         }
         log.warn("delivery {} lost its lease; another worker has it", h.id());

@@ -773,6 +773,21 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a GIVE_UP send retried after a transient failure writes its mark again: the failure's record cleared it")
+        void retryAfterTransientFailureWritesTheMarkAgain() {
+            java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();
+            restartOn(storeWith("recordAttemptAll", marks::incrementAndGet), "engine-mark-per-send");
+            sender.script(USER, new SendOutcome.Transient("502 Bad Gateway"));
+            Submission s = engine.submit(DeliveryRequest.builder(USER, Payload.text("news"))
+                    .onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.advance(Duration.ofSeconds(5));
+
+            assertThat(sender.calls()).hasSize(2);
+            assertThat(marks).as("one mark per send").hasValue(2);
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a send prepared ahead of its slot is not sent at it if a bot-wide 429 reached this instance meanwhile")
         void botWide429BetweenPreparationAndSlotHoldsTheSend() {
             restartOn(storeWith("recordAttemptAll", () -> clock.advance(Duration.ofMillis(30))), "engine-429-after-prep");
