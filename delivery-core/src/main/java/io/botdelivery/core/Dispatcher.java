@@ -147,8 +147,7 @@ final class Dispatcher {
     /** Puts a held delivery back among the ready ones after a timer, if it is still held here. */
     void backToReady(HeldDelivery h) {
         synchronized (lock) {
-            h.timer = null;
-            h.waitingUntil = null;
+            h.timerFired();
             if (h.cancelled || !ctx.holdings.holdsExactly(h)) {
                 return;
             }
@@ -161,6 +160,14 @@ final class Dispatcher {
     void waitThen(HeldDelivery h, Duration delay, Runnable then) {
         h.waitingUntil = ctx.now().plus(delay);
         h.timer = ctx.scheduler.schedule(delay, then);
+    }
+
+    /** Gives up {@code h}'s slot and place because the bot is paused; it waits among the ready ones. Lock held. */
+    private void giveUpSlotForPause(HeldDelivery h) {
+        ctx.metrics.pausedSlots.increment();
+        h.slotAt = null;
+        releaseSlot(h);
+        ctx.ready.add(h);
     }
 
     private void reserveAndSend(HeldDelivery h) {
@@ -243,10 +250,7 @@ final class Dispatcher {
         boolean waitedForSlot;
         synchronized (lock) {
             waitedForSlot = h.waitingUntil != null;
-            h.timer = null;
-            h.waitingUntil = null;
-        }
-        synchronized (lock) {
+            h.timerFired();
             if (h.cancelled || ctx.closing()) {
                 releaseSlot(h);
                 return;
@@ -278,12 +282,9 @@ final class Dispatcher {
                 pause = pause.compareTo(Duration.between(now, penalizedUntil)) >= 0 ? pause : Duration.between(now, penalizedUntil);
             }
             if (!pause.isZero()) {
-                ctx.metrics.pausedSlots.increment();
                 log.debug("delivery {}: the bot is paused for {} after a 429; its slot is given up", h.id(), pause);
-                h.slotAt = null;
-                releaseSlot(h);
                 pauseAll(now.plus(pause), false);
-                ctx.ready.add(h);
+                giveUpSlotForPause(h);
             }
         }
         if (!pause.isZero()) {
@@ -303,8 +304,7 @@ final class Dispatcher {
                 // prepared ahead of the slot: never send before it
                 waitThen(h, untilSlot, () -> {
                     synchronized (lock) {
-                        h.timer = null;
-                        h.waitingUntil = null;
+                        h.timerFired();
                     }
                     sendAtSlot(h);
                 });
@@ -320,6 +320,7 @@ final class Dispatcher {
         Delivery d = h.delivery();
         boolean lateSlot = false;
         boolean held = false;
+        boolean paused = false;
         Instant slot;
         synchronized (lock) {
             if (h.cancelled || ctx.closing()) {
@@ -327,55 +328,45 @@ final class Dispatcher {
                 return;
             }
             Instant now = ctx.now();
+            slot = h.slotAt;
             if (now.isBefore(globalPauseUntil)) {
                 // a bot-wide 429 reached this instance between the preparation and the slot
-                ctx.metrics.pausedSlots.increment();
+                giveUpSlotForPause(h);
+                paused = true;
+            } else {
+                Duration late = slot == null ? Duration.ZERO : Duration.between(slot, now);
+                if (slot != null) {
+                    ctx.metrics.slotLateness.record(late.isNegative() ? Duration.ZERO : late);
+                }
                 h.slotAt = null;
-                releaseSlot(h);
-                ctx.ready.add(h);
-                held = true;
+                Instant holdUntil = coldStart.holdUntil(now, h.delivery().chatId());
+                if (late.compareTo(ctx.config.lateSendTolerance()) > 0) {
+                    // the slot has passed: sent now it would arrive bunched with the next slots' sends
+                    ctx.metrics.lateSlots.increment();
+                    log.debug("delivery {} missed its slot by {}; reserving again", h.id(), late);
+                    lateSlot = true;
+                } else if (holdUntil != null) {
+                    // a send of the cold start may have arrived late: sent now this one could share its window
+                    log.debug("delivery {} held until {} behind a cold send that may have arrived late", h.id(), holdUntil);
+                    held = true;
+                    waitThen(h, Duration.between(now, holdUntil), () -> {
+                        synchronized (lock) {
+                            h.timerFired();
+                        }
+                        reserveAndSend(h);
+                    });
+                } else {
+                    coldStart.departed(now);
+                    h.sendingNow = true;
+                    sending++;
+                }
             }
         }
         if (held) {
-            pump();
             return;
         }
-        synchronized (lock) {
-            if (h.cancelled || ctx.closing()) {
-                releaseSlot(h);
-                return;
-            }
-            Instant now = ctx.now();
-            slot = h.slotAt;
-            Duration late = slot == null ? Duration.ZERO : Duration.between(slot, now);
-            if (slot != null) {
-                ctx.metrics.slotLateness.record(late.isNegative() ? Duration.ZERO : late);
-            }
-            h.slotAt = null;
-            Instant holdUntil = coldStart.holdUntil(now, h.delivery().chatId());
-            if (late.compareTo(ctx.config.lateSendTolerance()) > 0) {
-                // the slot has passed: sent now it would arrive bunched with the next slots' sends
-                ctx.metrics.lateSlots.increment();
-                log.debug("delivery {} missed its slot by {}; reserving again", h.id(), late);
-                lateSlot = true;
-            } else if (holdUntil != null) {
-                // a send of the cold start may have arrived late: sent now this one could share its window
-                log.debug("delivery {} held until {} behind a cold send that may have arrived late", h.id(), holdUntil);
-                held = true;
-                waitThen(h, Duration.between(now, holdUntil), () -> {
-                    synchronized (lock) {
-                        h.timer = null;
-                        h.waitingUntil = null;
-                    }
-                    reserveAndSend(h);
-                });
-            } else {
-                coldStart.departed(now);
-                h.sendingNow = true;
-                sending++;
-            }
-        }
-        if (held) {
+        if (paused) {
+            pump();
             return;
         }
         if (lateSlot) {

@@ -84,6 +84,12 @@ final class HeldDelivery {
         return delivery.request().orderingKey();
     }
 
+    /** Forgets the timer it waited on, now that it fired; engine lock held. */
+    void timerFired() {
+        timer = null;
+        waitingUntil = null;
+    }
+
     /** Calls off its timer, if any; engine lock held. */
     void cancelTimer() {
         if (timer != null) {

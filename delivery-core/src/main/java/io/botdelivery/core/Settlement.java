@@ -163,8 +163,7 @@ final class Settlement {
     /** After its quick-retry wait the delivery goes first in its chat's lane again. */
     private void rejoinLane(HeldDelivery h) {
         synchronized (lock) {
-            h.timer = null;
-            h.waitingUntil = null;
+            h.timerFired();
             if (h.cancelled || !ctx.holdings.holdsExactly(h)) {
                 return;
             }
