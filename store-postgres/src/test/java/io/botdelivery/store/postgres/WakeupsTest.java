@@ -43,8 +43,14 @@ class WakeupsTest {
         submitter = TestStores.emptyStore(PG.database());
         worker = TestStores.anotherStore(PG.database());
         worker.onNewWork(wakeups::incrementAndGet);
-        // the listener wakes its subscribers once when it connects; start counting after that
-        await().atMost(Duration.ofSeconds(10)).until(() -> wakeups.get() >= 1);
+        // The listener wakes its subscribers once when it connects, which may be before the line above subscribed: so
+        // notify until one wake-up is heard (waiting for that first wake-up alone failed now and then), then count.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (wakeups.get() == 0) {
+                TestStores.execute(PG.database(), "SELECT pg_notify('" + TestStores.SCHEMA + "_new_work', '')");
+            }
+            return wakeups.get() >= 1;
+        });
         wakeups.set(0);
     }
 
