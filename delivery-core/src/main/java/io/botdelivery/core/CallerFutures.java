@@ -55,6 +55,11 @@ final class CallerFutures {
         }
     }
 
+    /** Whether a caller waits for {@code id}'s outcome here. */
+    boolean isPending(DeliveryId id) {
+        return pending.containsKey(id);
+    }
+
     int pendingCount() {
         return pending.size();
     }

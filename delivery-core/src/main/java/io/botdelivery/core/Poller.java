@@ -167,7 +167,7 @@ final class Poller {
             synchronized (lock) {
                 return ctx.holdings.holds(id);
             }
-        }, ids -> ctx.store.findAll(ids));
+        }, ids -> ctx.store.findFinal(ids));
     }
 
     /** Takes leased deliveries into memory: each joins its chat's lane, or goes back to the store if the lane is full. */

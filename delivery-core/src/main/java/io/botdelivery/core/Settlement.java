@@ -1,6 +1,7 @@
 package io.botdelivery.core;
 
 import io.botdelivery.api.Delivery;
+import io.botdelivery.api.DeliveryId;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.LeasedWrites;
@@ -10,9 +11,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Applies what {@link OutcomePolicy} decided: completes, waits in memory, hands back to the store, fails (and has the
@@ -34,6 +39,15 @@ final class Settlement {
     /** The GIVE_UP sends' "send started" marks, written together; never retried in the background (see markSendStarted). */
     private final GroupCommit<LeasedWrites.Attempt> sendStartedMarks;
     private final CallerFutures futures;
+    /**
+     * Ended deliveries whose callers here wait for the final snapshot. They are read back together, by one task on a
+     * worker, with one {@link io.botdelivery.core.spi.DeliveryQueries#findFinal} per batch: a batch of completions
+     * ends its deliveries one after another on one thread, and a read on that thread for each (as before) cost a store
+     * round trip and a decoded row per delivery.
+     */
+    private final Queue<DeliveryId> toReadBack = new ConcurrentLinkedQueue<>();
+    /** Whether a task to read {@link #toReadBack} is scheduled and has not started taking from it. */
+    private final AtomicBoolean readBackScheduled = new AtomicBoolean();
     private final AlertDispatcher alerts;
     /** Whether a halt was already reported to the admin (once per engine). */
     private boolean halted;
@@ -313,11 +327,35 @@ final class Settlement {
             }
             ctx.lanes.leave(h);
         }
-        try {
-            ctx.store.find(h.id()).ifPresent(futures::completeIfFinal);
-        } catch (RuntimeException e) {
-            log.debug("could not read delivery {} back to complete its future; the poller will", h.id(), e);
+        // a delivery no caller here waits for (another instance submitted it) is not read back at all
+        if (futures.isPending(h.id())) {
+            toReadBack.add(h.id());
+            if (readBackScheduled.compareAndSet(false, true)) {
+                ctx.scheduler.execute(this::readBackQueued);
+            }
         }
         dispatcher.pump();
+    }
+
+    /**
+     * Completes the futures of the deliveries queued for a read-back from the store's final snapshots, a batch of up to
+     * {@code claimBatch} per round trip. A failed read leaves them to the poller's sweep, and a closing engine completes
+     * whatever is still pending (so an id queued when the scheduler stops is not stranded).
+     */
+    private void readBackQueued() {
+        // cleared before taking: an id queued from here on is taken below or by the next task, never by neither
+        readBackScheduled.set(false);
+        List<DeliveryId> batch = new ArrayList<>();
+        for (DeliveryId id; (id = toReadBack.poll()) != null; ) {
+            batch.add(id);
+            if (batch.size() == ctx.config.claimBatch() || toReadBack.isEmpty()) {
+                try {
+                    ctx.store.findFinal(batch).forEach(futures::completeIfFinal);
+                } catch (RuntimeException e) {
+                    log.debug("could not read {} ended deliveries back to complete their futures; the poller will", batch.size(), e);
+                }
+                batch = new ArrayList<>();
+            }
+        }
     }
 }

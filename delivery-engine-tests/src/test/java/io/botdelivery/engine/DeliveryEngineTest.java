@@ -344,6 +344,54 @@ class DeliveryEngineTest {
     @Nested
     @DisplayName("outcomes")
     class Outcomes {
+        /** The test's store, recording how many ids each read of deliveries ({@code find}, {@code findAll}, {@code findFinal}) asked about. */
+        io.botdelivery.core.spi.RetryStore storeRecordingReads(List<String> reads) {
+            return (io.botdelivery.core.spi.RetryStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {io.botdelivery.core.spi.RetryStore.class}, (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "find" -> reads.add("find 1");
+                            case "findAll", "findFinal" -> reads.add(method.getName() + " " + ((java.util.Collection<?>) args[0]).size());
+                            default -> { }
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @Test
+        @DisplayName("deliveries ending together are read back for their callers in one findFinal, and their futures complete")
+        void endedDeliveriesAreReadBackTogether() {
+            List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+            restartOn(storeRecordingReads(reads), "engine-read-backs");
+            warmUp(3);
+            reads.clear();
+            List<Submission> submitted = new ArrayList<>();
+            for (long chat = 3001; chat <= 3003; chat++) {
+                submitted.add(engine.submit(DeliveryRequest.builder(chat, Payload.text("news")).build()));
+            }
+            scheduler.runDue();
+
+            assertThat(submitted).allSatisfy(s -> assertThat(s.outcome()).isCompletedWithValueMatching(
+                    d -> d.status() == DeliveryStatus.DELIVERED && d.id().equals(s.id())));
+            assertThat(reads).as("one read for the three, not a find each").containsExactly("findFinal 3");
+        }
+
+        @Test
+        @DisplayName("a delivery that ends where no caller waits for it (another instance submitted it) is not read back")
+        void deliveryWithoutCallerIsNotReadBack() {
+            List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+            restartOn(storeRecordingReads(reads), "engine-no-caller");
+            Instant now = clock.instant();
+            Delivery elsewhere = Delivery.accepted(DeliveryId.random(), DeliveryRequest.builder(USER, Payload.text("from another instance")).build(), now);
+            store.save(elsewhere, null);
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(stored(elsewhere.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(reads).isEmpty();
+        }
         @Test
         @DisplayName("429 pauses the scope for retry_after plus the margin, for every instance, and does not count an attempt")
         void retryAfter() {

@@ -71,7 +71,7 @@ class EngineModelTest {
     static final int DEFAULT_STEPS = 10_000;
     static final int STEPS_PER_RUN = 150;
     static final String[] STORE_METHODS = {"save", "saveAll", "claimDue", "renewLeases", "complete", "completeAll", "recordAttempt", "recordAttemptAll", "reschedule",
-            "fail", "cancel", "find", "findAll", "claimUnnotified", "markNotified"};
+            "fail", "cancel", "find", "findAll", "findFinal", "claimUnnotified", "markNotified"};
     static final long[] CHATS = {1001, 1002, 1003, 1004, -2001, -2002};
     /** The engine's default lease, which the model does not change. */
     static final Duration LEASE = EngineConfig.defaults().leaseLength();

@@ -1032,6 +1032,30 @@ public abstract class RetryStoreContract {
                     .containsExactlyInAnyOrder(a.id(), b.id());
             assertThat(store.findAll(List.of())).isEmpty();
         }
+
+        @Test
+        @DisplayName("findFinal returns the snapshots of the ids that have ended, and leaves out the rest")
+        void findFinal() {
+            Delivery delivered = saved(1);
+            store.complete(claimOne("w1").id(), "w1", List.of(7L), clock.instant());
+            Delivery failed = saved(2);
+            store.fail(failed.id(), "w1", failedAttempt(claimOne("w1"), "chat not found", FailureClass.PERMANENT_RECIPIENT),
+                    clock.instant(), clock.instant());
+            Delivery cancelled = saved(3);
+            store.cancel(cancelled.id(), null, clock.instant());
+            Delivery inFlight = saved(4);
+            claimOne("w1");
+            Delivery pending = saved(5);
+
+            List<Delivery> ended = store.findFinal(List.of(delivered.id(), failed.id(), cancelled.id(), inFlight.id(),
+                    pending.id(), DeliveryId.random()));
+            assertThat(ended).extracting(Delivery::id).containsExactlyInAnyOrder(delivered.id(), failed.id(), cancelled.id());
+            assertThat(ended).filteredOn(d -> d.id().equals(delivered.id())).singleElement()
+                    .satisfies(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED))
+                    .satisfies(d -> assertThat(d.messageIds()).containsExactly(7L));
+            assertThat(store.findFinal(List.of(inFlight.id(), pending.id()))).isEmpty();
+            assertThat(store.findFinal(List.of())).isEmpty();
+        }
     }
 
     @Nested
@@ -1321,7 +1345,7 @@ public abstract class RetryStoreContract {
                     () -> store.markNotified(null, "w1", now), () -> store.markNotified(id, null, now),
                     () -> store.cancel(null, "w1", now), () -> store.cancel(id, "w1", null),
                     () -> store.redeliver(null, now), () -> store.redeliver(id, null),
-                    () -> store.find(null), () -> store.findByIdempotencyKey(null), () -> store.findAll(null),
+                    () -> store.find(null), () -> store.findByIdempotencyKey(null), () -> store.findAll(null), () -> store.findFinal(null),
                     () -> store.purgeFinished(null, 10));
             for (int i = 0; i < calls.size(); i++) {
                 assertThatNullPointerException().as("call #%d of this test's list", i + 1).isThrownBy(calls.get(i));

@@ -135,6 +135,11 @@ final class LoggedRetryStore implements RetryStore {
     }
 
     @Override
+    public List<Delivery> findFinal(Collection<DeliveryId> ids) {
+        return delegate.findFinal(ids);
+    }
+
+    @Override
     public int purgeFinished(Instant finishedBefore, int max) {
         return delegate.purgeFinished(finishedBefore, max);
     }

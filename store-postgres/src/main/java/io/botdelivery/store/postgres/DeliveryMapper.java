@@ -24,7 +24,10 @@ interface DeliveryMapper {
 
     DeliveryRow findById(@Param("id") UUID id);
 
-    List<DeliveryRow> findByIds(@Param("ids") List<UUID> ids);
+    List<DeliveryRow> findByIds(@Param("ids") String[] ids);
+
+    /** The rows of {@code ids} that are DELIVERED, FAILED or CANCELLED. */
+    List<DeliveryRow> findFinalByIds(@Param("ids") String[] ids);
 
     int purgeFinished(@Param("before") Instant before, @Param("max") int max);
 

@@ -293,7 +293,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         if (ids.isEmpty()) {
             return Set.of();
         }
-        String[] idArray = ids.stream().map(id -> id.value().toString()).toArray(String[]::new);
+        String[] idArray = idArray(ids);
         List<UUID> held = run("renew leases", m -> m.renewLeases(idArray, lease.owner(), micros(lease.until())));
         Set<DeliveryId> result = new LinkedHashSet<>();
         held.forEach(id -> result.add(new DeliveryId(id)));
@@ -410,9 +410,26 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         if (ids.isEmpty()) {
             return List.of();
         }
-        List<java.util.UUID> uuids = ids.stream().map(DeliveryId::value).toList();
-        return run("find " + uuids.size() + " deliveries", m -> m.findByIds(uuids)).stream()
+        String[] uuids = idArray(ids);
+        return run("find " + uuids.length + " deliveries", m -> m.findByIds(uuids)).stream()
                 .map(DeliveryRows::toDeliveryOrStandIn).toList();
+    }
+
+    /** One round trip; the rows that have not ended are filtered out in PostgreSQL, not read and decoded here. */
+    @Override
+    public List<Delivery> findFinal(Collection<DeliveryId> ids) {
+        Objects.requireNonNull(ids, "ids");
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String[] uuids = idArray(ids);
+        return run("find the ended of " + uuids.length + " deliveries", m -> m.findFinalByIds(uuids)).stream()
+                .map(DeliveryRows::toDeliveryOrStandIn).toList();
+    }
+
+    /** {@code ids} as a text array, bound as one {@code ::uuid[]} parameter. */
+    private static String[] idArray(Collection<DeliveryId> ids) {
+        return ids.stream().map(id -> id.value().toString()).toArray(String[]::new);
     }
 
     @Override
