@@ -165,6 +165,30 @@ class SchemaTest {
         }
 
         @Test
+        @DisplayName("findFinal looks its ids up by primary key even when the statistics still say no row has ended")
+        void findFinalLooksUpByIdWithStaleStatistics() throws SQLException {
+            TestDatabase db = PG.database();
+            PostgresSchema.migrate(db.dataSource(), TestStores.SCHEMA);
+            // a broadcast just enqueued: analyzed while every row was PENDING, then almost all delivered before the
+            // next ANALYZE; the status test alone then looks selective, and delivery_finished_idx (whose predicate it
+            // is) was scanned whole on every call: 98 % of the rows read and thrown away
+            TestStores.execute(db, "INSERT INTO bot_delivery.delivery (id, idempotency_key, request_chat_id, payload_kind, "
+                    + "priority, on_ambiguous, allow_paid_broadcast, payload, status, chat_id, due_at, created_at, updated_at) "
+                    + "SELECT gen_random_uuid(), 'bulk-' || n, n, 'text', 1, 'GIVE_UP', true, "
+                    + "jsonb_build_object('v', 1, 'kind', 'text', 'text', 'bulk ' || n, 'parseMode', 'PLAIN'), 'PENDING', n, "
+                    + "t, t, t FROM generate_series(1, 20000) AS n, "
+                    + "LATERAL (SELECT timestamptz '2026-03-01 09:00:00+00' + n * interval '10 ms' AS t) AS ts");
+            TestStores.execute(db, "ANALYZE bot_delivery.delivery");
+            TestStores.execute(db, "UPDATE bot_delivery.delivery SET status = 'DELIVERED', due_at = NULL, delivered_at = updated_at "
+                    + "WHERE request_chat_id % 50 <> 0");
+            String[] ids = {java.util.UUID.randomUUID().toString(), java.util.UUID.randomUUID().toString()};
+
+            String plan = explain(db, "findFinalByIds", Map.of("ids", ids));
+
+            assertThat(plan).contains("delivery_pkey").doesNotContain("delivery_finished_idx").doesNotContain("delivery_status_idx");
+        }
+
+        @Test
         @DisplayName("the claim walks every priority the API has (ranks 0, 1, 2 are spelled out in the statement)")
         void claimCoversEveryPriority() {
             assertThat(java.util.Arrays.stream(io.botdelivery.api.Priority.values()).map(io.botdelivery.api.Priority::rank))
