@@ -75,7 +75,7 @@ public final class PaidBroadcastAtScale {
         Files.write(list, LongStream.range(FIRST_CHAT, FIRST_CHAT + chats).mapToObj(Long::toString).toList());
 
         try (TelegramSimulator telegram = TelegramSimulator.start(SimulatorConfig.builder().build());
-             PostgresServer postgres = store.equals("postgres") ? PostgresServer.embedded(Map.of("max_connections", "200")) : null) {
+             PostgresServer postgres = store.equals("postgres") ? PostgresServer.embedded(Map.of("max_connections", "200", "shared_preload_libraries", "pg_stat_statements")) : null) {
             Map<String, String> env = new HashMap<>();
             env.put("BOT_TOKEN", telegram.token());
             env.put("BOT_API_URL", telegram.baseUrl().toString());
