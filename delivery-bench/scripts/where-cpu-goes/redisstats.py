@@ -1,17 +1,9 @@
 # Finds the bots' Redis (BOT_REDIS_URL in a running bot's environment) and writes its INFO commandstats to <out> every
 # 5 s while it answers: the last write is the run's totals. usage: python3 redisstats.py <out> &
-import os, socket, time, sys, re
-# find BOT_REDIS_URL in a bot's environment, then print INFO commandstats every N seconds (last one wins)
-url=None
-for _ in range(120):
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit(): continue
-        try: env=open(f"/proc/{pid}/environ","rb").read().split(b"\0")
-        except Exception: continue
-        for e in env:
-            if e.startswith(b"BOT_REDIS_URL="): url=e.split(b"=",1)[1].decode()
-    if url: break
-    time.sleep(1)
+import re, socket, sys, time
+from botenv import wait_for
+
+url, = wait_for(["BOT_REDIS_URL"])
 m=re.match(r"redis://(?:[^@]*@)?([^:/]+):(\d+)",url)
 host,port=m.group(1),int(m.group(2))
 def cmd(c):

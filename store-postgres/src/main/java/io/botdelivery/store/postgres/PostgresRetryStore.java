@@ -406,24 +406,23 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
     /** One round trip for the whole batch. */
     @Override
     public List<Delivery> findAll(Collection<DeliveryId> ids) {
-        Objects.requireNonNull(ids, "ids");
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        String[] uuids = idArray(ids);
-        return run("find " + uuids.length + " deliveries", m -> m.findByIds(uuids)).stream()
-                .map(DeliveryRows::toDeliveryOrStandIn).toList();
+        return findBatch("find", ids, DeliveryMapper::findByIds);
     }
 
     /** One round trip; the rows that have not ended are filtered out in PostgreSQL, not read and decoded here. */
     @Override
     public List<Delivery> findFinal(Collection<DeliveryId> ids) {
+        return findBatch("find the ended of", ids, DeliveryMapper::findFinalByIds);
+    }
+
+    private List<Delivery> findBatch(String operation, Collection<DeliveryId> ids,
+                                     java.util.function.BiFunction<DeliveryMapper, String[], List<DeliveryRow>> query) {
         Objects.requireNonNull(ids, "ids");
         if (ids.isEmpty()) {
             return List.of();
         }
         String[] uuids = idArray(ids);
-        return run("find the ended of " + uuids.length + " deliveries", m -> m.findFinalByIds(uuids)).stream()
+        return run(operation + " " + uuids.length + " deliveries", m -> query.apply(m, uuids)).stream()
                 .map(DeliveryRows::toDeliveryOrStandIn).toList();
     }
 
