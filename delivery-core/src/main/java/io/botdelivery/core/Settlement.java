@@ -331,7 +331,13 @@ final class Settlement {
         if (futures.isPending(h.id())) {
             toReadBack.add(h.id());
             if (readBackScheduled.compareAndSet(false, true)) {
-                ctx.scheduler.execute(this::readBackQueued);
+                try {
+                    ctx.scheduler.execute(this::readBackQueued);
+                } catch (RuntimeException e) {
+                    // a scheduler that stopped taking tasks: the poller's sweep, or close(), completes the futures
+                    readBackScheduled.set(false);
+                    log.debug("could not schedule the read-back of ended deliveries", e);
+                }
             }
         }
         dispatcher.pump();
