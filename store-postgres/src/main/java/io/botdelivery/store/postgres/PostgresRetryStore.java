@@ -22,10 +22,8 @@ import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -70,6 +68,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
     private final DataSource applicationPool;
     private final List<Runnable> newWorkSubscribers = new CopyOnWriteArrayList<>();
     private final BatchedWrites batchedWrites = new BatchedWrites(this::run, d -> save(d, null));
+    private final StoredReads reads = new StoredReads(this::run);
     private volatile Running running;
     private volatile boolean closed;
 
@@ -293,7 +292,7 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
         if (ids.isEmpty()) {
             return Set.of();
         }
-        String[] idArray = idArray(ids);
+        String[] idArray = StoredReads.idArray(ids);
         List<UUID> held = run("renew leases", m -> m.renewLeases(idArray, lease.owner(), micros(lease.until())));
         Set<DeliveryId> result = new LinkedHashSet<>();
         held.forEach(id -> result.add(new DeliveryId(id)));
@@ -398,37 +397,17 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
 
     @Override
     public Optional<Delivery> find(DeliveryId id) {
-        Objects.requireNonNull(id, "id");
-        return Optional.ofNullable(run("find delivery " + id, m -> m.findById(id.value())))
-                .map(DeliveryRows::toDeliveryOrStandIn);
+        return reads.find(id);
     }
 
-    /** One round trip for the whole batch. */
     @Override
     public List<Delivery> findAll(Collection<DeliveryId> ids) {
-        return findBatch("find", ids, DeliveryMapper::findByIds);
+        return reads.findAll(ids);
     }
 
-    /** One round trip; the rows that have not ended are filtered out in PostgreSQL, not read and decoded here. */
     @Override
     public List<Delivery> findFinal(Collection<DeliveryId> ids) {
-        return findBatch("find the ended of", ids, DeliveryMapper::findFinalByIds);
-    }
-
-    private List<Delivery> findBatch(String operation, Collection<DeliveryId> ids,
-                                     java.util.function.BiFunction<DeliveryMapper, String[], List<DeliveryRow>> query) {
-        Objects.requireNonNull(ids, "ids");
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        String[] uuids = idArray(ids);
-        return run(operation + " " + uuids.length + " deliveries", m -> query.apply(m, uuids)).stream()
-                .map(DeliveryRows::toDeliveryOrStandIn).toList();
-    }
-
-    /** {@code ids} as a text array, bound as one {@code ::uuid[]} parameter. */
-    private static String[] idArray(Collection<DeliveryId> ids) {
-        return ids.stream().map(id -> id.value().toString()).toArray(String[]::new);
+        return reads.findFinal(ids);
     }
 
     @Override
@@ -442,29 +421,17 @@ public final class PostgresRetryStore implements RetryStore, AutoCloseable {
 
     @Override
     public Optional<Delivery> findByIdempotencyKey(IdempotencyKey key) {
-        Objects.requireNonNull(key, "key");
-        return Optional.ofNullable(run("find a delivery by idempotency key", m -> m.findByIdempotencyKey(key.value())))
-                .map(DeliveryRows::toDeliveryOrStandIn);
+        return reads.findByIdempotencyKey(key);
     }
 
     @Override
     public QueueSummary summary() {
-        return run("summarize the queue", m -> {
-            Map<DeliveryStatus, Long> counts = new EnumMap<>(DeliveryStatus.class);
-            for (Map<String, Object> row : m.countByStatus()) {
-                counts.put(DeliveryStatus.valueOf((String) row.get("status")), ((Number) row.get("count")).longValue());
-            }
-            return new QueueSummary(counts, m.oldestWaitingSince());
-        });
+        return reads.summary();
     }
 
     @Override
     public List<Delivery> recentFailures(int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return run("list recent failures", m -> m.recentFailures(limit)).stream()
-                .map(DeliveryRows::toDeliveryOrStandIn).toList();
+        return reads.recentFailures(limit);
     }
 
     // ---- internals -----------------------------------------------------------------------------------------------
