@@ -71,9 +71,12 @@ public final class BroadcastRunner {
 
     /** Reads the deliveries' state through {@code deliveries.find}, one call per unfinished recipient (the in-process demo). */
     public BroadcastRunner(DeliveryService deliveries, PrintStream out, boolean terminal) {
-        this(deliveries, ids -> ids.stream().map(deliveries::find).flatMap(Optional::stream).toList(),
-                ids -> ids.stream().map(deliveries::find).flatMap(Optional::stream).filter(d -> d.status().isFinal()).toList(),
-                out, terminal);
+        this(deliveries, ids -> findEach(deliveries, ids), ids -> findEach(deliveries, ids).stream()
+                .filter(d -> d.status().isFinal()).toList(), out, terminal);
+    }
+
+    private static List<Delivery> findEach(DeliveryService deliveries, Collection<DeliveryId> ids) {
+        return ids.stream().map(deliveries::find).flatMap(Optional::stream).toList();
     }
 
     private BroadcastRunner(DeliveryService deliveries, Function<Collection<DeliveryId>, List<Delivery>> lookUp,
