@@ -187,9 +187,9 @@ final class Dispatcher {
         int weight = ctx.config.weightAlbumsByItems() ? payload.messageCount() : 1;
         Reservation reservation;
         Instant asked = ctx.now();
+        RateRequest request = new RateRequest(d.chatId(), weight, d.request().allowPaidBroadcast());
         try {
-            reservation = ctx.limiter.reserve(new RateRequest(d.chatId(), weight, d.request().allowPaidBroadcast()),
-                    horizon);
+            reservation = ctx.limiter.reserve(request, horizon);
         } catch (RuntimeException e) {
             // fail closed: without a decision nothing may be sent; try again shortly
             log.warn("rate limiter unavailable ({}); deliveries wait", e.toString());
@@ -202,6 +202,8 @@ final class Dispatcher {
             synchronized (lock) {
                 h.reserveTook = reserveTook;
                 h.slotAt = ctx.now().plus(granted.delay());
+                h.grant = granted;
+                h.granted = request;
                 // the checks before a send (the bot-wide pause, the GIVE_UP mark: store and limiter round trips) start
                 // that much before the slot, so that they do not make the send miss it
                 Duration lead = preparation.lead();
@@ -370,6 +372,7 @@ final class Dispatcher {
             return;
         }
         if (lateSlot) {
+            giveBackMissedGrant(h);
             // The missed slot still counts in its chat's window, so its next slot is about a window (a second) away.
             // Reserved that far ahead, the delivery would hold its place under the concurrency limit all the while:
             // on a loaded host missing 2-7 % of its slots, most of a broadcast's 16 places stood in such waits (about
@@ -414,6 +417,30 @@ final class Dispatcher {
             lock.notifyAll();
         }
         pump();
+    }
+
+    /**
+     * Gives a missed slot's grant back to the limiter: the send did not leave, so its chat need not wait a window for
+     * the next one, and a lane at its budget gets the place back. A limiter that cannot keeps it counted (never too
+     * fast), so a failure here only costs that wait.
+     */
+    private void giveBackMissedGrant(HeldDelivery h) {
+        Reservation.Granted grant;
+        RateRequest request;
+        synchronized (lock) {
+            grant = h.grant;
+            request = h.granted;
+            h.grant = null;
+            h.granted = null;
+        }
+        if (grant == null) {
+            return;
+        }
+        try {
+            ctx.limiter.release(request, grant);
+        } catch (RuntimeException e) {
+            log.debug("the limiter did not take back the missed slot of delivery {}: {}", h.id(), e.toString());
+        }
     }
 
     private static Duration shorter(Duration a, Duration b) {

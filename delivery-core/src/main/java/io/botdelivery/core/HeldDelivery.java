@@ -2,6 +2,8 @@ package io.botdelivery.core;
 
 import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryId;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +38,9 @@ final class HeldDelivery {
     Duration reserveTook = Duration.ZERO;
     /** When its reserved slot begins, while it holds one. */
     Instant slotAt;
+    /** The limiter's grant of that slot and what it was asked, to give the grant back if the slot is missed. */
+    Reservation.Granted grant;
+    RateRequest granted;
     /**
      * Its GIVE_UP "send started" mark is written for its next send and nothing has cleared it since: a send that
      * missed its slot goes at its next one without writing it again (written each time, a store slower than

@@ -13,6 +13,7 @@ import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.RetryPolicy;
 import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.RateLimiterUnavailableException;
 import io.botdelivery.core.spi.Reservation;
 import io.botdelivery.core.spi.SendOutcome;
 import io.botdelivery.store.memory.InMemoryRetryStore;
@@ -711,6 +712,34 @@ class DeliveryEngineTest {
 
             assertThat(limiter.reservations).hasSize(2);
             assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(300)));
+        }
+
+        @Test
+        @DisplayName("a missed slot's grant is given back to the limiter (that very grant, for its request) before asking again; a slot sent in time is not")
+        void missedSlotIsGivenBack() {
+            Reservation.Granted missedGrant = Reservation.granted(Duration.ofMillis(100), 42);
+            limiter.script(missedGrant, Reservation.granted(Duration.ZERO, 43));
+            submitText(USER, "hi");
+            clock.advance(Duration.ofMillis(300));
+            scheduler.runDue();
+
+            assertThat(sender.calls()).hasSize(1);
+            assertThat(limiter.released).as("the missed grant, not the one that was sent").singleElement()
+                    .satisfies(g -> assertThat(g).isSameAs(missedGrant));
+            assertThat(limiter.releasedRequests).singleElement().isEqualTo(limiter.reservations.get(0));
+        }
+
+        @Test
+        @DisplayName("a limiter that fails to take a missed slot back costs only the wait: the delivery is reserved again and sent")
+        void failedGiveBackStillDelivers() {
+            limiter.releaseFailure = new RateLimiterUnavailableException("Redis away", null);
+            limiter.script(Reservation.granted(Duration.ofMillis(100), 42));
+            Submission missed = submitText(USER, "hi");
+            clock.advance(Duration.ofMillis(300));
+            scheduler.runDue();
+
+            assertThat(limiter.reservations).hasSize(2);
+            assertThat(stored(missed.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
         }
 
         @Test

@@ -20,6 +20,9 @@ class TestLimiter implements RateLimiter {
     /** The horizon of each reservation, in the same order. */
     final List<Duration> horizons = new ArrayList<>();
     final List<Penalty> penalties = new ArrayList<>();
+    /** The grants given back, each with its request. */
+    final List<Reservation.Granted> released = new ArrayList<>();
+    final List<RateRequest> releasedRequests = new ArrayList<>();
     private final Deque<Reservation> scripted = new ArrayDeque<>();
 
     synchronized TestLimiter script(Reservation... answers) {
@@ -33,6 +36,18 @@ class TestLimiter implements RateLimiter {
         horizons.add(horizon);
         Reservation next = scripted.pollFirst();
         return next != null ? next : Reservation.granted(Duration.ZERO);
+    }
+
+    /** Thrown by {@link #release} when set: stands for a shared limiter that cannot be reached. */
+    volatile RuntimeException releaseFailure;
+
+    @Override
+    public synchronized void release(RateRequest request, Reservation.Granted grant) {
+        if (releaseFailure != null) {
+            throw releaseFailure;
+        }
+        releasedRequests.add(request);
+        released.add(grant);
     }
 
     @Override

@@ -125,6 +125,15 @@ public abstract class RateLimiterContract {
         return null;
     }
 
+    /**
+     * Capability: whether {@link RateLimiter#release} gives places back (the default method does not, which is allowed).
+     * When true, the kit checks that a released grant's place can be taken again; either way, that a release never
+     * gives back more than the grant.
+     */
+    protected boolean givesGrantsBack() {
+        return false;
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // clock-driven groups
     // ---------------------------------------------------------------------------------------------------------------
@@ -320,6 +329,46 @@ public abstract class RateLimiterContract {
 
             assertThat(delayOf(limiter.reserve(RateRequest.of(5), Duration.ofSeconds(2))))
                     .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1050));
+        }
+    }
+
+    @Nested
+    @DisplayName("A grant given back (a missed slot)")
+    class GivenBack extends ClockDriven {
+
+        @Test
+        @DisplayName("frees no more than the grant, however often it is given back")
+        void givesBackAtMostTheGrant() {
+            RateLimiter limiter = limiter(TELEGRAM);
+            Reservation.Granted missed = (Reservation.Granted) limiter.reserve(RateRequest.of(7), NO_WAIT);
+            limiter.release(RateRequest.of(7), missed);
+            limiter.release(RateRequest.of(7), missed);
+
+            Duration next = delayOf(limiter.reserve(RateRequest.of(7), LONG_HORIZON));
+            Duration after = delayOf(limiter.reserve(RateRequest.of(7), LONG_HORIZON));
+
+            assertThat(after.minus(next)).as("the chat's next send after the one that took the place back")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            recorder.assertWithin(TELEGRAM);
+        }
+
+        @Test
+        @DisplayName("lets the chat and the lane use the place again at once")
+        void placeIsTakenAgain() {
+            assumeTrue(givesGrantsBack(), "this limiter keeps released grants counted (allowed)");
+            RateBudgets budgets = TELEGRAM.withGlobal(new Budget(3, Duration.ofSeconds(1), 3));
+            RateLimiter limiter = limiter(budgets);
+            limiter.reserve(RateRequest.of(1), NO_WAIT);
+            Reservation.Granted missed = (Reservation.Granted) limiter.reserve(RateRequest.of(2), NO_WAIT);
+            limiter.reserve(RateRequest.of(3), NO_WAIT);
+            assertThat(denialOf(limiter.reserve(RateRequest.of(4), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
+
+            limiter.release(RateRequest.of(2), missed);
+
+            assertThat(delayOf(limiter.reserve(RateRequest.of(2), NO_WAIT))).as("the chat whose slot was missed").isZero();
+            assertThat(denialOf(limiter.reserve(RateRequest.of(4), NO_WAIT)).scope())
+                    .as("the lane's place was taken again, once").isEqualTo(LimitScope.global());
+            recorder.assertWithin(budgets);
         }
     }
 

@@ -68,6 +68,11 @@ public final class EventLog implements AutoCloseable {
         line("GRANT " + nowMicros() + " " + chatId + " " + weight + " " + (paid ? 1 : 0) + " " + delayMicros + " " + startMicros);
     }
 
+    /** The slot last granted to {@code chatId} here was missed and given back to the limiter: it no longer counts. */
+    public void ungrant(long chatId) {
+        line("UNGRANT " + nowMicros() + " " + chatId);
+    }
+
     /** A send is about to go on the wire. */
     public void send(String deliveryId, int attempt, long chatId) {
         line("SEND " + nowMicros() + " " + deliveryId + " " + attempt + " " + chatId);

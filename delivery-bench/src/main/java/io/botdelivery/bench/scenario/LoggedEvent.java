@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *
  * @param slot        the instance
  * @param incarnation its start count
- * @param type        SUBMIT, CLAIM, RENEW, RELEASE, GRANT, SEND, OUTCOME or NOTIFIED
+ * @param type        SUBMIT, CLAIM, RENEW, RELEASE, GRANT, UNGRANT, SEND, OUTCOME or NOTIFIED
  * @param atMicros    when it was written (epoch microseconds)
  * @param fields      the rest of the line
  */
@@ -51,7 +51,7 @@ public record LoggedEvent(int slot, int incarnation, String type, long atMicros,
             case "GRANT" -> 7;
             case "SUBMIT", "CLAIM", "RENEW", "SEND" -> 5;
             case "OUTCOME" -> 4;
-            case "NOTIFIED" -> 3;
+            case "NOTIFIED", "UNGRANT" -> 3;
             default -> -1;
         };
         if (parts.length != expected) {

@@ -32,6 +32,12 @@ final class LoggedRateLimiter implements RateLimiter {
     }
 
     @Override
+    public void release(RateRequest request, Reservation.Granted grant) {
+        delegate.release(request, grant);
+        log.ungrant(request.chatId());
+    }
+
+    @Override
     public void penalize(LimitScope scope, Duration duration) {
         delegate.penalize(scope, duration);
     }

@@ -17,6 +17,7 @@ final class TimingAudit {
         sorted.sort(Comparator.comparingLong(LoggedEvent::atMicros));
         List<long[]> standardSlots = new ArrayList<>();
         Map<String, Long> lastSlotByOwnerAndChat = new HashMap<>();
+        Map<String, long[]> lastStandardSlotByOwnerAndChat = new HashMap<>();
         Map<String, String> keyById = new HashMap<>();
         List<Long> lateness = new ArrayList<>();
         List<long[]> sends = new ArrayList<>(); // {time, index into sendIds}
@@ -27,13 +28,26 @@ final class TimingAudit {
                     // the limiter read its clock just after the call started: start + delay is the slot it meant (a
                     // shared limiter decides on the server's clock, a round trip's first half later)
                     long slot = e.longField(4) + e.longField(3);
+                    String ownerAndChat = e.owner() + " " + e.field(0);
                     if (e.longField(2) == 0) {
-                        standardSlots.add(new long[]{slot, e.longField(1)});
+                        long[] standardSlot = {slot, e.longField(1)};
+                        standardSlots.add(standardSlot);
+                        lastStandardSlotByOwnerAndChat.put(ownerAndChat, standardSlot);
                     }
-                    lastSlotByOwnerAndChat.put(e.owner() + " " + e.field(0), slot);
+                    lastSlotByOwnerAndChat.put(ownerAndChat, slot);
+                }
+                case "UNGRANT" -> {
+                    // a missed slot given back: it counts in no window, and no send's lateness is measured from it
+                    String ownerAndChat = e.owner() + " " + e.field(0);
+                    lastSlotByOwnerAndChat.remove(ownerAndChat);
+                    long[] standardSlot = lastStandardSlotByOwnerAndChat.remove(ownerAndChat);
+                    if (standardSlot != null) {
+                        standardSlot[1] = 0;
+                    }
                 }
                 case "SEND" -> {
                     Long slot = lastSlotByOwnerAndChat.remove(e.owner() + " " + e.field(2));
+                    lastStandardSlotByOwnerAndChat.remove(e.owner() + " " + e.field(2));
                     if (slot != null) {
                         lateness.add(Math.max(0, e.atMicros() - slot) / 1_000);
                     }

@@ -104,6 +104,32 @@ public final class GrantLog {
         }
     }
 
+    /**
+     * Takes back a grant {@link #add}ed at {@code slot} with {@code weight}: one stamp per counted message, where the
+     * add put it. A stamp no longer held (pruned, or never added) is skipped; returns how many were taken back.
+     */
+    public int remove(long slot, int weight) {
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight must be at least 1, was " + weight);
+        }
+        int counted = WindowRule.countedWeight(weight);
+        int removed = 0;
+        for (int i = 0; i < counted; i++) {
+            long stamp = slot + rule.unitOffset(i);
+            int p = upperBound(stamp) - 1;
+            if (p >= 0 && at(p) == stamp) {
+                int at = head + p;
+                System.arraycopy(stamps, at + 1, stamps, at, size - p - 1);
+                size--;
+                removed++;
+            }
+        }
+        if (size == 0) {
+            head = 0;
+        }
+        return removed;
+    }
+
     /** The stamps held, oldest first (for tests and for handing a schedule over). */
     public long[] stamps() {
         return Arrays.copyOfRange(stamps, head, head + size);

@@ -46,4 +46,19 @@ public interface RateLimiter {
      * what this caller knows (its own penalties) rather than throwing.
      */
     Duration globalPause();
+
+    /**
+     * Gives back a grant whose send did not leave and will not (its slot passed before the send was ready, so the
+     * engine reserves again): the grant's messages no longer count in its scopes' windows, and a later request may take
+     * their place. Without it, a missed slot keeps counting as a send that never happened: its chat waits a whole window
+     * (a second for a private chat) before the send can go, and a lane at its budget loses that place for good.
+     *
+     * <p>Only for a grant this limiter returned for this {@code request}, whose send was not made. The default does
+     * nothing: the grant then stays counted as if sent, which is never too fast, so a limiter that cannot give places
+     * back (or a decorator that does not forward this) stays correct. Never throws for a grant it no longer knows
+     * (its window has passed, its scope was evicted); it may throw {@link RateLimiterUnavailableException} when its
+     * shared storage is unreachable, and the grant then stays counted.
+     */
+    default void release(RateRequest request, Reservation.Granted grant) {
+    }
 }

@@ -10,6 +10,11 @@ public sealed interface Reservation permits Reservation.Granted, Reservation.Den
         return new Granted(delay);
     }
 
+    /** A grant that {@link RateLimiter#release} can give back: {@code stamp} is the limiter's own record of its slot. */
+    static Granted granted(Duration delay, long stamp) {
+        return new Granted(delay, stamp);
+    }
+
     static Denied denied(Duration retryIn, LimitScope scope) {
         return new Denied(retryIn, scope);
     }
@@ -18,12 +23,40 @@ public sealed interface Reservation permits Reservation.Granted, Reservation.Den
      * The budget is reserved: send after {@code delay} (zero = now). The caller must not send earlier, and should not
      * throw the slot away: it is consumed.
      */
-    record Granted(Duration delay) implements Reservation {
+    record Granted(Duration delay, long stamp) implements Reservation {
+        /** The {@link #stamp} of a grant its limiter cannot give back. */
+        public static final long NO_STAMP = Long.MIN_VALUE;
+
+        /**
+         * @param stamp the slot as the limiter recorded it (in its own clock and unit), which it needs to find the grant
+         *              again in {@link RateLimiter#release}; {@link #NO_STAMP} when it keeps none
+         */
         public Granted {
             Objects.requireNonNull(delay, "delay");
             if (delay.isNegative()) {
                 throw new IllegalArgumentException("delay must not be negative");
             }
+        }
+
+        /** A grant its limiter cannot give back. */
+        public Granted(Duration delay) {
+            this(delay, NO_STAMP);
+        }
+
+        /** Grants are equal when their delays are: the stamp is the limiter's handle on it, not part of the answer. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Granted other && delay.equals(other.delay);
+        }
+
+        @Override
+        public int hashCode() {
+            return delay.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Granted[delay=" + delay + "]";
         }
     }
 

@@ -41,6 +41,21 @@ class GrantLogTest {
     }
 
     @Test
+    @DisplayName("remove takes back exactly what add put, items beyond the permits a window later included, and only once")
+    void removeTakesBackWhatAddPut() {
+        // 10 ticks, 3 permits: an album of 4 is 3 stamps at its slot and 1 a window later
+        GrantLog log = new GrantLog(new WindowRule(10, 3, 1, 4));
+        log.add(0, 1);
+        log.add(20, 4);
+
+        assertThat(log.remove(20, 4)).isEqualTo(4);
+        assertThat(log.stamps()).containsExactly(0L);
+        assertThat(log.remove(20, 4)).as("already taken back").isZero();
+        assertThat(log.remove(5, 1)).as("never added").isZero();
+        assertThat(log.earliest(0, 1, 1)).as("the place is free again").isEqualTo(4);
+    }
+
+    @Test
     @DisplayName("a weight above the permits goes alone once the window is empty, and holds the windows after it")
     void weightAbovePermits() {
         GrantLog log = new GrantLog(new WindowRule(10, 1, 1, 10));

@@ -6,6 +6,10 @@ import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -18,6 +22,9 @@ public final class RecordingRateLimiter implements RateLimiter {
     private final RateLimiter limiter;
     private final SlidingWindowRecorder recorder;
     private final LongSupplier nanoTime;
+    /** Each grant's records, by identity: grants with equal delays are still different grants. */
+    private final Map<Reservation.Granted, List<SlidingWindowRecorder.Grant>> recorded =
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
      * @param nanoTime the time in nanoseconds on the limiter's time line: {@code mutableClock::nanos} with a test clock,
@@ -40,9 +47,19 @@ public final class RecordingRateLimiter implements RateLimiter {
         long after = nanoTime.getAsLong();
         if (reservation instanceof Reservation.Granted granted) {
             long delay = granted.delay().toNanos();
-            recorder.recordGrant(request, before + delay, after + delay);
+            recorded.put(granted, recorder.recordGrant(request, before + delay, after + delay));
         }
         return reservation;
+    }
+
+    /** Forwards, and takes the grant out of the recorder: a grant given back never sent anything. */
+    @Override
+    public void release(RateRequest request, Reservation.Granted grant) {
+        limiter.release(request, grant);
+        List<SlidingWindowRecorder.Grant> grants = recorded.remove(grant);
+        if (grants != null) {
+            grants.forEach(recorder::remove);
+        }
     }
 
     @Override

@@ -55,13 +55,13 @@ public final class SlidingWindowRecorder {
 
     private final Map<WindowKey, List<Grant>> grants = new ConcurrentHashMap<>();
 
-    /** Records a granted request: its weight counts in its lane and in its chat. */
-    public void recordGrant(RateRequest request, long earliestSendNanos, long latestSendNanos) {
-        record(WindowKey.lane(request.paidBroadcast()), earliestSendNanos, latestSendNanos, request.weight());
-        record(WindowKey.chat(request.chatId()), earliestSendNanos, latestSendNanos, request.weight());
+    /** Records a granted request: its weight counts in its lane and in its chat; returns the two grants recorded. */
+    public List<Grant> recordGrant(RateRequest request, long earliestSendNanos, long latestSendNanos) {
+        return List.of(record(WindowKey.lane(request.paidBroadcast()), earliestSendNanos, latestSendNanos, request.weight()),
+                record(WindowKey.chat(request.chatId()), earliestSendNanos, latestSendNanos, request.weight()));
     }
 
-    public void record(WindowKey key, long earliestNanos, long latestNanos, int weight) {
+    public Grant record(WindowKey key, long earliestNanos, long latestNanos, int weight) {
         Grant grant = new Grant(key, earliestNanos, latestNanos, weight);
         List<Grant> list = grants.computeIfAbsent(key, k -> new ArrayList<>());
         synchronized (list) {
@@ -70,6 +70,17 @@ public final class SlidingWindowRecorder {
                         + " kit allows that many in one test, so the limiter grants far too much");
             }
             list.add(grant);
+        }
+        return grant;
+    }
+
+    /** Takes back a grant recorded with {@link #record} (its send never left): it no longer counts in any window. */
+    public void remove(Grant grant) {
+        List<Grant> list = grants.get(grant.key());
+        if (list != null) {
+            synchronized (list) {
+                list.remove(grant);
+            }
         }
     }
 

@@ -89,6 +89,32 @@ public final class LocalRateLimiter implements RateLimiter {
         return attempt.result;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Takes the grant's stamps out of its lane and its chat (those still held: a stamp past its window is gone
+     * already), under the same locks as {@link #reserve}, in the same order.
+     */
+    @Override
+    public void release(RateRequest request, Reservation.Granted grant) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(grant, "grant");
+        long slot = grant.stamp();
+        if (slot == Reservation.Granted.NO_STAMP) {
+            return;
+        }
+        Lane lane = request.paidBroadcast() ? paidLane : standardLane;
+        chats.compute(request.chatId(), (chatId, chat) -> {
+            synchronized (lane) {
+                lane.log.remove(slot, request.weight());
+                if (chat != null) {
+                    chat.log.remove(slot, request.weight());
+                }
+            }
+            return chat;
+        });
+    }
+
     @Override
     public void penalize(LimitScope scope, Duration duration) {
         Objects.requireNonNull(scope, "scope");
@@ -236,7 +262,7 @@ public final class LocalRateLimiter implements RateLimiter {
                     lane.log.add(slot, weight);
                     chat.log.add(slot, weight);
                     granted = true;
-                    result = Reservation.granted(Duration.ofNanos(slot - now));
+                    result = Reservation.granted(Duration.ofNanos(slot - now), slot);
                     return chat;
                 }
                 result = Reservation.denied(Duration.ofNanos(slot - limit),

@@ -11,4 +11,9 @@ class LocalRateLimiterContractTest extends RateLimiterContract {
     protected RateLimiter createLimiter(RateBudgets budgets, Clock clock) {
         return new LocalRateLimiter(budgets, clock);
     }
+
+    @Override
+    protected boolean givesGrantsBack() {
+        return true;
+    }
 }

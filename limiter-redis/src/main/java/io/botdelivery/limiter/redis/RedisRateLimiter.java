@@ -297,7 +297,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         long decidedAt = reply.get(3);
         Decision decision;
         if (reply.get(0) == 1L) {
-            decision = new Decision(Reservation.granted(Micros.toDuration(micros)), Decision.Source.REDIS, decidedAt);
+            decision = new Decision(Reservation.granted(Micros.toDuration(micros), decidedAt + micros),
+                    Decision.Source.REDIS, decidedAt);
             if (config.outagePolicy() == OutagePolicy.LOCAL_SHARE) {
                 rememberRedisSlot(request, clientNow + micros, clientNow);
             }
@@ -346,6 +347,33 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         if (availability.mode() == Mode.LOCAL) {
             // this grant raced the switch: the local schedule must still start after it
             held.handTo(local);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A grant Redis decided leaves Redis in one script call ({@code 'x'}), which takes its stamps out of the lane
+     * and the chat. A grant made locally (during an outage) keeps its stamps, as does any grant while Redis is away:
+     * counted as sent, never too fast.
+     */
+    @Override
+    public void release(RateRequest request, Reservation.Granted grant) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(grant, "grant");
+        if (grant.stamp() == Reservation.Granted.NO_STAMP || availability.mode() != Mode.REDIS) {
+            return;
+        }
+        String[] rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
+        List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
+                keys.chat(request.chatId()));
+        try {
+            join(script.call(scriptKeys, "x", nowArgument(), Long.toString(grant.stamp()),
+                    Integer.toString(WindowRule.countedWeight(request.weight())), rates[0], rates[1], rates[4], rates[5])
+                    .toCompletableFuture());
+        } catch (RuntimeException e) {
+            throw new RateLimiterUnavailableException("Redis did not take the grant back (" + e + "); it stays counted",
+                    e);
         }
     }
 

@@ -26,6 +26,10 @@
 --                   -> {1, 0, 0, now}
 -- penalize globally KEYS standard lane, paid lane; ARGV[3] duration, [4] extra TTL -> {1, 0, 0, now}
 -- pause left       KEYS standard lane -> {1, microseconds the bot-wide pause still holds (0 if none), 0, now}
+-- release   KEYS lane, lane's sorted set, chat; ARGV[3] the grant's slot, [4] its weight, [5] lane W, [6] lane P,
+--           [7] chat W, [8] chat P -> {1, stamps taken back from the lane, 0, now}
+--           (a grant whose send did not leave: its stamps, one per counted message where 'r' put them, leave both
+--           scopes; the lane's full run is kept, since it then errs only towards later slots)
 
 local now
 if ARGV[2] == '' then
@@ -120,6 +124,42 @@ if op == 'g' then
         redis.call('SET', KEYS[i], packLane(p, q, fullFrom, fullUntil), 'PX', ttl)
     end
     return {1, 0, 0, now}
+end
+
+if op == 'x' then
+    local slot, weight = tonumber(ARGV[3]), tonumber(ARGV[4])
+    local laneW, laneP, chatW, chatP = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+    -- the lane: 'r' put item i at slot + floor(i / P) * W; any stamps at that exact time are alike for every window
+    local removed = 0
+    local i = 0
+    while i < weight do
+        local at = slot + math.floor(i / laneP) * laneW
+        local n = math.min(weight - i, laneP - i % laneP)
+        local score = string.format('%.0f', at)
+        local members = redis.call('ZRANGEBYSCORE', KEYS[2], score, score, 'LIMIT', 0, n)
+        if #members > 0 then
+            removed = removed + redis.call('ZREM', KEYS[2], unpack(members))
+        end
+        i = i + n
+    end
+    local raw = redis.call('GET', KEYS[3])
+    if raw then
+        local chatPause, stamps = unpackChat(raw)
+        for k = 0, weight - 1 do
+            local at = slot + math.floor(k / chatP) * chatW
+            for j = #stamps, 1, -1 do
+                if stamps[j] == at then
+                    table.remove(stamps, j)
+                    break
+                end
+            end
+        end
+        local ttl = redis.call('PTTL', KEYS[3])
+        if ttl > 0 then
+            redis.call('SET', KEYS[3], packChat(chatPause, stamps), 'PX', ttl)
+        end
+    end
+    return {1, removed, 0, now}
 end
 
 if op ~= 'r' then

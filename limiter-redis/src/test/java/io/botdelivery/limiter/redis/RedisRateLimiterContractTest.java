@@ -57,6 +57,11 @@ class RedisRateLimiterContractTest {
         protected RateLimiter createLimiter(RateBudgets budgets, Clock clock) {
             return limiter(budgets, clock, TimeSource.INJECTED_CLOCK);
         }
+
+        @Override
+        protected boolean givesGrantsBack() {
+            return true;
+        }
     }
 
     @Nested

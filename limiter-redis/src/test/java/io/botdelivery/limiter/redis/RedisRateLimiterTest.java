@@ -8,6 +8,7 @@ import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
+import io.botdelivery.testkit.MutableClock;
 import io.botdelivery.testkit.redis.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -216,6 +217,43 @@ class RedisRateLimiterTest {
                     .count()).isEqualTo(1);
             assertThat(registry.get(LimiterMetrics.MODE).tags("mode", "redis").gauge().value()).isEqualTo(1);
             assertThat(registry.get(LimiterMetrics.MODE).tags("mode", "local").gauge().value()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("giving grants back")
+    class GivingBack {
+
+        @Test
+        @DisplayName("a grant one instance gives back frees its chat for another instance at once")
+        void releaseIsShared() {
+            RedisRateLimiter one = limiter();
+            RedisRateLimiter other = limiter();
+            Reservation.Granted missed = (Reservation.Granted) one.reserve(RateRequest.of(7), Duration.ZERO);
+            assertThat(other.reserve(RateRequest.of(7), Duration.ZERO)).isInstanceOf(Reservation.Denied.class);
+
+            one.release(RateRequest.of(7), missed);
+
+            assertThat(other.reserve(RateRequest.of(7), Duration.ZERO)).isEqualTo(Reservation.granted(Duration.ZERO));
+        }
+
+        @Test
+        @DisplayName("an album given back frees every item, the ones booked a window later included")
+        void albumIsGivenBackWhole() {
+            MutableClock clock = MutableClock.at("2026-05-01T00:00:00Z");
+            RateBudgets budgets = RateBudgets.telegramDefaults().withGlobal(new Budget(2, Duration.ofSeconds(1), 2));
+            RedisRateLimiter limiter = RedisRateLimiter.create(RedisRateLimiterConfig.builder(bot).address(REDIS.address())
+                    .budgets(budgets).timeSource(TimeSource.INJECTED_CLOCK).build(), clock, new SimpleMeterRegistry());
+            limiters.add(limiter);
+            // 3 items, 2 permits: two stamps now, the third a window later
+            Reservation.Granted album = (Reservation.Granted) limiter.reserve(new RateRequest(-5, 3, false), Duration.ZERO);
+            clock.advance(Duration.ofMillis(1500));
+            assertThat(limiter.reserve(new RateRequest(-6, 2, false), Duration.ZERO)).as("the third item holds a place")
+                    .isInstanceOf(Reservation.Denied.class);
+
+            limiter.release(new RateRequest(-5, 3, false), album);
+
+            assertThat(limiter.reserve(new RateRequest(-6, 2, false), Duration.ZERO)).isEqualTo(Reservation.granted(Duration.ZERO));
         }
     }
 }
