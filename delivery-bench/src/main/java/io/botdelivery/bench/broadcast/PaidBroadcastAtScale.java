@@ -15,6 +15,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +42,9 @@ import java.util.stream.LongStream;
  * argument puts a single process on Redis too, so the limiter's cost and a second process's cost can be told apart.
  *
  * <pre>java -Djava.io.tmpdir=delivery-bench/target -cp delivery-bench/target/benchmarks.jar \
- *     io.botdelivery.bench.broadcast.PaidBroadcastAtScale [chats] [postgres|memory] [bot jar] [replicas] [local|redis]</pre>
+ *     io.botdelivery.bench.broadcast.PaidBroadcastAtScale [chats] [postgres|memory] [bot jar] [replicas] [local|redis] [round trip ms]</pre>
+ *
+ * The round trip (default 0) is the simulator's: every Bot API call waits half of it each way.
  *
  * The bot jar defaults to {@code example-bot/target/example-bot.jar} (build it with {@code mvn -B -q -DskipTests package}).
  */
@@ -62,6 +66,7 @@ public final class PaidBroadcastAtScale {
         if (replicas > 1 && limiter.equals("local")) {
             throw new IllegalArgumentException("several replicas share one budget: use the redis limiter");
         }
+        Duration roundTrip = Duration.ofMillis(args.length > 5 ? Long.parseLong(args[5]) : 0);
         boolean sharedLimiter = limiter.equals("redis");
         if (replicas > 1 && !store.equals("postgres")) {
             throw new IllegalArgumentException("several replicas share a queue: use the postgres store");
@@ -74,7 +79,10 @@ public final class PaidBroadcastAtScale {
         Path list = work.resolve("chats.txt");
         Files.write(list, LongStream.range(FIRST_CHAT, FIRST_CHAT + chats).mapToObj(Long::toString).toList());
 
-        try (TelegramSimulator telegram = TelegramSimulator.start(SimulatorConfig.builder().build());
+        try (TelegramSimulator telegram = TelegramSimulator.start(SimulatorConfig.builder().roundTrip(roundTrip)
+                     // the simulator plays the network on its request threads: at 1000 calls/s a round trip holds
+                     // that many calls at once, so 64 threads alone would cap a 100 ms round trip at 640 calls/s
+                     .workerThreads(64 + (int) (3 * 1000 * roundTrip.toMillis() / 1000)).build());
              PostgresServer postgres = store.equals("postgres") ? PostgresServer.embedded(Map.of("max_connections", "200", "shared_preload_libraries", "pg_stat_statements")) : null) {
             Map<String, String> env = new HashMap<>();
             env.put("BOT_TOKEN", telegram.token());
@@ -83,7 +91,7 @@ public final class PaidBroadcastAtScale {
             env.put("BOT_LIMITER", "local");
             RedisServerExtension redis = null;
             if (sharedLimiter) {
-                redis = RedisServerExtension.embedded();
+                redis = RedisServerExtension.embeddedOrFromEnv();
                 redis.start();
                 env.put("BOT_LIMITER", "redis");
                 env.put("BOT_REDIS_URL", redis.url().toString());
@@ -145,6 +153,11 @@ public final class PaidBroadcastAtScale {
             }
 
             List<AcceptedMessage> accepted = telegram.record().accepted();
+            // the paid lane's rate while it sends: from the first arrival to the last (JVM start, migration and the
+            // enqueue before the first send are in the wall time, not here)
+            double sendingSeconds = accepted.size() < 2 ? 0 : Duration.between(
+                    accepted.stream().map(AcceptedMessage::at).min(Instant::compareTo).orElseThrow(),
+                    accepted.stream().map(AcceptedMessage::at).max(Instant::compareTo).orElseThrow()).toNanos() / 1e9;
             long duplicates = accepted.stream().collect(Collectors.groupingBy(AcceptedMessage::chatId, Collectors.counting()))
                     .values().stream().filter(n -> n > 1).count();
             Path log = work.resolve("bot.log");
@@ -153,11 +166,13 @@ public final class PaidBroadcastAtScale {
                 output.stream().filter(l -> !l.contains("\r")).skip(Math.max(0, output.size() - 25)).forEach(System.out::println);
             }
             System.out.println("the bot's whole output: " + log);
-            System.out.printf("%n| chats | store | replicas | limiter | exit | wall incl. enqueue | arrived | msg/s | 429s | chats with duplicates "
+            System.out.printf("%n| chats | store | replicas | limiter | round trip | exit | wall incl. enqueue | arrived | msg/s over the wall "
+                    + "| msg/s while sending | 429s | chats with duplicates "
                     + "| RSS peak | RSS at 1/4, 1/2, 3/4 | machine busy (%d cores) | bots' CPU per message |%n"
-                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n", Runtime.getRuntime().availableProcessors());
-            System.out.printf("| %,d | %s | %d | %s | %d | %.1f s | %,d | %.0f | %d | %d | %d MB | %s | %.0f %% | %.0f µs |%n", chats,
-                    store, replicas, limiter, bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n", Runtime.getRuntime().availableProcessors());
+            System.out.printf("| %,d | %s | %d | %s | %d ms | %d | %.1f s | %,d | %.0f | %.0f | %d | %d | %d MB | %s | %.0f %% | %.0f µs |%n", chats,
+                    store, replicas, limiter, roundTrip.toMillis(), bot.exitValue(), seconds, accepted.size(), accepted.size() / seconds,
+                    sendingSeconds == 0 ? 0 : (accepted.size() - 1) / sendingSeconds,
                     telegram.record().rateLimited().size(), duplicates,
                     rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024, quarters(rssKb), machineBusy * 100,
                     accepted.isEmpty() ? 0 : botCpuSeconds * 1e6 / accepted.size());
