@@ -730,6 +730,23 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a missed slot the limiter gave back is asked for again with the usual horizon: its chat's window no longer holds it")
+        void missedSlotGivenBackAsksAsUsual() {
+            limiter.givesGrantsBack = true;
+            limiter.script(Reservation.granted(Duration.ofMillis(100), 42), Reservation.granted(Duration.ofMillis(20), 43));
+            Submission missed = submitText(USER, "missed");
+            clock.advance(Duration.ofMillis(300));
+            scheduler.runDue();
+
+            assertThat(limiter.horizons).as("the usual horizon both times, no short one")
+                    .containsExactly(EngineConfig.defaults().reserveHorizon(), EngineConfig.defaults().reserveHorizon());
+            clock.advance(Duration.ofMillis(20));
+            scheduler.runDue();
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(320)));
+            assertThat(stored(missed.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+
+        @Test
         @DisplayName("a limiter that fails to take a missed slot back costs only the wait: the delivery is reserved again and sent")
         void failedGiveBackStillDelivers() {
             limiter.releaseFailure = new RateLimiterUnavailableException("Redis away", null);

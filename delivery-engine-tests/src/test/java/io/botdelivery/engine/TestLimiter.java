@@ -40,14 +40,17 @@ class TestLimiter implements RateLimiter {
 
     /** Thrown by {@link #release} when set: stands for a shared limiter that cannot be reached. */
     volatile RuntimeException releaseFailure;
+    /** What {@link #release} answers: false (the default) stands for a limiter that keeps released grants counted. */
+    volatile boolean givesGrantsBack;
 
     @Override
-    public synchronized void release(RateRequest request, Reservation.Granted grant) {
+    public synchronized boolean release(RateRequest request, Reservation.Granted grant) {
         if (releaseFailure != null) {
             throw releaseFailure;
         }
         releasedRequests.add(request);
         released.add(grant);
+        return givesGrantsBack;
     }
 
     @Override

@@ -363,7 +363,7 @@ public abstract class RateLimiterContract {
             limiter.reserve(RateRequest.of(3), NO_WAIT);
             assertThat(denialOf(limiter.reserve(RateRequest.of(4), NO_WAIT)).scope()).isEqualTo(LimitScope.global());
 
-            limiter.release(RateRequest.of(2), missed);
+            assertThat(limiter.release(RateRequest.of(2), missed)).as("given back").isTrue();
 
             assertThat(delayOf(limiter.reserve(RateRequest.of(2), NO_WAIT))).as("the chat whose slot was missed").isZero();
             assertThat(denialOf(limiter.reserve(RateRequest.of(4), NO_WAIT)).scope())

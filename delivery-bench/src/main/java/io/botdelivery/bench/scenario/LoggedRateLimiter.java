@@ -32,9 +32,12 @@ final class LoggedRateLimiter implements RateLimiter {
     }
 
     @Override
-    public void release(RateRequest request, Reservation.Granted grant) {
-        delegate.release(request, grant);
-        log.ungrant(request.chatId());
+    public boolean release(RateRequest request, Reservation.Granted grant) {
+        boolean givenBack = delegate.release(request, grant);
+        if (givenBack) {
+            log.ungrant(request.chatId());
+        }
+        return givenBack;
     }
 
     @Override

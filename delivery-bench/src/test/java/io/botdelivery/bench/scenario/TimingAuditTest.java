@@ -51,4 +51,27 @@ class TimingAuditTest {
         assertThat(f.wireMillis().max()).isEqualTo(2);
         assertThat(f.wireMillis().count()).isEqualTo(31);
     }
+
+    @Test
+    @DisplayName("a slot given back (UNGRANT) counts in no window, and its chat's send is measured from the slot granted after it")
+    void ungrantedSlotsDoNotCount() {
+        List<LoggedEvent> events = new ArrayList<>();
+        List<WorkItem> items = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            long chat = 100 + i;
+            events.add(new LoggedEvent(0, 0, "GRANT", t(1), List.of(Long.toString(chat), "1", "0",
+                    Long.toString(i * 1000L / 30 * 1_000), Long.toString(t(0)))));
+        }
+        // chat 100's slot at 0 ms was missed: given back at 30 ms, granted again at 40 ms, sent at 45 ms
+        events.add(new LoggedEvent(0, 0, "UNGRANT", t(30), List.of("100")));
+        events.add(new LoggedEvent(0, 0, "GRANT", t(31), List.of("100", "1", "0", "9000", Long.toString(t(31)))));
+        events.add(new LoggedEvent(0, 0, "SEND", t(45), List.of("d0", "1", "100")));
+        Workload workload = new Workload(WorkloadSpec.mixed(1, Duration.ofSeconds(1), 30, 0), 1, items,
+                new ChatSetup(List.of(), List.of(), Set.of(), Map.of(), 99_999));
+
+        TimingFindings f = TimingAudit.audit(events, List.of(), workload, 30);
+
+        assertThat(f.slotsMaxGlobal()).as("31 grants, one given back").isEqualTo(30);
+        assertThat(f.latenessMillis().max()).as("45 ms after the new slot at 40 ms").isEqualTo(5);
+    }
 }

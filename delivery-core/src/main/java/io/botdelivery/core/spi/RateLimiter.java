@@ -58,7 +58,10 @@ public interface RateLimiter {
      * back (or a decorator that does not forward this) stays correct. Never throws for a grant it no longer knows
      * (its window has passed, its scope was evicted); it may throw {@link RateLimiterUnavailableException} when its
      * shared storage is unreachable, and the grant then stays counted.
+     *
+     * @return whether the grant no longer counts (its chat may go again at once); false when it stays counted
      */
-    default void release(RateRequest request, Reservation.Granted grant) {
+    default boolean release(RateRequest request, Reservation.Granted grant) {
+        return false;
     }
 }

@@ -21,7 +21,8 @@ public sealed interface Reservation permits Reservation.Granted, Reservation.Den
 
     /**
      * The budget is reserved: send after {@code delay} (zero = now). The caller must not send earlier, and should not
-     * throw the slot away: it is consumed.
+     * throw the slot away: it is consumed, unless given back with {@link RateLimiter#release} when its send will not
+     * be made.
      */
     record Granted(Duration delay, long stamp) implements Reservation {
         /** The {@link #stamp} of a grant its limiter cannot give back. */

@@ -52,14 +52,15 @@ public final class RecordingRateLimiter implements RateLimiter {
         return reservation;
     }
 
-    /** Forwards, and takes the grant out of the recorder: a grant given back never sent anything. */
+    /** Forwards, and takes a grant given back out of the recorder: it never sent anything. */
     @Override
-    public void release(RateRequest request, Reservation.Granted grant) {
-        limiter.release(request, grant);
+    public boolean release(RateRequest request, Reservation.Granted grant) {
+        boolean givenBack = limiter.release(request, grant);
         List<SlidingWindowRecorder.Grant> grants = recorded.remove(grant);
-        if (grants != null) {
+        if (givenBack && grants != null) {
             grants.forEach(recorder::remove);
         }
+        return givenBack;
     }
 
     @Override

@@ -96,12 +96,12 @@ public final class LocalRateLimiter implements RateLimiter {
      * already), under the same locks as {@link #reserve}, in the same order.
      */
     @Override
-    public void release(RateRequest request, Reservation.Granted grant) {
+    public boolean release(RateRequest request, Reservation.Granted grant) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(grant, "grant");
         long slot = grant.stamp();
         if (slot == Reservation.Granted.NO_STAMP) {
-            return;
+            return false;
         }
         Lane lane = request.paidBroadcast() ? paidLane : standardLane;
         chats.compute(request.chatId(), (chatId, chat) -> {
@@ -113,6 +113,8 @@ public final class LocalRateLimiter implements RateLimiter {
             }
             return chat;
         });
+        // stamps already pruned (older than their window) count nowhere either
+        return true;
     }
 
     @Override

@@ -358,11 +358,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * counted as sent, never too fast.
      */
     @Override
-    public void release(RateRequest request, Reservation.Granted grant) {
+    public boolean release(RateRequest request, Reservation.Granted grant) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(grant, "grant");
         if (grant.stamp() == Reservation.Granted.NO_STAMP || availability.mode() != Mode.REDIS) {
-            return;
+            return false;
         }
         String[] rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
         List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
@@ -375,6 +375,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             throw new RateLimiterUnavailableException("Redis did not take the grant back (" + e + "); it stays counted",
                     e);
         }
+        return true;
     }
 
     private void pauseOnRedis(LimitScope scope, long micros) {
