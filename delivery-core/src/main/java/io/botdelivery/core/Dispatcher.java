@@ -203,7 +203,7 @@ final class Dispatcher {
                 h.reserveTook = reserveTook;
                 h.slotAt = ctx.now().plus(granted.delay());
                 h.grant = granted;
-                h.granted = request;
+                h.grantRequest = request;
                 // the checks before a send (the bot-wide pause, the GIVE_UP mark: store and limiter round trips) start
                 // that much before the slot, so that they do not make the send miss it
                 Duration lead = preparation.lead();
@@ -434,9 +434,9 @@ final class Dispatcher {
         RateRequest request;
         synchronized (lock) {
             grant = h.grant;
-            request = h.granted;
+            request = h.grantRequest;
             h.grant = null;
-            h.granted = null;
+            h.grantRequest = null;
         }
         if (grant == null) {
             return false;

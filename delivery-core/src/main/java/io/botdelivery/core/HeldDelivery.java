@@ -40,7 +40,7 @@ final class HeldDelivery {
     Instant slotAt;
     /** The limiter's grant of that slot and what it was asked, to give the grant back if the slot is missed. */
     Reservation.Granted grant;
-    RateRequest granted;
+    RateRequest grantRequest;
     /**
      * Its GIVE_UP "send started" mark is written for its next send and nothing has cleared it since: a send that
      * missed its slot goes at its next one without writing it again (written each time, a store slower than
