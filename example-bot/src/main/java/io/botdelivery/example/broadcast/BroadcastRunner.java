@@ -58,31 +58,25 @@ public final class BroadcastRunner {
     public static final String MAY_HAVE_ARRIVED = "may have arrived (AMBIGUOUS)";
 
     private final DeliveryService deliveries;
-    private final Function<Collection<DeliveryId>, List<Delivery>> lookUp;
-    /** Like {@link #lookUp}, but answers only the recipients that ended (the watch asks mostly about unended ones). */
+    /** The recipients of those asked about that ended: the others are all the runner needs to know is not done. */
     private final Function<Collection<DeliveryId>, List<Delivery>> lookUpEnded;
     private final PrintStream out;
     private final boolean terminal;
 
     /** Reads the deliveries' state from {@code store} (one round trip per {@value #LOOKUP_BATCH} unfinished recipients). */
     public BroadcastRunner(DeliveryService deliveries, DeliveryQueries store, PrintStream out, boolean terminal) {
-        this(deliveries, store::findAll, store::findFinal, out, terminal);
+        this(deliveries, store::findFinal, out, terminal);
     }
 
     /** Reads the deliveries' state through {@code deliveries.find}, one call per unfinished recipient (the in-process demo). */
     public BroadcastRunner(DeliveryService deliveries, PrintStream out, boolean terminal) {
-        this(deliveries, ids -> findEach(deliveries, ids), ids -> findEach(deliveries, ids).stream()
+        this(deliveries, ids -> ids.stream().map(deliveries::find).flatMap(Optional::stream)
                 .filter(d -> d.status().isFinal()).toList(), out, terminal);
     }
 
-    private static List<Delivery> findEach(DeliveryService deliveries, Collection<DeliveryId> ids) {
-        return ids.stream().map(deliveries::find).flatMap(Optional::stream).toList();
-    }
-
-    private BroadcastRunner(DeliveryService deliveries, Function<Collection<DeliveryId>, List<Delivery>> lookUp,
-                            Function<Collection<DeliveryId>, List<Delivery>> lookUpEnded, PrintStream out, boolean terminal) {
+    private BroadcastRunner(DeliveryService deliveries, Function<Collection<DeliveryId>, List<Delivery>> lookUpEnded,
+                            PrintStream out, boolean terminal) {
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
-        this.lookUp = Objects.requireNonNull(lookUp, "lookUp");
         this.lookUpEnded = Objects.requireNonNull(lookUpEnded, "lookUpEnded");
         this.out = Objects.requireNonNull(out, "out");
         this.terminal = terminal;
@@ -164,14 +158,13 @@ public final class BroadcastRunner {
                 }
             }
             if (!known.isEmpty()) {
-                for (Delivery d : lookUp.apply(known)) {
+                for (Delivery d : lookUpEnded.apply(known)) {
                     if (d.status() == DeliveryStatus.DELIVERED) {
                         tally.deliveredBefore.incrementAndGet();
-                        known.remove(d.id());
-                    } else if (d.status().isFinal()) {
+                    } else {
                         tally.failedBefore.incrementAndGet();
-                        known.remove(d.id());
                     }
+                    known.remove(d.id());
                 }
                 tally.unfinished.addAll(known);
             }
