@@ -2,7 +2,6 @@ package io.botdelivery.core;
 
 import io.botdelivery.api.AmbiguousOutcomePolicy;
 import io.botdelivery.api.Delivery;
-import io.botdelivery.api.Payload;
 import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
@@ -182,12 +181,9 @@ final class Dispatcher {
                 return;
             }
         }
-        Delivery d = h.delivery();
-        Payload payload = d.remainingPayload();
-        int weight = ctx.config.weightAlbumsByItems() ? payload.messageCount() : 1;
+        RateRequest request = rateRequest(h);
         Reservation reservation;
         Instant asked = ctx.now();
-        RateRequest request = new RateRequest(d.chatId(), weight, d.request().allowPaidBroadcast());
         try {
             reservation = ctx.limiter.reserve(request, horizon);
         } catch (RuntimeException e) {
@@ -203,7 +199,6 @@ final class Dispatcher {
                 h.reserveTook = reserveTook;
                 h.slotAt = ctx.now().plus(granted.delay());
                 h.grant = granted;
-                h.grantRequest = request;
                 // the checks before a send (the bot-wide pause, the GIVE_UP mark: store and limiter round trips) start
                 // that much before the slot, so that they do not make the send miss it
                 Duration lead = preparation.lead();
@@ -431,22 +426,27 @@ final class Dispatcher {
      */
     private boolean giveBackMissedGrant(HeldDelivery h) {
         Reservation.Granted grant;
-        RateRequest request;
         synchronized (lock) {
             grant = h.grant;
-            request = h.grantRequest;
             h.grant = null;
-            h.grantRequest = null;
         }
         if (grant == null) {
             return false;
         }
         try {
-            return ctx.limiter.release(request, grant);
+            // the same request as the grant's: nothing of the delivery has been sent since
+            return ctx.limiter.release(rateRequest(h), grant);
         } catch (RuntimeException e) {
             log.debug("the limiter did not take back the missed slot of delivery {}: {}", h.id(), e.toString());
             return false;
         }
+    }
+
+    /** What the limiter is asked for {@code h}'s next send: its chat, its lane, and its remaining items if weighted. */
+    private RateRequest rateRequest(HeldDelivery h) {
+        Delivery d = h.delivery();
+        int weight = ctx.config.weightAlbumsByItems() ? d.remainingPayload().messageCount() : 1;
+        return new RateRequest(d.chatId(), weight, d.request().allowPaidBroadcast());
     }
 
     private static Duration shorter(Duration a, Duration b) {

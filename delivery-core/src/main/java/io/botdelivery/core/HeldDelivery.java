@@ -2,7 +2,6 @@ package io.botdelivery.core;
 
 import io.botdelivery.api.Delivery;
 import io.botdelivery.api.DeliveryId;
-import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
 
 import java.time.Duration;
@@ -38,9 +37,8 @@ final class HeldDelivery {
     Duration reserveTook = Duration.ZERO;
     /** When its reserved slot begins, while it holds one. */
     Instant slotAt;
-    /** The limiter's grant of that slot and what it was asked, to give the grant back if the slot is missed. */
+    /** The limiter's grant of that slot, to give it back if the slot is missed. */
     Reservation.Granted grant;
-    RateRequest grantRequest;
     /**
      * Its GIVE_UP "send started" mark is written for its next send and nothing has cleared it since: a send that
      * missed its slot goes at its next one without writing it again (written each time, a store slower than
