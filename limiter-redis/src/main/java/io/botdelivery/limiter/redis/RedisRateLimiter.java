@@ -278,11 +278,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     private CompletableFuture<Decision> decideOnRedis(RateRequest request, long horizonMicros) {
         long clientNow = Micros.now(clock);
-        List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
-                keys.chat(request.chatId()));
-        String[] rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
+        String[] rates = rates(request);
         // the script records one stamp per message: an absurd weight is counted up to the rule's maximum, as in Java
-        return script.call(scriptKeys, "r", nowArgument(), Integer.toString(WindowRule.countedWeight(request.weight())),
+        return script.call(scriptKeys(request), "r", nowArgument(), Integer.toString(WindowRule.countedWeight(request.weight())),
                         rates[0], rates[1],
                         rates[2], rates[3], rates[4], rates[5], rates[6], rates[7], Long.toString(horizonMicros),
                         Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
@@ -364,11 +362,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         if (grant.stamp() == Reservation.Granted.NO_STAMP || availability.mode() != Mode.REDIS) {
             return false;
         }
-        String[] rates = rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
-        List<Object> scriptKeys = List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
-                keys.chat(request.chatId()));
+        String[] rates = rates(request);
         try {
-            join(script.call(scriptKeys, "x", nowArgument(), Long.toString(grant.stamp()),
+            join(script.call(scriptKeys(request), "x", nowArgument(), Long.toString(grant.stamp()),
                     Integer.toString(WindowRule.countedWeight(request.weight())), rates[0], rates[1], rates[4], rates[5])
                     .toCompletableFuture());
         } catch (RuntimeException e) {
@@ -376,6 +372,17 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                     e);
         }
         return true;
+    }
+
+    /** The keys a reservation or a release touches: the request's lane, the lane's stamps, the chat. */
+    private List<Object> scriptKeys(RateRequest request) {
+        return List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
+                keys.chat(request.chatId()));
+    }
+
+    /** The script's rate arguments for the request's lane and chat: lane W, P, B, I, then the chat's. */
+    private String[] rates(RateRequest request) {
+        return rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
     }
 
     private void pauseOnRedis(LimitScope scope, long micros) {
