@@ -9,9 +9,7 @@ import io.botdelivery.testkit.postgres.PostgresServer;
 import io.botdelivery.testkit.postgres.TestDatabase;
 import io.botdelivery.testkit.redis.RedisServerExtension;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,24 +110,14 @@ public final class PaidBroadcastAtScale {
                     "-Xmx1g", "-jar", jar.toString(), "broadcast", "--name", "scale-" + System.currentTimeMillis(),
                     "--chats", list.toString(), "--text", "Spring sale: every pack half price!", "--paid",
                     "--max-wait", "900");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            // written as it comes, so that a run stopped from outside (a timeout) still leaves the broadcast's log
+            Path log = work.resolve("bot.log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             MachineLoad machine = MachineLoad.start();
             long start = System.nanoTime();
             Process bot = builder.start();
-            List<String> output = new ArrayList<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(bot.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        synchronized (output) {
-                            output.add(line);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "bot-output");
-            reader.start();
+            System.out.println("the bot's output: " + log + "; the replicas': " + work);
             List<Long> rssKb = new ArrayList<>();
             // the bots' CPU, from their last sample before the broadcast ended (the replicas keep running after it)
             Map<Long, Long> cpuTicks = new HashMap<>();
@@ -140,7 +128,6 @@ public final class PaidBroadcastAtScale {
                     cpuTicks.put(helper.pid(), cpuTicks(helper.pid()));
                 }
             }
-            reader.join(5_000);
             double seconds = (System.nanoTime() - start) / 1e9;
             double machineBusy = machine.stop();
             double botCpuSeconds = cpuTicks.values().stream().mapToLong(Long::longValue).sum() / 100.0;
@@ -160,11 +147,8 @@ public final class PaidBroadcastAtScale {
                     accepted.stream().map(AcceptedMessage::at).max(Instant::compareTo).orElseThrow()).toNanos() / 1e9;
             long duplicates = accepted.stream().collect(Collectors.groupingBy(AcceptedMessage::chatId, Collectors.counting()))
                     .values().stream().filter(n -> n > 1).count();
-            Path log = work.resolve("bot.log");
-            synchronized (output) {
-                Files.write(log, output);
-                output.stream().filter(l -> !l.contains("\r")).skip(Math.max(0, output.size() - 25)).forEach(System.out::println);
-            }
+            List<String> output = Files.readAllLines(log, StandardCharsets.UTF_8);
+            output.stream().filter(l -> !l.contains("\r")).skip(Math.max(0, output.size() - 25)).forEach(System.out::println);
             System.out.println("the bot's whole output: " + log);
             System.out.printf("%n| chats | store | replicas | limiter | round trip | exit | wall incl. enqueue | arrived | msg/s over the wall "
                     + "| msg/s while sending | 429s | chats with duplicates "
