@@ -75,6 +75,13 @@ final class Dispatcher {
         }
     }
 
+    /** How far ahead of its slot a send's checks start now (a gauge). */
+    Duration preparationLead() {
+        synchronized (lock) {
+            return preparation.lead();
+        }
+    }
+
     void settleWith(Settlement settlement) {
         this.settlement = settlement;
     }
@@ -191,24 +198,29 @@ final class Dispatcher {
             log.warn("rate limiter unavailable ({}); deliveries wait", e.toString());
             reservation = Reservation.denied(Duration.ofSeconds(1), LimitScope.global());
         }
-        Duration reserveTook = Duration.between(asked, ctx.now());
+        Instant answered = ctx.now();
+        Duration reserveTook = Duration.between(asked, answered);
         if (reservation instanceof Reservation.Granted granted) {
             ctx.metrics.waited(granted.delay());
-            boolean now;
+            boolean prepareNow;
             synchronized (lock) {
                 h.reserveTook = reserveTook;
-                h.slotAt = ctx.now().plus(granted.delay());
+                // the slot is the limiter's, counted from its answer: a wait for the lock must not move it later
+                // unseen (a send that leaves later than its slot by more than the tolerance reserves again, since
+                // it would arrive bunched with the next slots' sends)
+                h.slotAt = answered.plus(granted.delay());
                 h.grant = granted;
                 // the checks before a send (the bot-wide pause, the GIVE_UP mark: store and limiter round trips) start
                 // that much before the slot, so that they do not make the send miss it
-                Duration lead = preparation.lead();
-                now = granted.delay().compareTo(lead) <= 0;
-                h.prepareFrom = now ? ctx.now() : h.slotAt.minus(lead);
-                if (!now) {
-                    waitThen(h, granted.delay().minus(lead), () -> send(h));
+                Instant prepareAt = h.slotAt.minus(preparation.lead());
+                Instant now = ctx.now();
+                prepareNow = !prepareAt.isAfter(now);
+                h.prepareFrom = prepareNow ? now : prepareAt;
+                if (!prepareNow) {
+                    waitThen(h, Duration.between(now, prepareAt), () -> send(h));
                 }
             }
-            if (now) {
+            if (prepareNow) {
                 send(h);
             }
             return;
@@ -303,17 +315,17 @@ final class Dispatcher {
                     synchronized (lock) {
                         h.timerFired();
                     }
-                    sendAtSlot(h);
+                    sendAtSlot(h, true);
                 });
             }
         }
         if (!waitForSlot) {
-            sendAtSlot(h);
+            sendAtSlot(h, false);
         }
     }
 
     /** Sends {@code h} now, at its slot (prepared: not paused, GIVE_UP mark written), unless the slot has passed. */
-    private void sendAtSlot(HeldDelivery h) {
+    private void sendAtSlot(HeldDelivery h, boolean preparedEarly) {
         Delivery d = h.delivery();
         boolean lateSlot = false;
         boolean held = false;
@@ -333,7 +345,8 @@ final class Dispatcher {
             } else {
                 Duration late = slot == null ? Duration.ZERO : Duration.between(slot, now);
                 if (slot != null) {
-                    ctx.metrics.slotLateness.record(late.isNegative() ? Duration.ZERO : late);
+                    (preparedEarly ? ctx.metrics.slotLatenessPreparedEarly : ctx.metrics.slotLatenessPreparedLate)
+                            .record(late.isNegative() ? Duration.ZERO : late);
                 }
                 h.slotAt = null;
                 Instant holdUntil = coldStart.holdUntil(now, h.delivery().chatId());

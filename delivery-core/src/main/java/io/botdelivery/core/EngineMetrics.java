@@ -22,7 +22,10 @@ final class EngineMetrics {
     private final Map<FailureClass, Counter> failed = new EnumMap<>(FailureClass.class);
     private final Map<FailureClass, Counter> retries = new EnumMap<>(FailureClass.class);
     final Timer limiterWait;
-    final Timer slotLateness;
+    /** Slot lateness of a send whose preparation ended before its slot (it then waited on a timer for it). */
+    final Timer slotLatenessPreparedEarly;
+    /** Slot lateness of a send whose preparation ended at or after its slot. */
+    final Timer slotLatenessPreparedLate;
     final Timer latency;
 
     EngineMetrics(MeterRegistry registry) {
@@ -38,10 +41,16 @@ final class EngineMetrics {
             retries.put(c, Counter.builder("delivery.retries").tag("class", c.name()).description("attempts that will be retried").register(registry));
         }
         limiterWait = Timer.builder("delivery.limiter.wait").description("delay granted by the rate limiter").register(registry);
-        slotLateness = Timer.builder("delivery.slot.lateness")
+        slotLatenessPreparedEarly = slotLateness(registry, "before-slot");
+        slotLatenessPreparedLate = slotLateness(registry, "after-slot");
+        latency = Timer.builder("delivery.latency").description("accepted to delivered").publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /** The slot lateness of sends whose preparation (pause read, GIVE_UP mark) ended {@code prepared} their slot. */
+    private static Timer slotLateness(MeterRegistry registry, String prepared) {
+        return Timer.builder("delivery.slot.lateness").tag("prepared", prepared)
                 .description("how long after its reserved slot a send was ready to leave (beyond lateSendTolerance it reserves again)")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
-        latency = Timer.builder("delivery.latency").description("accepted to delivered").publishPercentiles(0.5, 0.99).register(registry);
     }
 
     void gauge(String name, String description, Supplier<Number> value) {

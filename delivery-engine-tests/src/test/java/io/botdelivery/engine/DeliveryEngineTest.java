@@ -715,6 +715,29 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a slot counts from the limiter's answer: time the engine takes before it books the slot (a wait for its lock) makes the send late, not the slot later")
+        void slotCountsFromTheLimitersAnswer() {
+            engine.close();
+            StallingClock stalling = new StallingClock(clock);
+            engine = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(notifier).clock(stalling)
+                    .scheduler(scheduler).config(config("engine-stalled")).build().start();
+            engines.add(engine);
+            scheduler.runDue();
+            // the second clock reading after the answer moves 300 ms on: the first is the answer's time, the second
+            // the engine's, once it holds its lock (on a loaded host, a lock wait of that order was measured)
+            limiter.beforeAnswer = () -> {
+                limiter.beforeAnswer = null;
+                stalling.jumpAtRead(2, Duration.ofMillis(300));
+            };
+            limiter.script(Reservation.granted(Duration.ofMillis(100)));
+            submitText(USER, "hi");
+            scheduler.runDue();
+
+            assertThat(limiter.reservations).as("the slot (100 ms after the answer) had passed: reserved again").hasSize(2);
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(300)));
+        }
+
+        @Test
         @DisplayName("a missed slot's grant is given back to the limiter (that very grant, for its request) before asking again; a slot sent in time is not")
         void missedSlotIsGivenBack() {
             Reservation.Granted missedGrant = Reservation.granted(Duration.ofMillis(100), 42);
@@ -1204,6 +1227,42 @@ class DeliveryEngineTest {
             clock.advance(Duration.ofSeconds(61));
             otherScheduler.advance(Duration.ofSeconds(1));
             assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+    }
+
+    /** A clock that jumps ahead once, at a chosen reading: stands for time the engine spends between two readings. */
+    static final class StallingClock extends java.time.Clock {
+        private final MutableClock clock;
+        private int readsLeft;
+        private Duration jump;
+
+        StallingClock(MutableClock clock) {
+            this.clock = clock;
+        }
+
+        /** The {@code read}-th reading from now on (1 = the next) first moves the clock {@code by}. */
+        synchronized void jumpAtRead(int read, Duration by) {
+            readsLeft = read;
+            jump = by;
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            if (jump != null && --readsLeft == 0) {
+                clock.advance(jump);
+                jump = null;
+            }
+            return clock.instant();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return clock.getZone();
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
         }
     }
 }

@@ -30,11 +30,18 @@ class TestLimiter implements RateLimiter {
         return this;
     }
 
+    /** Run by {@link #reserve} just before it answers, when set. */
+    volatile Runnable beforeAnswer;
+
     @Override
     public synchronized Reservation reserve(RateRequest request, Duration horizon) {
         reservations.add(request);
         horizons.add(horizon);
         Reservation next = scripted.pollFirst();
+        Runnable hook = beforeAnswer;
+        if (hook != null) {
+            hook.run();
+        }
         return next != null ? next : Reservation.granted(Duration.ZERO);
     }
 
