@@ -466,8 +466,13 @@ final class Dispatcher {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /** Whether a bot-wide 429 this instance received still holds at {@code now}. Lock held. */
+    boolean penalizedAt(Instant now) {
+        return now.isBefore(penalizedUntil);
+    }
+
     /** The limiter's bot-wide pause; a limiter that cannot tell does not hold a granted send back. */
-    private Duration globalPauseNow() {
+    Duration globalPauseNow() {
         try {
             return ctx.limiter.globalPause();
         } catch (RuntimeException e) {

@@ -5,6 +5,8 @@ import io.botdelivery.api.DeliveryId;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.LeasedWrites;
+import io.botdelivery.core.spi.LimitScope;
+import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.SendOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +87,29 @@ final class Settlement {
         }
     }
 
+    /**
+     * The scope to pause for a 429 that {@link RetryAfterScopePolicy#PRIVATE_CHAT_IS_GLOBAL} keeps to one chat (a group's,
+     * or an album's): the whole bot while a bot-wide 429 pause holds, this instance's or another's. During a bot-wide
+     * ban Telegram answers every call with that ban's retry_after, lengthened for each call that came early, so this
+     * 429 may well be the ban's: paused for the chat only, the bot went on when the shorter bot-wide pause ended, into
+     * the longer ban, and each send then doubled it (a mixed run: an album's 16 s taken for its chat, then 32 s to
+     * 512 s within 150 ms). The other policies decide alone: {@code AS_REPORTED} is asked for exactly the scope reported.
+     */
+    private LimitScope widenedDuringBotWidePause(LimitScope scope, Instant now) {
+        if (scope.isGlobal() || ctx.config.retryAfterScope() != RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL) {
+            return scope;
+        }
+        boolean paused;
+        synchronized (lock) {
+            paused = dispatcher.penalizedAt(now);
+        }
+        if (!paused && dispatcher.globalPauseNow().isZero()) {
+            return scope;
+        }
+        log.debug("429 in {} while the bot is paused for a 429: pausing the whole bot", scope);
+        return LimitScope.global();
+    }
+
     private void apply(HeldDelivery h, Decision decision, Instant now) {
         Delivery d = h.delivery();
         if (decision instanceof Decision.Complete complete) {
@@ -98,18 +123,19 @@ final class Settlement {
             });
         } else if (decision instanceof Decision.PauseScope pause) {
             ctx.metrics.rateLimited.increment();
+            LimitScope scope = widenedDuringBotWidePause(pause.scope(), now);
             try {
-                ctx.limiter.penalize(pause.scope(), pause.pause());
+                ctx.limiter.penalize(scope, pause.pause());
             } catch (RuntimeException e) {
                 // the other instances may not learn of the ban; this one still honours it (below)
-                log.warn("rate limiter could not record the 429 pause of {} ({}); this instance pauses on its own", pause.scope(), e.toString());
+                log.warn("rate limiter could not record the 429 pause of {} ({}); this instance pauses on its own", scope, e.toString());
             }
-            if (pause.global()) {
+            if (scope.isGlobal()) {
                 synchronized (lock) {
                     dispatcher.pauseAll(now.plus(pause.pause()), true);
                 }
             }
-            log.warn("429 for delivery {} in scope {}: waiting {}", d.id(), pause.scope(), pause.pause());
+            log.warn("429 for delivery {} in scope {}: waiting {}", d.id(), scope, pause.pause());
             apply(h, pause.then(), now);
         } else if (decision instanceof Decision.WaitInline wait) {
             if (wait.resume() == Decision.Resume.REJOIN_LANE) {

@@ -411,6 +411,40 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("a group's 429 while the bot is paused for another instance's 429 pauses the whole bot: it may be that ban's, lengthened")
+        void group429DuringBotWidePauseIsGlobal() {
+            // another instance took a bot-wide 429; a slot granted at once is sent without asking again
+            limiter.globalPause = Duration.ofSeconds(2);
+            sender.script(GROUP, new SendOutcome.RetryAfter(Duration.ofSeconds(5), LimitScope.chat(GROUP)));
+            submitText(GROUP, "hi");
+
+            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.global(), Duration.ofSeconds(6)));
+        }
+
+        @Test
+        @DisplayName("an album's 429 while the bot is paused for a 429 pauses the whole bot")
+        void album429DuringBotWidePauseIsGlobal() {
+            limiter.globalPause = Duration.ofSeconds(2);
+            Payload.Album album = Payload.album(null, Payload.photo(MediaSource.fileId("a")), Payload.photo(MediaSource.fileId("b")));
+            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(7), LimitScope.chat(USER)));
+            engine.submit(DeliveryRequest.builder(USER, album).build());
+            scheduler.runDue();
+
+            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.global(), Duration.ofSeconds(8)));
+        }
+
+        @Test
+        @DisplayName("an album's 429 with no bot-wide pause pauses only its chat (it may be the chat's own budget)")
+        void album429PausesItsChat() {
+            Payload.Album album = Payload.album(null, Payload.photo(MediaSource.fileId("a")), Payload.photo(MediaSource.fileId("b")));
+            sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(7), LimitScope.chat(USER)));
+            engine.submit(DeliveryRequest.builder(USER, album).build());
+            scheduler.runDue();
+
+            assertThat(limiter.penalties).containsExactly(new TestLimiter.Penalty(LimitScope.chat(USER), Duration.ofSeconds(8)));
+        }
+
+        @Test
         @DisplayName("a 429 for a private chat pauses every send: within 1 msg/s per chat it can only be the bot-wide budget")
         void privateChat429IsGlobal() {
             sender.script(USER, new SendOutcome.RetryAfter(Duration.ofSeconds(2), LimitScope.chat(USER)));

@@ -48,7 +48,9 @@ public enum RetryAfterScopePolicy {
      * 429 is as likely the chat's own budget as the bot's. So {@link #PRIVATE_CHAT_IS_GLOBAL} pauses only the chat
      * here, as it does for a group: otherwise every partial album would stop every other chat for a retry_after. If
      * the bot-wide budget was hit after all, the next send to another chat draws a 429 of its own, which pauses the
-     * bot. {@link #AS_REPORTED} and {@link #ALWAYS_GLOBAL} answer as for any other send.
+     * bot. {@link #AS_REPORTED} and {@link #ALWAYS_GLOBAL} answer as for any other send. (The engine widens a chat's
+     * scope from this policy to the whole bot while a bot-wide 429 pause already holds: see docs/design.md, "Albums
+     * and 429".)
      *
      * @param reported the scope in the sender's {@link SendOutcome.RetryAfter}; never null
      * @return the scope to {@link RateLimiter#penalize penalize}; never null
