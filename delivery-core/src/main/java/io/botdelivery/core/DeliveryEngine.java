@@ -69,11 +69,7 @@ public final class DeliveryEngine implements DeliveryService, AutoCloseable {
         this.shutdown = new Shutdown(ctx, poller, dispatcher, alerts, futures, owned);
         metrics.gauge("delivery.held", "deliveries held in memory by this instance", this::heldCount);
         metrics.gauge("delivery.outcomes.pending", "callers' futures not completed yet", futures::pendingCount);
-        metrics.gauge("delivery.sends.limit", "deliveries allowed between reservation and outcome at once", dispatcher::sendLimit);
-        metrics.gauge("delivery.sends.preparation_lead", "seconds before its slot a send starts its checks (pause read, GIVE_UP mark)",
-                () -> dispatcher.preparationLead().toNanos() / 1e9);
-        metrics.gauge("delivery.sends.service_time", "mean seconds a send holds its place, apart from its slot wait",
-                () -> dispatcher.serviceTime().toNanos() / 1e9);
+        dispatcher.registerGauges(metrics);
     }
 
     public static Builder builder() {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Moves ready deliveries to the wire: at most {@link AdaptiveConcurrency#limit()} between reservation and outcome (a
@@ -61,24 +62,19 @@ final class Dispatcher {
         this.coldStart = new ColdStart(ctx.config.lateSendTolerance());
     }
 
-    /** The concurrency limit now (a gauge). */
-    int sendLimit() {
-        synchronized (lock) {
-            return concurrency.limit();
-        }
+    /** Registers the gauges of what it sizes itself: the concurrency limit, the service time, the preparation lead. */
+    void registerGauges(EngineMetrics metrics) {
+        metrics.gauge("delivery.sends.limit", "deliveries allowed between reservation and outcome at once",
+                () -> underLock(concurrency::limit));
+        metrics.gauge("delivery.sends.service_time", "mean seconds a send holds its place, apart from its slot wait",
+                () -> underLock(concurrency::serviceTime).toNanos() / 1e9);
+        metrics.gauge("delivery.sends.preparation_lead", "seconds before its slot a send starts its checks (pause read, GIVE_UP mark)",
+                () -> underLock(preparation::lead).toNanos() / 1e9);
     }
 
-    /** The mean service time measured so far (a gauge). */
-    Duration serviceTime() {
+    private <T> T underLock(Supplier<T> read) {
         synchronized (lock) {
-            return concurrency.serviceTime();
-        }
-    }
-
-    /** How far ahead of its slot a send's checks start now (a gauge). */
-    Duration preparationLead() {
-        synchronized (lock) {
-            return preparation.lead();
+            return read.get();
         }
     }
 

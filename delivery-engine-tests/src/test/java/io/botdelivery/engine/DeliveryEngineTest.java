@@ -880,6 +880,31 @@ class DeliveryEngineTest {
         }
 
         @Test
+        @DisplayName("the metrics show where a slot was missed: slot lateness tagged by whether the checks ended after the slot, and the preparation lead")
+        void preparationShowsInTheMetrics() {
+            engine.close();
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            engine = DeliveryEngine.builder().store(storeWith("recordAttemptAll", () -> clock.advance(Duration.ofMillis(30))))
+                    .limiter(limiter).sender(sender).notifier(notifier).meterRegistry(registry).clock(clock).scheduler(scheduler)
+                    .config(config("engine-slow-mark")).build().start();
+            engines.add(engine);
+            scheduler.runDue();
+            limiter.script(Reservation.granted(Duration.ofMillis(500)), Reservation.granted(Duration.ofMillis(500)));
+            engine.submit(DeliveryRequest.builder(USER, Payload.text("hi")).onAmbiguous(AmbiguousOutcomePolicy.GIVE_UP).build());
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(sender.calls()).hasSize(1);
+            // first: no lead yet, the 30 ms mark ended after the slot (missed); then, 90 ms ahead, it ended before it
+            io.micrometer.core.instrument.Timer late = registry.get("delivery.slot.lateness").tag("prepared", "after-slot").timer();
+            assertThat(late.count()).isEqualTo(1);
+            assertThat(late.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(30.0);
+            assertThat(registry.get("delivery.slot.lateness").tag("prepared", "before-slot").timer().count()).isEqualTo(1);
+            // preparations of 30 ms, then 0 (the mark kept from the missed slot): a mean of 26.25 ms plus four deviations
+            // of 18.75 ms, over the 100 ms cap
+            assertThat(registry.get("delivery.sends.preparation_lead").gauge().value()).isEqualTo(0.1);
+        }
+
+        @Test
         @DisplayName("the checks before a send start ahead of its slot by what they took: a GIVE_UP mark slower than lateSendTolerance makes only the first send miss its slot")
         void slowSendStartedMarkIsWrittenAheadOfTheSlot() {
             restartOn(storeWith("recordAttemptAll", () -> clock.advance(Duration.ofMillis(30))), "engine-slow-mark");
