@@ -383,13 +383,13 @@ final class Dispatcher {
             }
             // Kept by the limiter, the missed slot still counts in its chat's window, so its next slot is about a
             // window (a second) away. Reserved that far ahead, the delivery would hold its place under the concurrency
-            // limit all the while:
-            // on a loaded host missing 2-7 % of its slots, most of a broadcast's 16 places stood in such waits (about
-            // 500 of 952 msg/s). Asked with a short horizon, the limiter refuses instead and says when; the delivery
-            // waits on a timer without its place and comes back through the ready queue, under the limit (freeing
-            // the place for the whole wait while it stayed booked let missed sends run beyond the limit, and an
-            // overloaded host then collapsed).
-            reserveAndSend(h, shorter(ctx.config.reserveHorizon(), MISSED_SLOT_HORIZON));
+            // limit all the while: on a loaded host missing 2-7 % of its slots, most of a broadcast's 16 places stood
+            // in such waits (about 500 of 952 msg/s). Asked with a short horizon, the limiter refuses instead and says
+            // when; the delivery waits on a timer without its place and comes back through the ready queue, under the
+            // limit (freeing the place for the whole wait while it stayed booked let missed sends run beyond the
+            // limit, and an overloaded host then collapsed).
+            Duration horizon = ctx.config.reserveHorizon();
+            reserveAndSend(h, horizon.compareTo(MISSED_SLOT_HORIZON) <= 0 ? horizon : MISSED_SLOT_HORIZON);
             return;
         }
         SendOutcome outcome;
@@ -458,17 +458,18 @@ final class Dispatcher {
         return new RateRequest(d.chatId(), weight, d.request().allowPaidBroadcast());
     }
 
-    private static Duration shorter(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Whether a bot-wide 429 this instance received still holds at {@code now}. Lock held. */
-    boolean penalizedAt(Instant now) {
-        return now.isBefore(penalizedUntil);
+    /** Whether a bot-wide 429 pause holds at {@code now}: one this instance took, or another's through the limiter. */
+    boolean botWidePauseHolds(Instant now) {
+        synchronized (lock) {
+            if (now.isBefore(penalizedUntil)) {
+                return true;
+            }
+        }
+        return !globalPauseNow().isZero();
     }
 
     /** The limiter's bot-wide pause; a limiter that cannot tell does not hold a granted send back. */
-    Duration globalPauseNow() {
+    private Duration globalPauseNow() {
         try {
             return ctx.limiter.globalPause();
         } catch (RuntimeException e) {

@@ -6,7 +6,6 @@ import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.core.spi.AttemptState;
 import io.botdelivery.core.spi.LeasedWrites;
 import io.botdelivery.core.spi.LimitScope;
-import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.SendOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,27 +86,17 @@ final class Settlement {
         }
     }
 
-    /**
-     * The scope to pause for a 429 that {@link RetryAfterScopePolicy#PRIVATE_CHAT_IS_GLOBAL} keeps to one chat (a group's,
-     * or an album's): the whole bot while a bot-wide 429 pause holds, this instance's or another's. During a bot-wide
-     * ban Telegram answers every call with that ban's retry_after, lengthened for each call that came early, so this
-     * 429 may well be the ban's: paused for the chat only, the bot went on when the shorter bot-wide pause ended, into
-     * the longer ban, and each send then doubled it (a mixed run: an album's 16 s taken for its chat, then 32 s to
-     * 512 s within 150 ms). The other policies decide alone: {@code AS_REPORTED} is asked for exactly the scope reported.
-     */
-    private LimitScope widenedDuringBotWidePause(LimitScope scope, Instant now) {
-        if (scope.isGlobal() || ctx.config.retryAfterScope() != RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL) {
+    /** The scope to pause for a 429 decided as {@code scope}, given whether a bot-wide 429 pause holds already. */
+    private LimitScope scopeToPause(LimitScope scope, Instant now) {
+        if (scope.isGlobal()) {
             return scope;
         }
-        boolean paused;
-        synchronized (lock) {
-            paused = dispatcher.penalizedAt(now);
-        }
-        if (!paused && dispatcher.globalPauseNow().isZero()) {
+        LimitScope duringPause = ctx.config.retryAfterScope().scopeDuringBotWidePause(scope);
+        if (duringPause.equals(scope) || !dispatcher.botWidePauseHolds(now)) {
             return scope;
         }
-        log.debug("429 in {} while the bot is paused for a 429: pausing the whole bot", scope);
-        return LimitScope.global();
+        log.debug("429 in {} while the bot is paused for a 429: pausing {}", scope, duringPause);
+        return duringPause;
     }
 
     private void apply(HeldDelivery h, Decision decision, Instant now) {
@@ -123,7 +112,7 @@ final class Settlement {
             });
         } else if (decision instanceof Decision.PauseScope pause) {
             ctx.metrics.rateLimited.increment();
-            LimitScope scope = widenedDuringBotWidePause(pause.scope(), now);
+            LimitScope scope = scopeToPause(pause.scope(), now);
             try {
                 ctx.limiter.penalize(scope, pause.pause());
             } catch (RuntimeException e) {

@@ -280,5 +280,16 @@ class OutcomePolicyTest {
         void albumScope(RetryAfterScopePolicy policy, long chatId, String paused) {
             assertThat(policy.scopeOfAlbum(LimitScope.chat(chatId))).hasToString(paused);
         }
+
+        @ParameterizedTest
+        @CsvSource({
+                "AS_REPORTED, -2001, chat -2001",
+                "PRIVATE_CHAT_IS_GLOBAL, -2001, global",
+                "PRIVATE_CHAT_IS_GLOBAL, 1001, global",
+                "ALWAYS_GLOBAL, -2001, global"})
+        @DisplayName("while a bot-wide 429 pause holds, RetryAfterScopePolicy.scopeDuringBotWidePause widens a chat's scope unless asked for exact scopes")
+        void scopeDuringBotWidePause(RetryAfterScopePolicy policy, long chatId, String paused) {
+            assertThat(policy.scopeDuringBotWidePause(policy.scopeOfAlbum(LimitScope.chat(chatId)))).hasToString(paused);
+        }
     }
 }

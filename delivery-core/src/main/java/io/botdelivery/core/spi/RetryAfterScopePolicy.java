@@ -48,9 +48,8 @@ public enum RetryAfterScopePolicy {
      * 429 is as likely the chat's own budget as the bot's. So {@link #PRIVATE_CHAT_IS_GLOBAL} pauses only the chat
      * here, as it does for a group: otherwise every partial album would stop every other chat for a retry_after. If
      * the bot-wide budget was hit after all, the next send to another chat draws a 429 of its own, which pauses the
-     * bot. {@link #AS_REPORTED} and {@link #ALWAYS_GLOBAL} answer as for any other send. (The engine widens a chat's
-     * scope from this policy to the whole bot while a bot-wide 429 pause already holds: see docs/design.md, "Albums
-     * and 429".)
+     * bot. {@link #AS_REPORTED} and {@link #ALWAYS_GLOBAL} answer as for any other send. While a bot-wide 429 pause
+     * already holds, see {@link #scopeDuringBotWidePause}.
      *
      * @param reported the scope in the sender's {@link SendOutcome.RetryAfter}; never null
      * @return the scope to {@link RateLimiter#penalize penalize}; never null
@@ -58,5 +57,22 @@ public enum RetryAfterScopePolicy {
     public LimitScope scopeOfAlbum(LimitScope reported) {
         Objects.requireNonNull(reported, "reported");
         return this == PRIVATE_CHAT_IS_GLOBAL ? reported : scopeOf(reported);
+    }
+
+    /**
+     * The scope to pause for a 429 decided as {@code decided} ({@link #scopeOf} or {@link #scopeOfAlbum}) that came
+     * while a bot-wide 429 pause already holds. During a bot-wide ban Telegram answers every call with that ban's
+     * retry_after, lengthened for each call that came early, so a 429 this policy would keep to one chat (a group's, an
+     * album's) may well be the ban's: {@link #PRIVATE_CHAT_IS_GLOBAL} pauses the whole bot for it. Kept to the chat,
+     * the bot went on when its shorter bot-wide pause ended, into the longer ban, and each send then doubled it (a
+     * mixed run: an album's 16 s taken for its chat, then 32 s to 512 s within 150 ms). {@link #AS_REPORTED} keeps
+     * exactly the scope reported; {@link #ALWAYS_GLOBAL} is global already.
+     *
+     * @param decided the scope this policy decided for the 429; never null
+     * @return the scope to {@link RateLimiter#penalize penalize}; never null
+     */
+    public LimitScope scopeDuringBotWidePause(LimitScope decided) {
+        Objects.requireNonNull(decided, "decided");
+        return this == PRIVATE_CHAT_IS_GLOBAL ? LimitScope.global() : decided;
     }
 }
