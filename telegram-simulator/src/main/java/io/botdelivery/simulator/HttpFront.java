@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import org.xnio.IoUtils;
 
@@ -24,6 +25,9 @@ import java.util.Map;
 final class HttpFront implements HttpHandler {
     static final String NGINX_502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
             + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n";
+
+    /** Marks a connection already counted in {@link SimulatorRecord#connections()}. */
+    private static final AttachmentKey<Boolean> COUNTED = AttachmentKey.create(Boolean.class);
 
     private final String token;
     private final long maxRequestBytes;
@@ -50,6 +54,10 @@ final class HttpFront implements HttpHandler {
             return;
         }
         exchange.startBlocking();
+        if (exchange.getConnection().getAttachment(COUNTED) == null) {
+            exchange.getConnection().putAttachment(COUNTED, Boolean.TRUE);
+            record.connectionOpened();
+        }
         // the way in: the call arrives (and its send is counted) only after it
         network.inbound(exchange.getConnection());
         String path = exchange.getRequestPath();

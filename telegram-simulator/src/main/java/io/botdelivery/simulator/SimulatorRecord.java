@@ -49,6 +49,7 @@ public final class SimulatorRecord {
     private final List<AcceptedMessage> accepted = new ArrayList<>();
     private final List<RejectedCall> rejected = new ArrayList<>();
     private final List<InjectedFault> faults = new ArrayList<>();
+    private int connections;
 
     SimulatorRecord(SimulatorConfig config) {
         this.budgets = config.budgets();
@@ -65,6 +66,18 @@ public final class SimulatorRecord {
 
     synchronized void injected(InjectedFault fault) {
         faults.add(fault);
+    }
+
+    synchronized void connectionOpened() {
+        connections++;
+    }
+
+    /**
+     * How many new connections brought Bot API calls since the start or {@link #clear()}: each one a client opened. With a round trip configured, a
+     * connection's first call arrives a handshake (one more round trip) later than the calls on a warm one.
+     */
+    public synchronized int connections() {
+        return connections;
     }
 
     /** Every accepted message, in acceptance order. */
@@ -207,6 +220,7 @@ public final class SimulatorRecord {
         accepted.clear();
         rejected.clear();
         faults.clear();
+        connections = 0;
     }
 
     private static List<long[]> sends(List<AcceptedMessage> all, WindowScope scope) {

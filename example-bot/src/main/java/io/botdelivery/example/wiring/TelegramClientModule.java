@@ -10,6 +10,7 @@ import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.sender.telegram.DeliveringTelegramClient;
 import io.botdelivery.sender.telegram.TelegramSender;
+import io.botdelivery.sender.telegram.TelegramSenderConfig;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -54,7 +55,9 @@ public final class TelegramClientModule extends AbstractModule {
         dispatcher.setMaxRequestsPerHost(MAX_REQUESTS);
         return new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(MAX_REQUESTS, 75, TimeUnit.SECONDS))
+                // kept as long as the sender's own client keeps them: a send on a new connection arrives a handshake late
+                .connectionPool(new ConnectionPool(MAX_REQUESTS, TelegramSenderConfig.IDLE_CONNECTION_KEEP_ALIVE.toSeconds(),
+                        TimeUnit.SECONDS))
                 .build();
     }
 

@@ -86,7 +86,9 @@ final class TelegramApi implements AutoCloseable {
             dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests());
             builder = new OkHttpClient.Builder()
                     .dispatcher(dispatcher)
-                    .connectionPool(new ConnectionPool(Math.min(config.maxConcurrentRequests(), 32), 30, TimeUnit.SECONDS));
+                    .connectionPool(new ConnectionPool(config.maxConcurrentRequests(),
+                            TelegramSenderConfig.IDLE_CONNECTION_KEEP_ALIVE.toSeconds(),
+                            TimeUnit.SECONDS));
         } else {
             Dispatcher dispatcher = shared.dispatcher();
             // no lock around the two steps: OkHttp forbids holding the dispatcher's monitor while it promotes calls,

@@ -43,6 +43,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -449,5 +451,32 @@ class TelegramSenderTest {
         try (InputStream in = Files.newInputStream(file)) {
             assertThat(in.readAllBytes()).hasSize((int) Files.size(file));
         }
+    }
+
+    @Test
+    @DisplayName("keeps the connections a burst opened for the next burst (a new connection arrives a handshake late)")
+    void keepsBurstConnectionsForTheNextBurst() throws Exception {
+        // a round trip keeps the burst's calls on the wire together, so each needs a connection of its own
+        TelegramSimulator slow = start(SimulatorConfig.builder().roundTrip(Duration.ofMillis(300)));
+        TelegramSender onSlow = sender(slow, TelegramSenderConfig.defaults(slow.token()));
+        int burst = 40;
+        ExecutorService callers = Executors.newFixedThreadPool(burst);
+        try {
+            for (int round = 0; round < 3; round++) {
+                List<CompletableFuture<SendOutcome>> calls = new ArrayList<>();
+                for (int i = 0; i < burst; i++) {
+                    long chatId = 9300 + i;
+                    calls.add(CompletableFuture.supplyAsync(() -> onSlow.send(
+                            new SendRequest(DeliveryId.random(), chatId, Payload.text("burst"), false, 1)), callers));
+                }
+                // answered, delivered or 429 (the simulator's clock stands still): either way the call was on a connection
+                calls.forEach(CompletableFuture::join);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        // at most one connection per call of the first burst: the later bursts find them all still open (a client
+        // that kept 32 idle ones opened 8 more each time)
+        assertThat(slow.record().connections()).isBetween(1, burst);
     }
 }
