@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.botdelivery.api.Redaction;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
@@ -63,6 +64,7 @@ final class TelegramApi implements AutoCloseable {
     private final OkHttpClient http;
     private final TelegramClient client;
     private final TelegramUrl url;
+    private final SpareConnections spare;
     /** False when the connections and threads belong to the application's client: closing must leave them alone. */
     private final boolean ownsHttp;
 
@@ -111,9 +113,12 @@ final class TelegramApi implements AutoCloseable {
                 .build();
         this.url = new TelegramUrl(config.apiUrl().getScheme(), config.apiUrl().getHost(), config.port(), false);
         this.client = new OkHttpTelegramClient(http, config.token(), url);
+        this.spare = new SpareConnections(http, new HttpUrl.Builder().scheme(config.apiUrl().getScheme())
+                .host(config.apiUrl().getHost()).port(config.port()).build(), config.token());
     }
 
     <T> Result<T> call(ApiCall<T> call) {
+        spare.topUp();
         try {
             return new Result.Ok<>(Objects.requireNonNull(call.execute(client), "TelegramBots returned null"));
         } catch (TelegramApiException e) {
@@ -128,6 +133,7 @@ final class TelegramApi implements AutoCloseable {
      * dispatcher), which is cheap next to the call itself.
      */
     <T> Result<T> call(ApiCall<T> call, Duration limit) {
+        spare.topUp();
         OkHttpClient bounded = http.newBuilder().callTimeout(limit).build();
         TelegramClient boundedClient = new OkHttpTelegramClient(bounded, token, url);
         try {
@@ -182,6 +188,16 @@ final class TelegramApi implements AutoCloseable {
         }
         // nothing says the request stayed here: assume it may have reached Telegram
         return new Failure.AnswerLost("unexpected failure: " + redact(e.toString()));
+    }
+
+    /** Spare connections being opened now (for tests). */
+    int spareConnectionsOpening() {
+        return spare.warming();
+    }
+
+    /** Connections in the pool now, busy or idle (for tests). */
+    int openConnections() {
+        return http.connectionPool().connectionCount();
     }
 
     @Override

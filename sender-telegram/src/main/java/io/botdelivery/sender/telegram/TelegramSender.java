@@ -249,6 +249,16 @@ public final class TelegramSender implements Sender, AutoCloseable {
         api.close();
     }
 
+    /** Spare connections being opened now (for tests). */
+    int spareConnectionsOpening() {
+        return api.spareConnectionsOpening();
+    }
+
+    /** Connections to the Bot API open now, busy or idle (for tests). */
+    int openConnections() {
+        return api.openConnections();
+    }
+
     @Override
     public String toString() {
         return description;
