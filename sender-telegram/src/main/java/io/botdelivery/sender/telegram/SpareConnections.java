@@ -3,6 +3,7 @@ package io.botdelivery.sender.telegram;
 import io.botdelivery.api.Redaction;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -20,12 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * slot, later than the limiter's arrival margin allows for, and may then share a Telegram window with the next
  * window's sends: a 429. Keeping idle connections for minutes ({@link TelegramSenderConfig#IDLE_CONNECTION_KEEP_ALIVE})
  * covers a busy moment that comes back; it does not cover more calls on the wire at once than ever before (a new peak,
- * a process's first seconds, another instance joining the lane's sends). So before each call, when fewer connections
- * are idle than a spare share of the calls running, this opens more with {@code getMe} calls (no message, no rate
- * limit): the handshake is paid off the send's path, and the send takes a connection that is already open.
+ * a process's first seconds). So when a call has taken the last idle connection, this opens more with {@code getMe}
+ * calls (no message, no rate limit): the handshakes are paid off the sends' path, and the next sends take connections
+ * already open.
  *
- * <p>Spare: {@value #MIN_SPARE} idle connections, or a quarter of the calls running if more, and never so many that
- * warm-ups would queue a send in the dispatcher. Thread-safe.
+ * <p>Only when none is idle: OkHttp gives a call an idle connection whenever there is one, so a warm-up started while
+ * some were idle would take one of them for a round trip instead of opening a new one, and a send in that round trip
+ * would then have to open its own. How many: {@value #MIN_SPARE}, or a quarter of the calls running if more, and never
+ * so many that a send would queue behind them in the dispatcher. Thread-safe.
  */
 final class SpareConnections {
     private static final Logger log = LoggerFactory.getLogger(SpareConnections.class);
@@ -40,23 +43,26 @@ final class SpareConnections {
         this.http = http;
         this.token = token;
         this.getMe = new Request.Builder().url(apiRoot.newBuilder().addPathSegment("bot" + token).addPathSegment("getMe").build())
-                .get().build();
+                .get().tag(SpareConnections.class, this).build();
     }
 
-    /** Called before a call: opens connections, asynchronously, until the idle ones and those opening make the spare. */
-    void topUp() {
-        int running = http.dispatcher().runningCallsCount();
-        int room = http.dispatcher().getMaxRequestsPerHost() - running - http.dispatcher().queuedCallsCount() - 1;
+    /** Told when {@code call} has got its connection: opens spares, asynchronously, if it took the last idle one. */
+    void connectionTaken(Call call) {
+        if (call.request().tag(SpareConnections.class) != null || http.connectionPool().idleConnectionCount() > 0) {
+            return;
+        }
+        Dispatcher dispatcher = http.dispatcher();
+        int running = dispatcher.runningCallsCount();
+        int room = dispatcher.getMaxRequestsPerHost() - running - dispatcher.queuedCallsCount();
         int wanted = Math.min(Math.max(MIN_SPARE, running / 4), room);
-        // the call about to start takes one of the idle connections (or, with none, opens its own)
-        int idleAfter = Math.max(0, http.connectionPool().idleConnectionCount() - 1);
-        int missing = wanted - idleAfter - warming.get();
-        for (int i = 0; i < missing; i++) {
-            if (warming.incrementAndGet() > wanted) {
-                warming.decrementAndGet();
+        while (true) {
+            int now = warming.get();
+            if (now >= wanted) {
                 return;
             }
-            open();
+            if (warming.compareAndSet(now, now + 1)) {
+                open();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.botdelivery.sender.telegram;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.botdelivery.api.Redaction;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
@@ -99,7 +100,8 @@ final class TelegramApi implements AutoCloseable {
             dispatcher.setMaxRequestsPerHost(Math.max(dispatcher.getMaxRequestsPerHost(), config.maxConcurrentRequests()));
             builder = shared.newBuilder();
         }
-        WireTracking tracking = new WireTracking();
+        // once a call holds its connection, spares are opened if it took the last idle one
+        WireTracking tracking = new WireTracking(this::connectionTaken);
         this.http = builder
                 // a silent retry after the request was written would duplicate the message
                 .retryOnConnectionFailure(false)
@@ -118,7 +120,6 @@ final class TelegramApi implements AutoCloseable {
     }
 
     <T> Result<T> call(ApiCall<T> call) {
-        spare.topUp();
         try {
             return new Result.Ok<>(Objects.requireNonNull(call.execute(client), "TelegramBots returned null"));
         } catch (TelegramApiException e) {
@@ -133,7 +134,6 @@ final class TelegramApi implements AutoCloseable {
      * dispatcher), which is cheap next to the call itself.
      */
     <T> Result<T> call(ApiCall<T> call, Duration limit) {
-        spare.topUp();
         OkHttpClient bounded = http.newBuilder().callTimeout(limit).build();
         TelegramClient boundedClient = new OkHttpTelegramClient(bounded, token, url);
         try {
@@ -188,6 +188,10 @@ final class TelegramApi implements AutoCloseable {
         }
         // nothing says the request stayed here: assume it may have reached Telegram
         return new Failure.AnswerLost("unexpected failure: " + redact(e.toString()));
+    }
+
+    private void connectionTaken(Call call) {
+        spare.connectionTaken(call);
     }
 
     /** Spare connections being opened now (for tests). */

@@ -3,6 +3,7 @@ package io.botdelivery.sender.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.EventListener;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -11,6 +12,7 @@ import okhttp3.ResponseBody;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Watches each HTTP call to tell the sender what TelegramBots cannot: whether the request was completely written
@@ -25,12 +27,19 @@ final class WireTracking {
     /** What the event listener saw of one call. */
     private static final class CallEvents extends EventListener {
         private final Map<Call, CallEvents> registry;
+        private final Consumer<Call> onConnectionAcquired;
         volatile boolean requestBodyEnded;
         volatile boolean requestFailed;
         volatile boolean responseStarted;
 
-        CallEvents(Map<Call, CallEvents> registry) {
+        CallEvents(Map<Call, CallEvents> registry, Consumer<Call> onConnectionAcquired) {
             this.registry = registry;
+            this.onConnectionAcquired = onConnectionAcquired;
+        }
+
+        @Override
+        public void connectionAcquired(Call call, Connection connection) {
+            onConnectionAcquired.accept(call);
         }
 
         boolean requestWritten() {
@@ -76,9 +85,15 @@ final class WireTracking {
     }
 
     private final Map<Call, CallEvents> calls = new ConcurrentHashMap<>();
+    private final Consumer<Call> onConnectionAcquired;
+
+    /** @param onConnectionAcquired told, on the calling thread, each time a call has got its connection */
+    WireTracking(Consumer<Call> onConnectionAcquired) {
+        this.onConnectionAcquired = onConnectionAcquired;
+    }
 
     EventListener.Factory listenerFactory() {
-        return call -> calls.computeIfAbsent(call, c -> new CallEvents(calls));
+        return call -> calls.computeIfAbsent(call, c -> new CallEvents(calls, onConnectionAcquired));
     }
 
     Interceptor interceptor() {
