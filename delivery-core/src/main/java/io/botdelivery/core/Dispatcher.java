@@ -45,6 +45,8 @@ final class Dispatcher {
     private final ColdStart coldStart;
     /** How long the checks before a send take, from the time they were due: how far ahead of its slot they start. */
     private final PreparationLead preparation = new PreparationLead();
+    /** Builds the limiter's requests and gives grants back. */
+    private final Grants grants;
     /** Deliveries holding a place under the concurrency limit. */
     private int dispatching;
     /** Deliveries on the wire (close() waits for them). */
@@ -60,6 +62,7 @@ final class Dispatcher {
         this.lock = ctx.lock();
         this.concurrency = AdaptiveConcurrency.forConfig(ctx.config);
         this.coldStart = new ColdStart(ctx.config.lateSendTolerance());
+        this.grants = new Grants(ctx);
     }
 
     /** Registers the gauges of what it sizes itself: the concurrency limit, the service time, the preparation lead. */
@@ -184,7 +187,7 @@ final class Dispatcher {
                 return;
             }
         }
-        RateRequest request = rateRequest(h);
+        RateRequest request = grants.request(h);
         Reservation reservation;
         Instant asked = ctx.now();
         try {
@@ -196,6 +199,13 @@ final class Dispatcher {
         }
         Instant answered = ctx.now();
         Duration reserveTook = Duration.between(asked, answered);
+        if (reservation instanceof Reservation.Granted granted && reserveTook.compareTo(ctx.config.lateSendTolerance()) > 0
+                && grants.giveBackSlow(h, granted)) {
+            // sent at "answer + delay", it could leave as late after the limiter's slot as the answer took (a 376 ms
+            // stall was measured, and the send arrived with the next slots' sends): given back, it is asked for again
+            reserveAndSend(h, horizon);
+            return;
+        }
         if (reservation instanceof Reservation.Granted granted) {
             ctx.metrics.waited(granted.delay());
             boolean prepareNow;
@@ -363,6 +373,7 @@ final class Dispatcher {
                     });
                 } else {
                     coldStart.departed(now);
+                    h.slowGrantGivenBack = false;
                     h.sendingNow = true;
                     sending++;
                 }
@@ -376,7 +387,7 @@ final class Dispatcher {
             return;
         }
         if (lateSlot) {
-            if (giveBackMissedGrant(h)) {
+            if (grants.giveBackMissed(h)) {
                 // its chat's window no longer holds the missed slot: asked as any other send
                 reserveAndSend(h);
                 return;
@@ -426,36 +437,6 @@ final class Dispatcher {
             lock.notifyAll();
         }
         pump();
-    }
-
-    /**
-     * Gives a missed slot's grant back to the limiter: the send did not leave, so its chat need not wait a window for
-     * the next one, and a lane at its budget gets the place back. A limiter that cannot keeps it counted (never too
-     * fast), so a failure here only costs that wait. Returns whether the limiter gave it back.
-     */
-    private boolean giveBackMissedGrant(HeldDelivery h) {
-        Reservation.Granted grant;
-        synchronized (lock) {
-            grant = h.grant;
-            h.grant = null;
-        }
-        if (grant == null) {
-            return false;
-        }
-        try {
-            // the same request as the grant's: nothing of the delivery has been sent since
-            return ctx.limiter.release(rateRequest(h), grant);
-        } catch (RuntimeException e) {
-            log.debug("the limiter did not take back the missed slot of delivery {}: {}", h.id(), e.toString());
-            return false;
-        }
-    }
-
-    /** What the limiter is asked for {@code h}'s next send: its chat, its lane, and its remaining items if weighted. */
-    private RateRequest rateRequest(HeldDelivery h) {
-        Delivery d = h.delivery();
-        int weight = ctx.config.weightAlbumsByItems() ? d.remainingPayload().messageCount() : 1;
-        return new RateRequest(d.chatId(), weight, d.request().allowPaidBroadcast());
     }
 
     /** Whether a bot-wide 429 pause holds at {@code now}: one this instance took, or another's through the limiter. */
