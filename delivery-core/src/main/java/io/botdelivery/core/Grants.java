@@ -45,7 +45,7 @@ final class Grants {
     }
 
     /**
-     * Gives back, once per send, a grant whose answer took longer than {@code lateSendTolerance}: the limiter counts the
+     * Gives back, once per send, a grant answered too slowly ({@link Dispatcher#SLOW_ANSWER}): the limiter counts the
      * slot from when it decided, somewhere between the ask and the answer, so the engine cannot place it closer than
      * that. Returns whether the limiter took it back (false: the grant is used as it is).
      */

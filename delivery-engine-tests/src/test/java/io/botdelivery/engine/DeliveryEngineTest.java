@@ -772,7 +772,7 @@ class DeliveryEngineTest {
         }
 
         @Test
-        @DisplayName("a grant whose answer took longer than lateSendTolerance is given back and asked for again, once per send: its slot could have passed that long ago")
+        @DisplayName("a grant answered slowly (300 ms) is given back and asked for again, once per send: its slot could have passed that long ago")
         void slowGrantIsGivenBackOnce() {
             engine.close();
             io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
@@ -797,6 +797,23 @@ class DeliveryEngineTest {
             assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(620)));
             assertThat(stored(submitted.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
             assertThat(registry.get("delivery.slow_grants").counter().count()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a grant answered in 50 ms is used: the send leaves at the answer plus the delay")
+        void moderatelySlowGrantIsUsed() {
+            limiter.givesGrantsBack = true;
+            limiter.script(Reservation.granted(Duration.ofMillis(100), 42));
+            limiter.beforeAnswer = () -> clock.advance(Duration.ofMillis(50));
+            submitText(USER, "hi");
+            scheduler.runDue();
+            limiter.beforeAnswer = null;
+            clock.advance(Duration.ofMillis(100));
+            scheduler.runDue();
+
+            assertThat(limiter.released).isEmpty();
+            assertThat(limiter.reservations).hasSize(1);
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(150)));
         }
 
         @Test
