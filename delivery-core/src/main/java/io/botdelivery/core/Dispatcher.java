@@ -34,13 +34,6 @@ final class Dispatcher {
      * (a second or more) does not, so the limiter refuses and the delivery waits without its place.
      */
     static final Duration MISSED_SLOT_HORIZON = Duration.ofMillis(100);
-    /**
-     * A grant answered slower than this is given back and asked for again, once per send: the limiter counts its slot
-     * from its decision, anywhere between the ask and the answer, so the send may leave that much after it. Not
-     * {@code lateSendTolerance}: on a loaded 2-core host a quarter of the Redis limiter's answers took over 20 ms (p99
-     * 47 ms), and giving those back cost 3 % of a text broadcast's budget; what overflowed a window was a 376 ms one.
-     */
-    static final Duration SLOW_ANSWER = Duration.ofMillis(100);
 
     private final EngineContext ctx;
     private final Object lock;
@@ -206,13 +199,6 @@ final class Dispatcher {
         }
         Instant answered = ctx.now();
         Duration reserveTook = Duration.between(asked, answered);
-        if (reservation instanceof Reservation.Granted granted && reserveTook.compareTo(SLOW_ANSWER) > 0
-                && grants.giveBackSlow(h, granted)) {
-            // sent at "answer + delay", it could leave as late after the limiter's slot as the answer took (a 376 ms
-            // stall was measured, and the send arrived with the next slots' sends): given back, it is asked for again
-            reserveAndSend(h, horizon);
-            return;
-        }
         if (reservation instanceof Reservation.Granted granted) {
             ctx.metrics.waited(granted.delay());
             boolean prepareNow;
@@ -380,7 +366,6 @@ final class Dispatcher {
                     });
                 } else {
                     coldStart.departed(now);
-                    h.slowGrantGivenBack = false;
                     h.sendingNow = true;
                     sending++;
                 }

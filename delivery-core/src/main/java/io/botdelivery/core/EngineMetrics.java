@@ -19,7 +19,6 @@ final class EngineMetrics {
     final Counter redirects;
     final Counter lateSlots;
     final Counter pausedSlots;
-    final Counter slowGrants;
     private final Map<FailureClass, Counter> failed = new EnumMap<>(FailureClass.class);
     private final Map<FailureClass, Counter> retries = new EnumMap<>(FailureClass.class);
     final Timer limiterWait;
@@ -37,7 +36,6 @@ final class EngineMetrics {
         redirects = Counter.builder("delivery.redirects").description("chat migrations followed").register(registry);
         lateSlots = Counter.builder("delivery.late_slots").description("reserved slots missed by more than lateSendTolerance and reserved again").register(registry);
         pausedSlots = Counter.builder("delivery.paused_slots").description("reserved slots given up because a 429 paused the bot meanwhile").register(registry);
-        slowGrants = Counter.builder("delivery.slow_grants").description("grants given back because the limiter's answer took over 100 ms (their slot could not be placed)").register(registry);
         for (FailureClass c : FailureClass.values()) {
             failed.put(c, Counter.builder("delivery.failed").tag("class", c.name()).description("deliveries ended FAILED").register(registry));
             retries.put(c, Counter.builder("delivery.retries").tag("class", c.name()).description("attempts that will be retried").register(registry));

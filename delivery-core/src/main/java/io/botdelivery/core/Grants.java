@@ -41,26 +41,9 @@ final class Grants {
             grant = h.grant;
             h.grant = null;
         }
-        return grant != null && giveBack(h, grant);
-    }
-
-    /**
-     * Gives back, once per send, a grant answered too slowly ({@link Dispatcher#SLOW_ANSWER}): the limiter counts the
-     * slot from when it decided, somewhere between the ask and the answer, so the engine cannot place it closer than
-     * that. Returns whether the limiter took it back (false: the grant is used as it is).
-     */
-    boolean giveBackSlow(HeldDelivery h, Reservation.Granted grant) {
-        synchronized (lock) {
-            if (h.slowGrantGivenBack) {
-                return false;
-            }
-            h.slowGrantGivenBack = true;
+        if (grant == null) {
+            return false;
         }
-        ctx.metrics.slowGrants.increment();
-        return giveBack(h, grant);
-    }
-
-    private boolean giveBack(HeldDelivery h, Reservation.Granted grant) {
         try {
             // the same request as the grant's: nothing of the delivery has been sent since
             return ctx.limiter.release(request(h), grant);

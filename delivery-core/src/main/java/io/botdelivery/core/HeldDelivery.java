@@ -39,8 +39,6 @@ final class HeldDelivery {
     Instant slotAt;
     /** The limiter's grant of that slot, to give it back if the slot is missed. */
     Reservation.Granted grant;
-    /** A grant whose answer came too slowly to place its slot was given back for this send (once per send). */
-    boolean slowGrantGivenBack;
     /**
      * Its GIVE_UP "send started" mark is written for its next send and nothing has cleared it since: a send that
      * missed its slot goes at its next one without writing it again (written each time, a store slower than

@@ -22,6 +22,12 @@ public interface RateLimiter {
      * <p>A weight larger than a scope's burst is granted with the delay that gives the budget back in full: the request
      * waits until the whole weight fits, it is never split or refused for being large.
      *
+     * <p>The delay counts from when this method returns: the caller sends after it. A limiter that decides elsewhere
+     * (a server) subtracts the time its answer took to come back after the decision, and does not hand out a slot that
+     * had already passed by more than a few milliseconds when its answer came (it gives it back and asks again): the
+     * caller cannot tell where between its call and the answer the slot was counted, and a send that leaves that late
+     * may arrive among the next slots' sends.
+     *
      * @return {@link Reservation.Granted} with the delay before the send may go, or {@link Reservation.Denied} naming
      *         the scope that denied and when to come back; nothing is consumed on denial
      * @throws RateLimiterUnavailableException if the limiter cannot decide (e.g. its shared storage is unreachable and

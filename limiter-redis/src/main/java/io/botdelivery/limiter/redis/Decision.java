@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A reservation and where it was decided: {@code decidedAtMicros} is the Redis server's time for {@link Source#REDIS}
  * (or the injected clock's, under {@link TimeSource#INJECTED_CLOCK}) and the injected clock's for
- * {@link Source#LOCAL}. A granted slot starts at {@code decidedAtMicros + delay}.
+ * {@link Source#LOCAL}. A granted slot starts at the grant's stamp when it has one (a Redis grant's delay counts from
+ * when its answer arrived, which was later than the decision), else at {@code decidedAtMicros + delay}.
  */
 record Decision(Reservation reservation, Source source, long decidedAtMicros) {
     enum Source { REDIS, LOCAL }
@@ -25,6 +26,6 @@ record Decision(Reservation reservation, Source source, long decidedAtMicros) {
         if (!(reservation instanceof Reservation.Granted g)) {
             throw new IllegalStateException("denied, no slot: " + reservation);
         }
-        return decidedAtMicros + Micros.of(g.delay());
+        return g.stamp() != Reservation.Granted.NO_STAMP ? g.stamp() : decidedAtMicros + Micros.of(g.delay());
     }
 }

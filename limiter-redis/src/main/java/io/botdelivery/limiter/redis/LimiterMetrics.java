@@ -15,7 +15,10 @@ import java.util.function.Supplier;
  *       {@code {source=none, outcome=unavailable}}: decisions made, by whom;</li>
  *   <li>{@code delivery.limiter.redis.mode{mode=redis|local|unavailable}}: 1 for the mode in force, 0 for the others;</li>
  *   <li>{@code delivery.limiter.redis.mode.switches{to=…}}: how often it switched;</li>
- *   <li>{@code delivery.limiter.redis.script.loads}: how often the script had to be loaded (after a Redis restart).</li>
+ *   <li>{@code delivery.limiter.redis.script.loads}: how often the script had to be loaded (after a Redis restart);</li>
+ *   <li>{@code delivery.limiter.redis.late_answers{then=asked_again|kept}}: grants whose slot had passed by more than
+ *       20 ms when their answer arrived, given back and asked for again, or (the second time) kept and sent late:
+ *       many mean a slow or overloaded path to Redis.</li>
  * </ul>
  * Counters are created once, so a decision costs one lock-free add.
  */
@@ -24,6 +27,7 @@ final class LimiterMetrics {
     static final String MODE = "delivery.limiter.redis.mode";
     static final String SWITCHES = "delivery.limiter.redis.mode.switches";
     static final String SCRIPT_LOADS = "delivery.limiter.redis.script.loads";
+    static final String LATE_ANSWERS = "delivery.limiter.redis.late_answers";
 
     private final Counter redisGranted;
     private final Counter redisDenied;
@@ -31,6 +35,8 @@ final class LimiterMetrics {
     private final Counter localDenied;
     private final Counter unavailable;
     private final Counter scriptLoads;
+    private final Counter lateAskedAgain;
+    private final Counter lateKept;
     private final Map<RedisRateLimiter.Mode, Counter> switches = new EnumMap<>(RedisRateLimiter.Mode.class);
 
     LimiterMetrics(MeterRegistry registry, String botId, Supplier<RedisRateLimiter.Mode> mode) {
@@ -41,6 +47,8 @@ final class LimiterMetrics {
         localDenied = registry.counter(DECISIONS, bot.and("source", "local", "outcome", "denied"));
         unavailable = registry.counter(DECISIONS, bot.and("source", "none", "outcome", "unavailable"));
         scriptLoads = registry.counter(SCRIPT_LOADS, bot);
+        lateAskedAgain = registry.counter(LATE_ANSWERS, bot.and("then", "asked_again"));
+        lateKept = registry.counter(LATE_ANSWERS, bot.and("then", "kept"));
         for (RedisRateLimiter.Mode each : RedisRateLimiter.Mode.values()) {
             String name = each.tagValue();
             switches.put(each, registry.counter(SWITCHES, bot.and("to", name)));
@@ -51,6 +59,14 @@ final class LimiterMetrics {
                     .strongReference(true)
                     .register(registry);
         }
+    }
+
+    void lateAnswer() {
+        lateAskedAgain.increment();
+    }
+
+    void lateAnswerKept() {
+        lateKept.increment();
     }
 
     void decided(Decision decision) {

@@ -54,6 +54,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * Under {@link TimeSource#INJECTED_CLOCK} keys live this much longer: Redis expires them on its own clock, which
      * need not follow the injected one (a test clock stands still while real time passes).
      */
+    /**
+     * How late after its slot a grant may still be used when its answer arrives (µs): later, it is given back and asked
+     * for again once. As the engine's {@code lateSendTolerance}: a send that late still fits the lane's arrival margin.
+     */
+    static final long LATE_SLOT_TOLERANCE_MICROS = 20_000;
     private static final String INJECTED_CLOCK_EXTRA_TTL_MILLIS = Long.toString(Duration.ofMinutes(10).toMillis());
 
     /**
@@ -116,6 +121,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final LimiterMetrics metrics;
     private final Availability availability;
     private final PauseReads pauseReads;
+    private final AnswerAges answerAges;
 
     /** A budget's window rule ({@link WindowRule}, in microseconds), as the script's arguments. */
     private record ScriptRate(String window, String permits, String burst, String interval, String retention) {
@@ -155,6 +161,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         this.availability = new Availability(config.outagePolicy(), config.probeInterval(), this::probe,
                 new Switches(), config.botId());
         this.metrics = new LimiterMetrics(registry, config.botId(), availability::mode);
+        this.answerAges = new AnswerAges(config.timeSource() == TimeSource.INJECTED_CLOCK);
         this.script = new LimiterScript(client, metrics::scriptLoaded);
         this.pauseReads = new PauseReads(Micros.of(config.pauseReadInterval()), () -> Micros.now(clock),
                 () -> script.call(List.of(keys.lane(false)), "p", nowArgument()).toCompletableFuture()
@@ -277,36 +284,68 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     private CompletableFuture<Decision> decideOnRedis(RateRequest request, long horizonMicros) {
-        long clientNow = Micros.now(clock);
+        return askRedis(request, horizonMicros, Math.min(answerAges.lead(LATE_SLOT_TOLERANCE_MICROS), horizonMicros), true);
+    }
+
+    /**
+     * One reservation on Redis, its slot no earlier than {@code leadMicros} after the decision; a grant whose slot
+     * passed by more than {@link #LATE_SLOT_TOLERANCE_MICROS} before its answer arrived is given back and asked for
+     * again once ({@code mayAskAgain}); the second is kept however late (counted), its delay then zero.
+     */
+    private CompletableFuture<Decision> askRedis(RateRequest request, long horizonMicros, long leadMicros,
+            boolean mayAskAgain) {
+        long askedAt = Micros.now(clock);
         String[] rates = rates(request);
         // the script records one stamp per message: an absurd weight is counted up to the rule's maximum, as in Java
         return script.call(scriptKeys(request), "r", nowArgument(), Integer.toString(WindowRule.countedWeight(request.weight())),
                         rates[0], rates[1],
                         rates[2], rates[3], rates[4], rates[5], rates[6], rates[7], Long.toString(horizonMicros),
-                        Long.toString(notBeforeOffset(request, clientNow)), extraTtl)
+                        Long.toString(Math.max(leadMicros, notBeforeOffset(request, askedAt))), extraTtl)
                 .toCompletableFuture()
                 .handle((reply, error) -> error == null
-                        ? onReply(reply, request, clientNow)
-                        : onFailure(error, request, horizonMicros));
+                        ? onReply(reply, request, askedAt, horizonMicros, mayAskAgain)
+                        : CompletableFuture.completedFuture(onFailure(error, request, horizonMicros)))
+                .thenCompose(decision -> decision);
     }
 
-    private Decision onReply(List<Long> reply, RateRequest request, long clientNow) {
+    private CompletableFuture<Decision> onReply(List<Long> reply, RateRequest request, long askedAt,
+            long horizonMicros, boolean mayAskAgain) {
+        long answeredAt = Micros.now(clock);
         long micros = reply.get(1);
         long decidedAt = reply.get(3);
-        Decision decision;
-        if (reply.get(0) == 1L) {
-            decision = new Decision(Reservation.granted(Micros.toDuration(micros), decidedAt + micros),
-                    Decision.Source.REDIS, decidedAt);
-            if (config.outagePolicy() == OutagePolicy.LOCAL_SHARE) {
-                rememberRedisSlot(request, clientNow + micros, clientNow);
-            }
-        } else {
+        // the script counts the slot from its decision, which this answer reached us after: the delay counts from now
+        long age = answerAges.age(askedAt, answeredAt, decidedAt);
+        if (reply.get(0) != 1L) {
             LimitScope scope = reply.get(2) == 1L ? LimitScope.chat(request.chatId()) : LimitScope.global();
-            decision = new Decision(Reservation.denied(Micros.toDuration(micros), scope), Decision.Source.REDIS,
-                    decidedAt);
+            Decision denied = new Decision(Reservation.denied(Micros.toDuration(Math.max(1, micros - age)), scope),
+                    Decision.Source.REDIS, decidedAt);
+            metrics.decided(denied);
+            return CompletableFuture.completedFuture(denied);
+        }
+        long slot = decidedAt + micros;
+        long late = age - micros;
+        if (late > LATE_SLOT_TOLERANCE_MICROS && mayAskAgain) {
+            // sent now, it would leave that late after its slot, next to the following slots' sends: given back, and
+            // asked for again (a one-off stall, as measured, leaves the next answer quick; a lasting one has raised
+            // the lead by now)
+            metrics.lateAnswer();
+            return releaseOnRedis(request, slot).handle((released, error) -> error == null
+                            ? askRedis(request, horizonMicros,
+                                    Math.min(answerAges.lead(LATE_SLOT_TOLERANCE_MICROS), horizonMicros), false)
+                            : CompletableFuture.completedFuture(onFailure(error, request, horizonMicros)))
+                    .thenCompose(decision -> decision);
+        }
+        if (late > LATE_SLOT_TOLERANCE_MICROS) {
+            metrics.lateAnswerKept();
+        }
+        long delay = Math.max(0, micros - age);
+        Decision decision = new Decision(Reservation.granted(Micros.toDuration(delay), slot), Decision.Source.REDIS,
+                decidedAt);
+        if (config.outagePolicy() == OutagePolicy.LOCAL_SHARE) {
+            rememberRedisSlot(request, answeredAt + delay, answeredAt);
         }
         metrics.decided(decision);
-        return decision;
+        return CompletableFuture.completedFuture(decision);
     }
 
     private Decision onFailure(Throwable error, RateRequest request, long horizonMicros) {
@@ -362,16 +401,21 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         if (grant.stamp() == Reservation.Granted.NO_STAMP || availability.mode() != Mode.REDIS) {
             return false;
         }
-        String[] rates = rates(request);
         try {
-            join(script.call(scriptKeys(request), "x", nowArgument(), Long.toString(grant.stamp()),
-                    Integer.toString(WindowRule.countedWeight(request.weight())), rates[0], rates[1], rates[4], rates[5])
-                    .toCompletableFuture());
+            join(releaseOnRedis(request, grant.stamp()));
         } catch (RuntimeException e) {
             throw new RateLimiterUnavailableException("Redis did not take the grant back (" + e + "); it stays counted",
                     e);
         }
         return true;
+    }
+
+    /** Takes a grant's stamps (its slot {@code stamp}, as the script recorded it) out of its lane and chat. */
+    private CompletableFuture<List<Long>> releaseOnRedis(RateRequest request, long stamp) {
+        String[] rates = rates(request);
+        return script.call(scriptKeys(request), "x", nowArgument(), Long.toString(stamp),
+                Integer.toString(WindowRule.countedWeight(request.weight())), rates[0], rates[1], rates[4], rates[5])
+                .toCompletableFuture();
     }
 
     /** The keys a reservation or a release touches: the request's lane, the lane's stamps, the chat. */
