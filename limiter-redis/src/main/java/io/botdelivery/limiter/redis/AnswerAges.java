@@ -8,7 +8,8 @@ package io.botdelivery.limiter.redis;
  * answer. A caller that counted the delay from the answer would send that much after the slot the script counted, next
  * to the following slots' sends; on a loaded host answers took up to 376 ms (measured), far past the lane's arrival
  * margin. So each grant's delay is shortened by its answer's age, and the next requests ask for slots no earlier
- * than the answers lately took ({@link #lead}, beyond what may be sent late), so that a slot has rarely passed when its answer arrives.
+ * than the answers lately took ({@link #lead}, beyond what may be sent late), so that a slot has rarely passed when its
+ * answer arrives.
  *
  * <p>The age is exact when the decision is made on this instance's clock ({@link TimeSource#INJECTED_CLOCK}). On the
  * Redis server's clock, the two clocks' offset is not known: the largest {@code decidedAt - answeredAt} seen lately

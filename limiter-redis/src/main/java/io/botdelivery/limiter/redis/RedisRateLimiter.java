@@ -51,14 +51,14 @@ import org.slf4j.LoggerFactory;
 public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
     /**
-     * Under {@link TimeSource#INJECTED_CLOCK} keys live this much longer: Redis expires them on its own clock, which
-     * need not follow the injected one (a test clock stands still while real time passes).
-     */
-    /**
      * How late after its slot a grant may still be used when its answer arrives (µs): later, it is given back and asked
      * for again once. As the engine's {@code lateSendTolerance}: a send that late still fits the lane's arrival margin.
      */
     static final long LATE_SLOT_TOLERANCE_MICROS = 20_000;
+    /**
+     * Under {@link TimeSource#INJECTED_CLOCK} keys live this much longer: Redis expires them on its own clock, which
+     * need not follow the injected one (a test clock stands still while real time passes).
+     */
     private static final String INJECTED_CLOCK_EXTRA_TTL_MILLIS = Long.toString(Duration.ofMinutes(10).toMillis());
 
     /**
