@@ -7,7 +7,8 @@ and prints
   - the arrivals later than `--late-ms` (default 120: at a 100 ms round trip the way in is 50 ms, and a call on a new
     connection waits one more round trip for the TCP handshake), those in the first 15 s apart;
   - every 1 s window of the standard lane holding more than `--permits` (30) arrivals;
-  - every 429 with the late arrivals of the 1.1 s before it.
+  - every 429 with the late arrivals of the 1.1 s before it, the standard lane's arrivals in the 1 s before it, and
+    among them those that are no workload send (admin alerts, whose way in the events do not show).
 
 Run: python3 delivery-bench/scripts/late-arrivals.py delivery-bench/target/scenario-runs/<label>/saturate
 """
@@ -48,12 +49,14 @@ def main():
                 sends[e[2]].append(int(e[1]))
     sends_by_key = {key_of[i]: v for i, v in sends.items() if i in key_of}
 
-    arrivals, standard = [], []
+    arrivals, standard, unmatched = [], [], []
     for r in csv.DictReader(open(os.path.join(d, 'accepted.csv'))):
         at = micros(r['at'])
         if r['paid'] == 'false':
             standard.append(at)
         key = r['identity'].split('#')[0]  # an album's items are <key>#<n>
+        if key not in kind:
+            unmatched.append((at, r['identity'], r['chat_id']))  # not a workload send: an admin alert
         earlier = [s for s in sends_by_key.get(key, []) if s <= at]
         if earlier:
             arrivals.append((at, (at - max(earlier)) / 1000, kind.get(key, '?'), r['identity']))
@@ -97,7 +100,11 @@ def main():
             continue
         at = micros(r['at'])
         before = [x for x in late if at - 1_100_000 <= x[0] <= at]
-        print(f"  {clock(at)} {r['method']} {r['limited_scope']}: late arrivals in the 1.1 s before: {len(before)}")
+        others = [x for x in unmatched if at - 1_000_000 <= x[0] <= at]
+        window = sum(1 for x in standard if at - 1_000_000 <= x <= at)
+        print(f"  {clock(at)} {r['method']} {r['limited_scope']}: late arrivals in the 1.1 s before: {len(before)};"
+              f" standard-lane arrivals in the 1 s before: {window}, of which not workload sends (alerts; their way in"
+              f" is not known): {len(others)}" + ''.join(f"\n    {clock(x[0])} chat {x[2]}" for x in others))
 
 
 if __name__ == '__main__':

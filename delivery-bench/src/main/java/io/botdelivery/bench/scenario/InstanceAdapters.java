@@ -15,6 +15,9 @@ import io.botdelivery.sender.telegram.TelegramSenderConfig;
 import io.botdelivery.store.memory.InMemoryRetryStore;
 import io.botdelivery.store.postgres.PostgresRetryStore;
 import io.botdelivery.store.postgres.PostgresRetryStoreConfig;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The adapters one instance runs with, built from its {@link InstanceSettings} the way a production bot would build
@@ -54,7 +58,14 @@ final class InstanceAdapters implements AutoCloseable {
         TelegramSenderConfig telegram = TelegramSenderConfig.defaults(s.token())
                 .withApiUrl(URI.create("http://127.0.0.1:" + s.telegramPort()))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
-        TelegramSender telegramSender = new TelegramSender(telegram);
+        // one client for the sends and the admin alerts, as the example bot wires them: an alert on a client of its
+        // own opened a new connection and arrived a handshake late, the 31st arrival of a window (a 429, 2026-12-07)
+        OkHttpClient http = sharedClient(telegram);
+        toClose.add(() -> {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        });
+        TelegramSender telegramSender = new TelegramSender(telegram, http);
         toClose.add(telegramSender);
         Sender sender = telegramSender;
         RateLimiter limiter;
@@ -81,9 +92,20 @@ final class InstanceAdapters implements AutoCloseable {
             store = new InMemoryRetryStore();
         }
         TelegramNotifier notifier = new TelegramNotifier(TelegramNotifierConfig.of(telegram, s.adminChat()), limiter,
-                Clock.systemUTC());
+                Clock.systemUTC(), http);
         toClose.add(notifier);
         return new InstanceAdapters(limiter, store, sender, notifier, postgres, toClose);
+    }
+
+    private static OkHttpClient sharedClient(TelegramSenderConfig telegram) {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(telegram.maxConcurrentRequests());
+        dispatcher.setMaxRequestsPerHost(telegram.maxConcurrentRequests());
+        return new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(telegram.maxConcurrentRequests(),
+                        TelegramSenderConfig.IDLE_CONNECTION_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS))
+                .build();
     }
 
     /**
