@@ -8,6 +8,7 @@ import io.botdelivery.core.spi.Sender;
 import io.botdelivery.limiter.local.LocalRateLimiter;
 import io.botdelivery.limiter.redis.RedisRateLimiter;
 import io.botdelivery.limiter.redis.RedisRateLimiterConfig;
+import io.botdelivery.sender.telegram.BotApiHttpClients;
 import io.botdelivery.sender.telegram.TelegramNotifier;
 import io.botdelivery.sender.telegram.TelegramNotifierConfig;
 import io.botdelivery.sender.telegram.TelegramSender;
@@ -15,8 +16,6 @@ import io.botdelivery.sender.telegram.TelegramSenderConfig;
 import io.botdelivery.store.memory.InMemoryRetryStore;
 import io.botdelivery.store.postgres.PostgresRetryStore;
 import io.botdelivery.store.postgres.PostgresRetryStoreConfig;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The adapters one instance runs with, built from its {@link InstanceSettings} the way a production bot would build
@@ -60,11 +58,8 @@ final class InstanceAdapters implements AutoCloseable {
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
         // one client for the sends and the admin alerts, as the example bot wires them: an alert on a client of its
         // own opened a new connection and arrived a handshake late, the 31st arrival of a window (a 429, 2026-12-07)
-        OkHttpClient http = sharedClient(telegram);
-        toClose.add(() -> {
-            http.dispatcher().executorService().shutdown();
-            http.connectionPool().evictAll();
-        });
+        OkHttpClient http = BotApiHttpClients.create(telegram.maxConcurrentRequests());
+        toClose.add(() -> BotApiHttpClients.shutdown(http));
         TelegramSender telegramSender = new TelegramSender(telegram, http);
         toClose.add(telegramSender);
         Sender sender = telegramSender;
@@ -95,17 +90,6 @@ final class InstanceAdapters implements AutoCloseable {
                 Clock.systemUTC(), http);
         toClose.add(notifier);
         return new InstanceAdapters(limiter, store, sender, notifier, postgres, toClose);
-    }
-
-    private static OkHttpClient sharedClient(TelegramSenderConfig telegram) {
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(telegram.maxConcurrentRequests());
-        dispatcher.setMaxRequestsPerHost(telegram.maxConcurrentRequests());
-        return new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(telegram.maxConcurrentRequests(),
-                        TelegramSenderConfig.IDLE_CONNECTION_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS))
-                .build();
     }
 
     /**

@@ -15,6 +15,7 @@ import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
 import io.botdelivery.example.ops.HealthCheck;
 import io.botdelivery.example.ops.OpsServer;
+import io.botdelivery.sender.telegram.BotApiHttpClients;
 import io.botdelivery.sender.telegram.DeliveringTelegramClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import okhttp3.OkHttpClient;
@@ -185,8 +186,7 @@ public final class BotRuntime implements AutoCloseable {
         }
         // the shared HTTP client last: the sender and the notifier above left its connections and threads to us
         OkHttpClient http = injector.getInstance(OkHttpClient.class);
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        BotApiHttpClients.shutdown(http);
         log.info("bot-delivery stopped");
     }
 }

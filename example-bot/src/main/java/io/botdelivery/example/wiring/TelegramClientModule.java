@@ -8,10 +8,9 @@ import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.Sender;
 import io.botdelivery.example.config.BotConfig;
 import io.botdelivery.example.config.Secret;
+import io.botdelivery.sender.telegram.BotApiHttpClients;
 import io.botdelivery.sender.telegram.DeliveringTelegramClient;
 import io.botdelivery.sender.telegram.TelegramSender;
-import io.botdelivery.sender.telegram.TelegramSenderConfig;
-import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
@@ -21,7 +20,6 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The bot's one HTTP client for its token, and the Bot API clients on it.
@@ -50,15 +48,7 @@ public final class TelegramClientModule extends AbstractModule {
     @Provides
     @Singleton
     OkHttpClient http() {
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(MAX_REQUESTS);
-        dispatcher.setMaxRequestsPerHost(MAX_REQUESTS);
-        return new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                // kept as long as the sender's own client keeps them: a send on a new connection arrives a handshake late
-                .connectionPool(new ConnectionPool(MAX_REQUESTS, TelegramSenderConfig.IDLE_CONNECTION_KEEP_ALIVE.toSeconds(),
-                        TimeUnit.SECONDS))
-                .build();
+        return BotApiHttpClients.create(MAX_REQUESTS);
     }
 
     @Provides

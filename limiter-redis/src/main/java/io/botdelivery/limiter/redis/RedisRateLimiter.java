@@ -284,23 +284,27 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     private CompletableFuture<Decision> decideOnRedis(RateRequest request, long horizonMicros) {
-        return askRedis(request, horizonMicros, Math.min(answerAges.lead(LATE_SLOT_TOLERANCE_MICROS), horizonMicros), true);
+        return askRedis(request, horizonMicros, true);
+    }
+
+    /** How far after the decision to ask for a slot while answers come back slowly, within the request's horizon. */
+    private long lead(long horizonMicros) {
+        return Math.min(answerAges.lead(LATE_SLOT_TOLERANCE_MICROS), horizonMicros);
     }
 
     /**
-     * One reservation on Redis, its slot no earlier than {@code leadMicros} after the decision; a grant whose slot
+     * One reservation on Redis, its slot no earlier than {@link #lead} after the decision; a grant whose slot
      * passed by more than {@link #LATE_SLOT_TOLERANCE_MICROS} before its answer arrived is given back and asked for
      * again once ({@code mayAskAgain}); the second is kept however late (counted), its delay then zero.
      */
-    private CompletableFuture<Decision> askRedis(RateRequest request, long horizonMicros, long leadMicros,
-            boolean mayAskAgain) {
+    private CompletableFuture<Decision> askRedis(RateRequest request, long horizonMicros, boolean mayAskAgain) {
         long askedAt = Micros.now(clock);
         String[] rates = rates(request);
         // the script records one stamp per message: an absurd weight is counted up to the rule's maximum, as in Java
         return script.call(scriptKeys(request), "r", nowArgument(), Integer.toString(WindowRule.countedWeight(request.weight())),
                         rates[0], rates[1],
                         rates[2], rates[3], rates[4], rates[5], rates[6], rates[7], Long.toString(horizonMicros),
-                        Long.toString(Math.max(leadMicros, notBeforeOffset(request, askedAt))), extraTtl)
+                        Long.toString(Math.max(lead(horizonMicros), notBeforeOffset(request, askedAt))), extraTtl)
                 .toCompletableFuture()
                 .handle((reply, error) -> error == null
                         ? onReply(reply, request, askedAt, horizonMicros, mayAskAgain)
@@ -330,8 +334,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             // the lead by now)
             metrics.lateAnswer();
             return releaseOnRedis(request, slot).handle((released, error) -> error == null
-                            ? askRedis(request, horizonMicros,
-                                    Math.min(answerAges.lead(LATE_SLOT_TOLERANCE_MICROS), horizonMicros), false)
+                            ? askRedis(request, horizonMicros, false)
                             : CompletableFuture.completedFuture(onFailure(error, request, horizonMicros)))
                     .thenCompose(decision -> decision);
         }

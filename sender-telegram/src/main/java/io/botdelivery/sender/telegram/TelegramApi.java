@@ -3,7 +3,6 @@ package io.botdelivery.sender.telegram;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.botdelivery.api.Redaction;
 import okhttp3.Call;
-import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -18,7 +17,6 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A TelegramBots client on an OkHttp client of our own: no silent retries (a retried send may duplicate), no
@@ -84,14 +82,7 @@ final class TelegramApi implements AutoCloseable {
         this.ownsHttp = shared == null;
         OkHttpClient.Builder builder;
         if (shared == null) {
-            Dispatcher dispatcher = new Dispatcher();
-            dispatcher.setMaxRequests(config.maxConcurrentRequests());
-            dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests());
-            builder = new OkHttpClient.Builder()
-                    .dispatcher(dispatcher)
-                    .connectionPool(new ConnectionPool(config.maxConcurrentRequests(),
-                            TelegramSenderConfig.IDLE_CONNECTION_KEEP_ALIVE.toSeconds(),
-                            TimeUnit.SECONDS));
+            builder = BotApiHttpClients.create(config.maxConcurrentRequests()).newBuilder();
         } else {
             Dispatcher dispatcher = shared.dispatcher();
             // no lock around the two steps: OkHttp forbids holding the dispatcher's monitor while it promotes calls,
@@ -207,8 +198,7 @@ final class TelegramApi implements AutoCloseable {
     @Override
     public void close() {
         if (ownsHttp) {
-            http.dispatcher().executorService().shutdown();
-            http.connectionPool().evictAll();
+            BotApiHttpClients.shutdown(http);
         }
     }
 }
