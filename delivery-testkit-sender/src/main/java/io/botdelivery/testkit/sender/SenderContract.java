@@ -14,11 +14,8 @@ import io.botdelivery.core.spi.SendRequest;
 import io.botdelivery.core.spi.Sender;
 import io.botdelivery.simulator.AcceptedMessage;
 import io.botdelivery.simulator.Fault;
-import io.botdelivery.simulator.SimulatorConfig;
 import io.botdelivery.simulator.TelegramSimulator;
 import io.botdelivery.testkit.MutableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -38,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every {@link Sender} must do, checked against a {@link TelegramSimulator}. An adapter's test extends this class
@@ -55,7 +50,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * tests as skipped, never as passed. The simulator runs on a {@link MutableClock}, so its rate limits only bite where a
  * test means them to.
  */
-public abstract class SenderContract {
+public abstract class SenderContract extends SenderContractFixture {
 
     /** Optional behaviour a sender may declare. */
     public enum Capability {
@@ -78,61 +73,6 @@ public abstract class SenderContract {
      * lost answers need a short one).
      */
     public record Target(URI apiUrl, String token, Duration readTimeout) {
-    }
-
-    protected final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-    protected TelegramSimulator telegram;
-    private final List<Sender> senders = new ArrayList<>();
-    private Sender sender;
-
-    /** A sender for {@code target}. Closed after each test if it is {@link AutoCloseable}. */
-    protected abstract Sender createSender(Target target);
-
-    /** What this sender can do beyond the core; none by default. */
-    protected Set<Capability> capabilities() {
-        return EnumSet.noneOf(Capability.class);
-    }
-
-    @BeforeEach
-    void startTelegram() {
-        telegram = TelegramSimulator.start(SimulatorConfig.builder().clock(clock).build());
-        sender = sender(telegram.baseUrl(), Duration.ofSeconds(10));
-    }
-
-    @AfterEach
-    void stopTelegram() throws Exception {
-        for (Sender s : senders) {
-            if (s instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
-        }
-        telegram.close();
-    }
-
-    private Sender sender(URI apiUrl, Duration readTimeout) {
-        Sender created = createSender(new Target(apiUrl, telegram.token(), readTimeout));
-        senders.add(created);
-        return created;
-    }
-
-    protected SendOutcome send(long chatId, Payload payload) {
-        return sender.send(new SendRequest(DeliveryId.random(), chatId, payload, false, 1));
-    }
-
-    private void require(Capability capability) {
-        assumeTrue(capabilities().contains(capability), "the sender does not declare " + capability);
-    }
-
-    private static MediaSource.Bytes bytes(String name) {
-        return MediaSource.bytes(name, ("content of " + name).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Payload.Album album(int items) {
-        List<Payload.Media> media = new ArrayList<>();
-        for (int i = 1; i <= items; i++) {
-            media.add(Payload.photo(MediaSource.url("https://cdn.example.com/" + i + ".jpg"), "item " + i));
-        }
-        return new Payload.Album(media);
     }
 
     @Nested
