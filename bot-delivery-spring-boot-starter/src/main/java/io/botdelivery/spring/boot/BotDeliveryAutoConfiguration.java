@@ -11,6 +11,7 @@ import io.botdelivery.limiter.local.LocalRateLimiterConfig;
 import io.botdelivery.limiter.redis.OutagePolicy;
 import io.botdelivery.limiter.redis.RedisRateLimiter;
 import io.botdelivery.limiter.redis.RedisRateLimiterConfig;
+import io.botdelivery.sender.telegram.BotApiHttpClients;
 import io.botdelivery.sender.telegram.TelegramNotifier;
 import io.botdelivery.sender.telegram.TelegramNotifierConfig;
 import io.botdelivery.sender.telegram.TelegramSender;
@@ -78,17 +79,24 @@ public class BotDeliveryAutoConfiguration implements BeanClassLoaderAware {
         return properties.engine().toEngineConfig();
     }
 
+    /** One HTTP client for the Telegram sender and notifier below: alerts find the connections the sends keep open. */
+    @Bean
+    @ConditionalOnMissingBean
+    BotDeliveryHttpClient botDeliveryHttpClient(BotDeliveryProperties properties) {
+        return new BotDeliveryHttpClient(BotApiHttpClients.create(maxConcurrentRequests(properties)));
+    }
+
     @Bean
     @ConditionalOnMissingBean(Sender.class)
-    TelegramSender botDeliverySender(BotDeliveryProperties properties) {
-        return new TelegramSender(senderConfig(properties));
+    TelegramSender botDeliverySender(BotDeliveryProperties properties, BotDeliveryHttpClient http) {
+        return new TelegramSender(senderConfig(properties), http.okHttp());
     }
 
     /** Alerts go to the admins' chats; without admins there is nobody to tell, and the log says so once. */
     @Bean
     @ConditionalOnMissingBean(Notifier.class)
     Notifier botDeliveryNotifier(BotDeliveryProperties properties, ObjectProvider<RateLimiter> limiter,
-                                 EngineConfig engineConfig, ObjectProvider<Clock> clock) {
+                                 EngineConfig engineConfig, ObjectProvider<Clock> clock, BotDeliveryHttpClient http) {
         if (properties.adminChatIds().isEmpty()) {
             log.info("bot-delivery.admin-chat-ids is empty: failed deliveries are logged, nobody is alerted");
             return Notifier.none();
@@ -96,7 +104,8 @@ public class BotDeliveryAutoConfiguration implements BeanClassLoaderAware {
         // the notifier takes its slots from the engine's limiter, so alerts never push the bot over Telegram's budget,
         // and pauses for a 429 in the scope the engine would, so the two never disagree
         return new TelegramNotifier(new TelegramNotifierConfig(senderConfig(properties), properties.adminChatIds(),
-                properties.notifier().maxWait(), engineConfig.retryAfterScope()), requireLimiter(limiter, properties, classLoader), clockOf(clock));
+                properties.notifier().maxWait(), engineConfig.retryAfterScope()), requireLimiter(limiter, properties, classLoader), clockOf(clock),
+                http.okHttp());
     }
 
     @Bean(destroyMethod = "close")
@@ -210,8 +219,12 @@ public class BotDeliveryAutoConfiguration implements BeanClassLoaderAware {
     static TelegramSenderConfig senderConfig(BotDeliveryProperties properties) {
         return TelegramSenderConfig.defaults(requireToken(properties))
                 .withApiUrl(properties.apiUrl())
-                // every send the engine has on the wire needs a connection, and OkHttp's default per host is 5
-                .withMaxConcurrentRequests(Math.max(64, properties.engine().toEngineConfig().sendCeiling()));
+                .withMaxConcurrentRequests(maxConcurrentRequests(properties));
+    }
+
+    /** Every send the engine has on the wire needs a connection, and OkHttp's default per host is 5. */
+    static int maxConcurrentRequests(BotDeliveryProperties properties) {
+        return Math.max(64, properties.engine().toEngineConfig().sendCeiling());
     }
 
     static String requireToken(BotDeliveryProperties properties) {

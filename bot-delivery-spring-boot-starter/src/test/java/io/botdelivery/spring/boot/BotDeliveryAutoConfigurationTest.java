@@ -1,5 +1,6 @@
 package io.botdelivery.spring.boot;
 
+import io.botdelivery.api.DeliveryId;
 import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.Payload;
 import io.botdelivery.core.DeliveryEngine;
@@ -20,6 +21,7 @@ import io.botdelivery.limiter.redis.OutagePolicy;
 import io.botdelivery.limiter.redis.RedisRateLimiter;
 import io.botdelivery.limiter.redis.RedisRateLimiterConfig;
 import io.botdelivery.sender.telegram.TelegramNotifier;
+import io.botdelivery.simulator.TelegramSimulator;
 import io.botdelivery.sender.telegram.TelegramSender;
 import io.botdelivery.sender.telegram.TelegramNotifierConfig;
 import io.botdelivery.spring.boot.BotDeliveryProperties.LimiterChoice;
@@ -180,6 +182,29 @@ class BotDeliveryAutoConfigurationTest {
             runner.run(context -> assertThat(context.getBean(Notifier.class)).isNotInstanceOf(TelegramNotifier.class));
             runner.withPropertyValues("bot-delivery.admin-chat-ids=42")
                     .run(context -> assertThat(context.getBean(Notifier.class)).isInstanceOf(TelegramNotifier.class));
+        }
+
+        @Test
+        @DisplayName("the Telegram sender and notifier send on one HTTP client, shut down with the context")
+        void oneHttpClient() {
+            TelegramSimulator telegram = TelegramSimulator.start();
+            try {
+                BotDeliveryHttpClient[] shared = new BotDeliveryHttpClient[1];
+                runner.withPropertyValues("bot-delivery.token=" + telegram.token(), "bot-delivery.api-url=" + telegram.baseUrl(),
+                        "bot-delivery.admin-chat-ids=42").run(context -> {
+                    shared[0] = context.getBean(BotDeliveryHttpClient.class);
+                    assertThat(context.getBean(Sender.class).send(new SendRequest(DeliveryId.random(), 5_001,
+                            Payload.text("a send"), false, 1))).isInstanceOf(SendOutcome.Delivered.class);
+                    context.getBean(Notifier.class).sendingHalted("an alert");
+                    assertThat(telegram.record().acceptedIn(42)).hasSize(1);
+                    // every connection Telegram saw is in the one pool: an alert on a client of its own would not be
+                    await().atMost(Duration.ofSeconds(10)).until(() ->
+                            shared[0].okHttp().connectionPool().connectionCount() == telegram.record().connections());
+                });
+                assertThat(shared[0].okHttp().dispatcher().executorService().isShutdown()).isTrue();
+            } finally {
+                telegram.close();
+            }
         }
 
         @Test

@@ -17,6 +17,7 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TelegramBots client on an OkHttp client of our own: no silent retries (a retried send may duplicate), no
@@ -64,11 +65,12 @@ final class TelegramApi implements AutoCloseable {
     private final TelegramClient client;
     private final TelegramUrl url;
     private final SpareConnections spare;
-    /** False when the connections and threads belong to the application's client: closing must leave them alone. */
-    private final boolean ownsHttp;
+    /** What closing does to the client: shut down the own one, leave the application's, leave a shared one. */
+    private final Runnable release;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     TelegramApi(TelegramSenderConfig config) {
-        this(config, null);
+        this(config, (OkHttpClient) null);
     }
 
     /**
@@ -78,12 +80,23 @@ final class TelegramApi implements AutoCloseable {
      * would make every send wait for a free call); it is never lowered.
      */
     TelegramApi(TelegramSenderConfig config, OkHttpClient shared) {
+        this(config, shared, () -> { });
+    }
+
+    /** On the injector's client, {@link SharedBotApiClient#leave() left} when this closes. */
+    TelegramApi(TelegramSenderConfig config, SharedBotApiClient shared) {
+        this(config, shared.join(config.maxConcurrentRequests()), shared::leave);
+    }
+
+    private TelegramApi(TelegramSenderConfig config, OkHttpClient shared, Runnable releaseShared) {
         this.token = config.token();
-        this.ownsHttp = shared == null;
         OkHttpClient.Builder builder;
         if (shared == null) {
-            builder = BotApiHttpClients.create(config.maxConcurrentRequests()).newBuilder();
+            OkHttpClient own = BotApiHttpClients.create(config.maxConcurrentRequests());
+            builder = own.newBuilder();
+            this.release = () -> BotApiHttpClients.shutdown(own);
         } else {
+            this.release = releaseShared;
             Dispatcher dispatcher = shared.dispatcher();
             // no lock around the two steps: OkHttp forbids holding the dispatcher's monitor while it promotes calls,
             // and two clients raising at once at worst leave the smaller of two raised values
@@ -197,8 +210,8 @@ final class TelegramApi implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownsHttp) {
-            BotApiHttpClients.shutdown(http);
+        if (closed.compareAndSet(false, true)) {
+            release.run();
         }
     }
 }

@@ -66,16 +66,25 @@ public final class TelegramNotifier implements Notifier {
         this(config, limiter, clock, TelegramNotifier::sleep, http);
     }
 
+    /** A notifier on its injector's client, shared with the sender ({@link TelegramNotifierModule}). */
+    TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock, SharedBotApiClient http) {
+        this(config, limiter, clock, TelegramNotifier::sleep, new TelegramApi(config.connection(), http));
+    }
+
     TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock, Pause pause) {
-        this(config, limiter, clock, pause, null);
+        this(config, limiter, clock, pause, (OkHttpClient) null);
     }
 
     TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock, Pause pause, OkHttpClient http) {
+        this(config, limiter, clock, pause, new TelegramApi(config.connection(), http));
+    }
+
+    private TelegramNotifier(TelegramNotifierConfig config, RateLimiter limiter, Clock clock, Pause pause, TelegramApi api) {
         this.config = Objects.requireNonNull(config, "config");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.pause = Objects.requireNonNull(pause, "pause");
-        this.api = new TelegramApi(config.connection(), http);
+        this.api = api;
     }
 
     @Override

@@ -20,9 +20,14 @@ public final class TelegramNotifierModule extends AbstractModule {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    @Override
+    protected void configure() {
+        install(new SharedBotApiClientModule());
+    }
+
     @Provides
     @Singleton
-    Notifier notifier(RateLimiter limiter, Clock clock) {
-        return new TelegramNotifier(config, limiter, clock);
+    Notifier notifier(RateLimiter limiter, Clock clock, SharedBotApiClient http) {
+        return new TelegramNotifier(config, limiter, clock, http);
     }
 }

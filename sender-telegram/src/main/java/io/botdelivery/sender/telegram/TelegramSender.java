@@ -39,7 +39,7 @@ public final class TelegramSender implements Sender, AutoCloseable {
     private final SentAnswers answers = new SentAnswers(SentAnswers.DEFAULT_CAPACITY);
 
     public TelegramSender(TelegramSenderConfig config) {
-        this(config, null);
+        this(config, (OkHttpClient) null);
     }
 
     /**
@@ -51,7 +51,16 @@ public final class TelegramSender implements Sender, AutoCloseable {
      * @param http the application's client, or {@code null} for a client of the sender's own
      */
     public TelegramSender(TelegramSenderConfig config, OkHttpClient http) {
-        this.api = new TelegramApi(config, http);
+        this(config, new TelegramApi(config, http));
+    }
+
+    /** A sender on its injector's client, shared with the notifier ({@link TelegramSenderModule}). */
+    TelegramSender(TelegramSenderConfig config, SharedBotApiClient http) {
+        this(config, new TelegramApi(config, http));
+    }
+
+    private TelegramSender(TelegramSenderConfig config, TelegramApi api) {
+        this.api = api;
         this.cache = new FileIdCache(config.fileIdCacheSize());
         this.description = "TelegramSender[" + config.apiUrl() + ", bot " + Redaction.maskToken(config.token()) + "]";
     }

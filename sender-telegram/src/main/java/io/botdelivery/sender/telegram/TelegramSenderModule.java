@@ -7,7 +7,11 @@ import io.botdelivery.core.spi.Sender;
 
 import java.util.Objects;
 
-/** Binds {@link Sender} to one {@link TelegramSender}. Building it opens no connection; close it at shutdown. */
+/**
+ * Binds {@link Sender} to one {@link TelegramSender}. Building it opens no connection; close it at shutdown. The sender
+ * shares its HTTP client with a {@link TelegramNotifierModule}'s notifier in the same injector (one client per token:
+ * alerts find the connections the sends keep open); the client is shut down when the last of the two closes.
+ */
 public final class TelegramSenderModule extends AbstractModule {
     private final TelegramSenderConfig config;
 
@@ -15,9 +19,14 @@ public final class TelegramSenderModule extends AbstractModule {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    @Override
+    protected void configure() {
+        install(new SharedBotApiClientModule());
+    }
+
     @Provides
     @Singleton
-    Sender sender() {
-        return new TelegramSender(config);
+    Sender sender(SharedBotApiClient http) {
+        return new TelegramSender(config, http);
     }
 }

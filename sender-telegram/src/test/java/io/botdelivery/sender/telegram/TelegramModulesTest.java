@@ -12,6 +12,13 @@ import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.Sender;
 import io.botdelivery.limiter.local.LocalRateLimiterConfig;
 import io.botdelivery.limiter.local.LocalRateLimiterModule;
+import io.botdelivery.api.DeliveryId;
+import io.botdelivery.api.Payload;
+import io.botdelivery.core.spi.SendOutcome;
+import io.botdelivery.core.spi.SendRequest;
+import io.botdelivery.simulator.SimulatorConfig;
+import io.botdelivery.simulator.TelegramSimulator;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -25,6 +32,7 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 @DisplayName("The Guice modules and their configuration")
 class TelegramModulesTest {
@@ -43,10 +51,10 @@ class TelegramModulesTest {
     @DisplayName("TelegramSenderModule")
     class SenderModule {
         @Test
-        @DisplayName("binds exactly the Sender port, to one TelegramSender")
+        @DisplayName("binds exactly the Sender port, to one TelegramSender, and the HTTP client it shares with the notifier")
         void bindsSender() {
             TelegramSenderModule module = new TelegramSenderModule(CONFIG);
-            assertThat(boundKeys(module)).containsExactly(Key.get(Sender.class));
+            assertThat(boundKeys(module)).containsExactlyInAnyOrder(Key.get(Sender.class), Key.get(SharedBotApiClient.class));
             Injector injector = Guice.createInjector(module);
             Sender sender = injector.getInstance(Sender.class);
             assertThat(sender).isInstanceOf(TelegramSender.class).isSameAs(injector.getInstance(Sender.class));
@@ -58,10 +66,10 @@ class TelegramModulesTest {
     @DisplayName("TelegramNotifierModule")
     class NotifierModule {
         @Test
-        @DisplayName("binds exactly the Notifier port, to a TelegramNotifier using the graph's RateLimiter and Clock")
+        @DisplayName("binds exactly the Notifier port, to a TelegramNotifier using the graph's RateLimiter and Clock, and the HTTP client it shares with the sender")
         void bindsNotifier() {
             TelegramNotifierModule module = new TelegramNotifierModule(TelegramNotifierConfig.of(CONFIG, 42L));
-            assertThat(boundKeys(module)).containsExactly(Key.get(Notifier.class));
+            assertThat(boundKeys(module)).containsExactlyInAnyOrder(Key.get(Notifier.class), Key.get(SharedBotApiClient.class));
             Injector injector = Guice.createInjector(module,
                     new LocalRateLimiterModule(LocalRateLimiterConfig.of(RateBudgets.telegramDefaults())),
                     new AbstractModule() {
@@ -73,6 +81,47 @@ class TelegramModulesTest {
             Notifier notifier = injector.getInstance(Notifier.class);
             assertThat(notifier).isInstanceOf(TelegramNotifier.class).isSameAs(injector.getInstance(Notifier.class));
             ((TelegramNotifier) notifier).close();
+        }
+    }
+
+    @Nested
+    @DisplayName("TelegramSenderModule and TelegramNotifierModule in one injector")
+    class BothModules {
+        private final TelegramSimulator telegram = TelegramSimulator.start(SimulatorConfig.builder().build());
+
+        @AfterEach
+        void stop() {
+            telegram.close();
+        }
+
+        @Test
+        @DisplayName("alerts go on the sends' connections, and the client stays open until the last of the two closes")
+        void shareOneClient() throws Exception {
+            TelegramSenderConfig config = TelegramSenderConfig.defaults(telegram.token()).withApiUrl(telegram.baseUrl());
+            Injector injector = Guice.createInjector(new TelegramSenderModule(config),
+                    new TelegramNotifierModule(TelegramNotifierConfig.of(config, 42L)),
+                    new LocalRateLimiterModule(LocalRateLimiterConfig.of(RateBudgets.telegramDefaults())),
+                    binder -> binder.bind(Clock.class).toInstance(Clock.systemUTC()));
+            TelegramSender sender = (TelegramSender) injector.getInstance(Sender.class);
+            TelegramNotifier notifier = (TelegramNotifier) injector.getInstance(Notifier.class);
+            SharedBotApiClient client = injector.getInstance(SharedBotApiClient.class);
+            assertThat(client.users()).isEqualTo(2);
+
+            assertThat(sender.send(new SendRequest(DeliveryId.random(), 9500, Payload.text("a send"), false, 1)))
+                    .isInstanceOf(SendOutcome.Delivered.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sender.spareConnectionsOpening() == 0);
+            int opened = telegram.record().connections();
+            notifier.sendingHalted("an alert");
+            // a notifier on a client of its own would have opened a connection for the alert
+            assertThat(telegram.record().connections()).isEqualTo(opened);
+
+            sender.close();
+            sender.close(); // a second close must not count as the notifier's
+            assertThat(client.users()).isEqualTo(1);
+            notifier.sendingHalted("an alert after the sender closed");
+            assertThat(telegram.record().acceptedIn(42)).hasSize(2);
+            notifier.close();
+            assertThat(client.users()).isZero();
         }
     }
 
