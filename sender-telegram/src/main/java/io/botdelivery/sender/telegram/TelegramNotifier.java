@@ -134,7 +134,9 @@ public final class TelegramNotifier implements Notifier {
                 if (left.isNegative()) {
                     return Optional.of(lastProblem);
                 }
+                Instant asked = clock.instant();
                 Reservation reservation = limiter.reserve(new RateRequest(admin, 1, false), left);
+                Instant answeredAt = clock.instant();
                 if (reservation instanceof Reservation.Denied denied) {
                     if (denied.retryIn().compareTo(left) > 0) {
                         return Optional.of(lastProblem + " (" + denied.scope() + " is paused or busy)");
@@ -143,12 +145,18 @@ public final class TelegramNotifier implements Notifier {
                     continue;
                 }
                 Duration untilSlot = ((Reservation.Granted) reservation).delay();
-                pause(untilSlot);
-                // a bot-wide 429 taken while this alert waited for its slot (by the engine, or another instance) pauses
-                // the bot: sent anyway, the alert would reach Telegram during the ban and extend it for everyone
-                if (!untilSlot.isZero() && !limiter.globalPause().isZero()) {
-                    lastProblem = "the bot is paused after a 429";
-                    continue;
+                if (!untilSlot.isZero()) {
+                    Instant slotAt = answeredAt.plus(untilSlot);
+                    // the pause is read a limiter round trip (as long as the reservation's) before the slot, as the
+                    // engine reads it: read at the slot, the alert would leave that late, among the next slots' sends
+                    pause(untilSlot.minus(Duration.between(asked, answeredAt)));
+                    // a bot-wide 429 taken while this alert waited for its slot (by the engine, or another instance)
+                    // pauses the bot: sent anyway, the alert would reach Telegram during the ban and extend it
+                    if (!limiter.globalPause().isZero()) {
+                        lastProblem = "the bot is paused after a 429";
+                        continue;
+                    }
+                    pause(Duration.between(clock.instant(), slotAt));
                 }
                 Duration callLeft = Duration.between(clock.instant(), callDeadline);
                 Duration answerWithin = callLeft.compareTo(MIN_CALL_TIME) < 0 ? MIN_CALL_TIME : callLeft;

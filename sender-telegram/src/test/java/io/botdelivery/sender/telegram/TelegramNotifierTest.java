@@ -6,7 +6,10 @@ import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.FailureClass;
 import io.botdelivery.api.Payload;
+import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RateRequest;
+import io.botdelivery.core.spi.Reservation;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.limiter.local.LocalRateLimiter;
 import io.botdelivery.testkit.MutableClock;
@@ -193,6 +196,50 @@ class TelegramNotifierTest {
 
             assertThat(telegram.record().accepted()).singleElement()
                     .satisfies(m -> assertThat(m.at()).isAfterOrEqualTo(start.plusSeconds(4)));
+        }
+
+        @Test
+        @DisplayName("and reads the bot-wide pause a limiter round trip before its slot, so the alert leaves at the slot")
+        void readsThePauseAhead() throws Exception {
+            Duration roundTrip = Duration.ofMillis(40);
+            List<Duration> delays = new ArrayList<>();
+            // a limiter one round trip away (Redis): each call answers 40 ms after it was made
+            RateLimiter distant = new RateLimiter() {
+                @Override
+                public Reservation reserve(RateRequest request, Duration maxWait) {
+                    Reservation r = limiter.reserve(request, maxWait);
+                    if (r instanceof Reservation.Granted granted) {
+                        delays.add(granted.delay());
+                    }
+                    clock.advance(roundTrip);
+                    return r;
+                }
+
+                @Override
+                public void penalize(LimitScope scope, Duration pause) {
+                    limiter.penalize(scope, pause);
+                }
+
+                @Override
+                public Duration globalPause() {
+                    clock.advance(roundTrip);
+                    return limiter.globalPause();
+                }
+            };
+            // the admin chat sent a moment ago: the alert's slot is a second away
+            limiter.reserve(new RateRequest(ADMIN, 1, false), Duration.ZERO);
+            Instant start = clock.instant();
+            TelegramSenderConfig connection = TelegramSenderConfig.defaults(telegram.token()).withApiUrl(telegram.baseUrl());
+            TelegramNotifier notifier = new TelegramNotifier(TelegramNotifierConfig.of(connection, ADMIN), distant, clock,
+                    clock::advance);
+            notifiers.add(notifier);
+
+            notifier.deliveryFailed(failed(8, FailureClass.PERMANENT_PAYLOAD, "bad"));
+
+            assertThat(delays).singleElement().satisfies(d -> assertThat(d).isPositive());
+            // the slot counts from the limiter's answer (the port's rule); the pause read before it costs nothing
+            assertThat(telegram.record().accepted()).singleElement()
+                    .satisfies(m -> assertThat(m.at()).isEqualTo(start.plus(roundTrip).plus(delays.get(0))));
         }
 
         @Test
