@@ -1,28 +1,12 @@
 package io.botdelivery.sender.telegram;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.botdelivery.api.Delivery;
-import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryService;
-import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.IdempotencyKey;
 import io.botdelivery.api.InvalidDeliveryException;
 import io.botdelivery.api.Payload;
 import io.botdelivery.api.Priority;
-import io.botdelivery.api.Submission;
-import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateLimiter;
-import io.botdelivery.core.spi.RateLimiterUnavailableException;
-import io.botdelivery.core.spi.RateRequest;
-import io.botdelivery.core.spi.RetryStoreException;
-import io.botdelivery.api.Redaction;
-import io.botdelivery.core.spi.Reservation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.SetMyProfilePhoto;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.PartialBotApiMethod;
@@ -49,7 +33,6 @@ import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageMe
 import org.telegram.telegrambots.meta.api.objects.File;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
-import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 import java.io.InputStream;
@@ -61,11 +44,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TelegramBots {@link TelegramClient} that sends every message through the delivery engine: wrap the client an
@@ -106,15 +85,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe; holds no thread while a call waits for its slot (the engine waits on timers).
  */
 public final class DeliveringTelegramClient implements TelegramClient {
-    private static final Logger log = LoggerFactory.getLogger(DeliveringTelegramClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(60);
     /** {@code send…} methods that put no message in the chat. */
     private static final Set<String> NOT_MESSAGES = Set.of("sendChatAction", "sendGift", "sendMessageDraft");
     /** The business reference of every delivery this client submits, followed by the method's name. */
     public static final String REFERENCE_PREFIX = "telegram-client:";
-    /** Methods whose answer is an array (of Message or MessageId). */
-    private static final Set<String> ARRAY_ANSWERS = Set.of("sendMediaGroup", "copyMessages", "forwardMessages");
 
     private final TelegramClient plain;
     private final DeliveryService engine;
@@ -123,10 +98,12 @@ public final class DeliveringTelegramClient implements TelegramClient {
     private final Duration maxWait;
     private final Priority priority;
     /** The keys of this view's engine sends, in call order; null: a random key per send. */
-    private final KeySequence keys;
+    private final IdempotencyKeySequence keys;
+    private final DirectCalls directCalls;
+    private final EngineCalls engineCalls;
 
     private DeliveringTelegramClient(TelegramClient plain, DeliveryService engine, SentAnswers answers,
-                                     RateLimiter limiter, Duration maxWait, Priority priority, KeySequence keys) {
+                                     RateLimiter limiter, Duration maxWait, Priority priority, IdempotencyKeySequence keys) {
         this.plain = Objects.requireNonNull(plain, "plain");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.answers = Objects.requireNonNull(answers, "answers");
@@ -137,6 +114,8 @@ public final class DeliveringTelegramClient implements TelegramClient {
         if (maxWait.isNegative() || maxWait.isZero()) {
             throw new IllegalArgumentException("maxWait must be positive");
         }
+        this.directCalls = new DirectCalls(limiter, maxWait);
+        this.engineCalls = new EngineCalls(engine, answers, maxWait, priority, keys, directCalls);
     }
 
     /**
@@ -176,30 +155,11 @@ public final class DeliveringTelegramClient implements TelegramClient {
      * @param prefix at most {@value #MAX_KEY_PREFIX_LENGTH} characters, unique per incoming event
      */
     public DeliveringTelegramClient withIdempotencyKeys(String prefix) {
-        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, new KeySequence(prefix));
+        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, new IdempotencyKeySequence(prefix));
     }
 
     /** The longest prefix {@link #withIdempotencyKeys} takes: room for {@code :<number>} within a key's limit. */
     public static final int MAX_KEY_PREFIX_LENGTH = IdempotencyKey.MAX_LENGTH - 12;
-
-    /** {@code prefix:1}, {@code prefix:2}, …: one view's keys in call order. */
-    private static final class KeySequence {
-        private final String prefix;
-        private final AtomicInteger next = new AtomicInteger();
-
-        KeySequence(String prefix) {
-            Objects.requireNonNull(prefix, "prefix");
-            if (prefix.isBlank() || prefix.length() > MAX_KEY_PREFIX_LENGTH) {
-                throw new IllegalArgumentException("an idempotency key prefix is 1 to " + MAX_KEY_PREFIX_LENGTH
-                        + " characters, not blank");
-            }
-            this.prefix = prefix;
-        }
-
-        IdempotencyKey next() {
-            return IdempotencyKey.of(prefix + ":" + next.incrementAndGet());
-        }
-    }
 
     /**
      * Whether {@code delivery} was submitted by a DeliveringTelegramClient call ({@code businessReference}
@@ -230,11 +190,11 @@ public final class DeliveringTelegramClient implements TelegramClient {
             throws TelegramApiException {
         Objects.requireNonNull(method, "method");
         method.validate();
-        Optional<Long> chatId = messageChat(method);
+        Optional<Long> chatId = MethodChats.messageChat(method);
         if (chatId.isEmpty()) {
-            return afterGlobalPause(() -> plain.executeAsync(method));
+            return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
         }
-        return deliver(chatId.get(), method, () -> plain.executeAsync(method));
+        return engineCalls.deliver(chatId.get(), method, () -> plain.executeAsync(method));
     }
 
     // ---- the upload-capable methods: through the engine unless they carry a new upload
@@ -360,7 +320,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Boolean> executeAsync(SetWebhook method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -370,7 +330,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Boolean> executeAsync(SetBusinessAccountProfilePhoto method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -380,7 +340,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Boolean> executeAsync(SetMyProfilePhoto method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -390,7 +350,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Boolean> executeAsync(SetChatPhoto method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -400,7 +360,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Boolean> executeAsync(AddStickerToSet method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -410,7 +370,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Boolean> executeAsync(ReplaceStickerInSet method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -420,7 +380,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Boolean> executeAsync(SetStickerSetThumbnail method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -430,7 +390,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Boolean> executeAsync(CreateNewStickerSet method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -440,7 +400,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<File> executeAsync(UploadStickerFile method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     @Override
@@ -450,7 +410,7 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     @Override
     public CompletableFuture<Serializable> executeAsync(EditMessageMedia method) {
-        return afterGlobalPause(() -> plain.executeAsync(method));
+        return directCalls.afterGlobalPause(() -> plain.executeAsync(method));
     }
 
     /** File downloads are not Bot API calls (they go to the file server): no pause applies. */
@@ -476,217 +436,25 @@ public final class DeliveringTelegramClient implements TelegramClient {
 
     // ---- the engine path
 
-    /** The numeric chat a message send goes to, or empty when the method passes through. */
-    private static Optional<Long> messageChat(BotApiMethod<?> method) {
-        if (!isMessageSend(method.getMethod())) {
-            return Optional.empty();
-        }
-        JsonNode chat = JSON.valueToTree(method).get("chat_id");
-        return numericChat(chat == null ? null : chat.asText());
-    }
-
-    private static Optional<Long> numericChat(String chatId) {
-        if (chatId == null) {
-            return Optional.empty();
-        }
-        try {
-            long id = Long.parseLong(chatId.strip());
-            return id == 0 ? Optional.empty() : Optional.of(id);
-        } catch (NumberFormatException e) {
-            // "@channelusername": the engine's per-chat budget and order need the numeric id
-            return Optional.empty();
-        }
-    }
-
     /** An upload-capable send: through the engine when it names its files by id or URL, else a direct send in budget. */
     private <T extends Serializable> CompletableFuture<T> partial(PartialBotApiMethod<T> method,
-                                                                   PlainCall<T> direct) {
+                                                                   DirectCalls.PlainCall<T> direct) {
         Objects.requireNonNull(method, "method");
         try {
             method.validate();
         } catch (TelegramApiException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Optional<Long> chatId = numericChat(chatIdOf(method));
+        Optional<Long> chatId = MethodChats.numericChat(MethodChats.chatIdOf(method));
         if (chatId.isEmpty()) {
-            return afterGlobalPause(direct);
+            return directCalls.afterGlobalPause(direct);
         }
         try {
             TelegramDeliveries.payload(method);
         } catch (InvalidDeliveryException upload) {
-            return directInBudget(chatId.get(), messagesIn(method), direct);
+            return directCalls.inBudget(chatId.get(), MethodChats.messagesIn(method), direct);
         }
-        return deliver(chatId.get(), method, direct);
-    }
-
-    /** How many messages Telegram counts for {@code method}: an album's items, else one. */
-    private static int messagesIn(PartialBotApiMethod<?> method) {
-        return method instanceof SendMediaGroup group ? group.getMedias().size() : 1;
-    }
-
-    /** The {@code chatId} every upload-capable TelegramBots method has, read by name (they share no interface). */
-    private static String chatIdOf(PartialBotApiMethod<?> method) {
-        try {
-            Object id = method.getClass().getMethod("getChatId").invoke(method);
-            return id == null ? null : id.toString();
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Through the engine. When the store cannot take the delivery (it is unreachable), the call goes out directly in
-     * budget instead, as an upload does: an interactive answer, or an admin's alert that the store is down, is worth
-     * more now than durable later; it is then neither stored nor ordered behind the chat's queued deliveries.
-     */
-    private <T extends Serializable> CompletableFuture<T> deliver(long chatId, PartialBotApiMethod<T> method,
-                                                                   PlainCall<T> direct) {
-        Submission submission;
-        try {
-            DeliveryRequest.Builder builder = TelegramDeliveries.builder(chatId, method).priority(priority)
-                    .businessReference(REFERENCE_PREFIX + method.getMethod());
-            if (keys != null) {
-                builder.idempotencyKey(keys.next());
-            }
-            DeliveryRequest request = builder.build();
-            submission = engine.submit(request);
-        } catch (InvalidDeliveryException e) {
-            return CompletableFuture.failedFuture(new TelegramApiException("the engine refused " + method.getMethod()
-                    + ": " + e.getMessage(), e));
-        } catch (RetryStoreException e) {
-            log.warn("the store did not take {} for chat {} ({}); sending it directly within the budget",
-                    method.getMethod(), chatId, Redaction.redact(e.getMessage()));
-            return directInBudget(chatId, messagesIn(method), direct);
-        } catch (IllegalStateException e) {
-            return CompletableFuture.failedFuture(new TelegramApiException("the delivery engine is shutting down; "
-                    + method.getMethod() + " was not sent", e));
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        submission.outcome().toCompletableFuture()
-                .orTimeout(maxWait.toNanos(), TimeUnit.NANOSECONDS)
-                .whenComplete((delivery, error) -> {
-                    try {
-                        result.complete(answer(method, submission, delivery, error));
-                    } catch (TelegramApiException | RuntimeException e) {
-                        result.completeExceptionally(e);
-                    }
-                });
-        return result;
-    }
-
-    private <T extends Serializable> T answer(PartialBotApiMethod<T> method, Submission submission, Delivery delivery,
-                                              Throwable error) throws TelegramApiException {
-        if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof TimeoutException) {
-                boolean cancelled = engine.cancel(submission.id());
-                throw new UndeliveredException(method.getMethod() + " was not sent within " + maxWait
-                        + (cancelled ? "; cancelled, it will not be sent" : "; it may still arrive"),
-                        submission.id(), null, !cancelled);
-            }
-            // the engine closed before the outcome was known here
-            throw new UndeliveredException(method.getMethod() + ": " + cause.getMessage(), submission.id(), null, true);
-        }
-        if (delivery.status() != DeliveryStatus.DELIVERED) {
-            throw new UndeliveredException(method.getMethod() + " " + delivery.status()
-                    + (delivery.lastError() == null ? "" : ": " + delivery.lastError()), submission.id(), delivery, false);
-        }
-        Optional<String> answer = answers.take(submission.id());
-        if (answer.isPresent()) {
-            return method.deserializeResponse(answer.get());
-        }
-        log.debug("the answer to delivery {} is not in this process (sent by another instance?); answering with its ids",
-                submission.id());
-        return method.deserializeResponse(recordedAnswer(method.getMethod(), delivery));
-    }
-
-    /**
-     * An answer made from what the delivery recorded: its message ids in its chat. Everything else Telegram said
-     * (date, sender, entities) was not stored; this is the best this process can give.
-     */
-    private static String recordedAnswer(String method, Delivery delivery) {
-        ObjectNode root = JSON.createObjectNode().put("ok", true);
-        ArrayNode messages = JSON.createArrayNode();
-        for (long id : delivery.messageIds()) {
-            ObjectNode m = messages.addObject().put("message_id", id);
-            // TelegramBots refuses a chat without its type; the id's sign tells private chats from the rest
-            // (a "-100…" id may be a channel too: not recorded, so the closest guess)
-            m.putObject("chat").put("id", delivery.chatId()).put("type", chatType(delivery.chatId()));
-        }
-        if (ARRAY_ANSWERS.contains(method)) {
-            root.set("result", messages);
-        } else if (!messages.isEmpty()) {
-            root.set("result", messages.get(0));
-        } else {
-            root.put("result", true);
-        }
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String chatType(long chatId) {
-        if (chatId > 0) {
-            return "private";
-        }
-        return chatId <= -1_000_000_000_000L ? "supergroup" : "group";
-    }
-
-    // ---- the direct paths
-
-    /** A call of the wrapped client that may not be sent yet. */
-    @FunctionalInterface
-    private interface PlainCall<T> {
-        CompletableFuture<T> call() throws TelegramApiException;
-    }
-
-    /** Runs {@code call} once no bot-wide 429 pause is in force: a call during Telegram's ban would extend it. */
-    private <T> CompletableFuture<T> afterGlobalPause(PlainCall<T> call) {
-        return after(limiter.globalPause(), call);
-    }
-
-    /**
-     * A new upload: a slot from the shared limiter (the same budget as the engine's sends), then the wrapped client.
-     * A 429 answer pauses the chat for every sender sharing the limiter and reaches the caller.
-     */
-    private <T> CompletableFuture<T> directInBudget(long chatId, int weight, PlainCall<T> call) {
-        Reservation reservation;
-        try {
-            reservation = limiter.reserve(new RateRequest(chatId, weight, false), maxWait);
-        } catch (RateLimiterUnavailableException e) {
-            return CompletableFuture.failedFuture(new TelegramApiException("no rate-limit decision: " + e.getMessage(), e));
-        }
-        if (reservation instanceof Reservation.Denied denied) {
-            return CompletableFuture.failedFuture(new TelegramApiException("no slot for chat " + chatId + " within "
-                    + maxWait + " (" + denied + ")"));
-        }
-        Duration delay = ((Reservation.Granted) reservation).delay();
-        Duration pause = limiter.globalPause();
-        return this.<T>after(delay.compareTo(pause) >= 0 ? delay : pause, call).whenComplete((ok, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof TelegramApiRequestException e && e.getParameters() != null
-                    && e.getParameters().getRetryAfter() != null) {
-                limiter.penalize(LimitScope.chat(chatId), Duration.ofSeconds(e.getParameters().getRetryAfter()));
-            }
-        });
-    }
-
-    private static <T> CompletableFuture<T> after(Duration delay, PlainCall<T> call) {
-        if (delay.isZero() || delay.isNegative()) {
-            return start(call);
-        }
-        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS))
-                .thenCompose(ignored -> start(call));
-    }
-
-    private static <T> CompletableFuture<T> start(PlainCall<T> call) {
-        try {
-            return call.call();
-        } catch (TelegramApiException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return engineCalls.deliver(chatId.get(), method, direct);
     }
 
     /** Waits for {@code future} and throws what the wrapped client would have thrown. */
