@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.botdelivery.core.DeliveryEngine;
+import io.botdelivery.core.EngineConfig;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.Sender;
 import io.botdelivery.example.config.BotConfig;
@@ -61,12 +62,14 @@ public final class TelegramClientModule extends AbstractModule {
     @Provides
     @Singleton
     DeliveringTelegramClient deliveringClient(TelegramClient plain, DeliveryEngine engine, Sender sender,
-                                              RateLimiter limiter) {
+                                              RateLimiter limiter, EngineConfig engineConfig) {
         if (!(sender instanceof TelegramSender telegram)) {
             throw new IllegalStateException("the shop's replies need the engine's TelegramSender (it keeps Telegram's "
                     + "answers for the caller); the bound sender is " + sender);
         }
-        return DeliveringTelegramClient.wrap(plain, engine, telegram, limiter);
+        // its direct sends (new uploads) pause for a 429 what the engine would
+        return DeliveringTelegramClient.wrap(plain, engine, telegram, limiter)
+                .withRetryAfterScope(engineConfig.retryAfterScope());
     }
 
     @Provides

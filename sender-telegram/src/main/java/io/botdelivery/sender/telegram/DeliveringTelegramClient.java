@@ -7,6 +7,7 @@ import io.botdelivery.api.InvalidDeliveryException;
 import io.botdelivery.api.Payload;
 import io.botdelivery.api.Priority;
 import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import org.telegram.telegrambots.meta.api.methods.SetMyProfilePhoto;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.PartialBotApiMethod;
@@ -66,7 +67,7 @@ import java.util.concurrent.ExecutionException;
  * force ({@link RateLimiter#globalPause()}): a call made during Telegram's ban would only extend it. A send with a new
  * upload ({@code new InputFile(file)}) cannot be stored as a Bot API call; it takes its slot from the limiter and goes
  * to the wrapped client (within the budget, but not durable and not ordered with the chat's queued deliveries; a 429
- * answer pauses the chat in the limiter and reaches the caller). For durable uploads submit {@code Payload.photo(…)}
+ * answer pauses the scope {@link #withRetryAfterScope} names, as the engine's would, and reaches the caller). For durable uploads submit {@code Payload.photo(…)}
  * with a {@code MediaSource} instead.
  *
  * <p><b>The cap.</b> A send not delivered within {@link #withMaxWait the cap} (default 60 s) is cancelled if it was
@@ -99,11 +100,13 @@ public final class DeliveringTelegramClient implements TelegramClient {
     private final Priority priority;
     /** The keys of this view's engine sends, in call order; null: a random key per send. */
     private final IdempotencyKeySequence keys;
+    private final RetryAfterScopePolicy retryAfterScope;
     private final DirectCalls directCalls;
     private final EngineCalls engineCalls;
 
     private DeliveringTelegramClient(TelegramClient plain, DeliveryService engine, SentAnswers answers,
-                                     RateLimiter limiter, Duration maxWait, Priority priority, IdempotencyKeySequence keys) {
+                                     RateLimiter limiter, Duration maxWait, Priority priority, IdempotencyKeySequence keys,
+                                     RetryAfterScopePolicy retryAfterScope) {
         this.plain = Objects.requireNonNull(plain, "plain");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.answers = Objects.requireNonNull(answers, "answers");
@@ -111,10 +114,11 @@ public final class DeliveringTelegramClient implements TelegramClient {
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
         this.priority = Objects.requireNonNull(priority, "priority");
         this.keys = keys;
+        this.retryAfterScope = Objects.requireNonNull(retryAfterScope, "retryAfterScope");
         if (maxWait.isNegative() || maxWait.isZero()) {
             throw new IllegalArgumentException("maxWait must be positive");
         }
-        this.directCalls = new DirectCalls(limiter, maxWait);
+        this.directCalls = new DirectCalls(limiter, maxWait, retryAfterScope);
         this.engineCalls = new EngineCalls(engine, answers, maxWait, priority, keys, directCalls);
     }
 
@@ -130,17 +134,17 @@ public final class DeliveringTelegramClient implements TelegramClient {
     public static DeliveringTelegramClient wrap(TelegramClient plain, DeliveryService engine, TelegramSender sender,
                                                 RateLimiter limiter) {
         return new DeliveringTelegramClient(plain, engine, sender.answers(), limiter, DEFAULT_MAX_WAIT, Priority.HIGH,
-                null);
+                null, RetryAfterScopePolicy.PRIVATE_CHAT_IS_GLOBAL);
     }
 
     /** A client like this one whose sends wait at most {@code maxWait} for their delivery. */
     public DeliveringTelegramClient withMaxWait(Duration maxWait) {
-        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, keys);
+        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, keys, retryAfterScope);
     }
 
     /** A client like this one whose sends are submitted at {@code priority} (default HIGH: a user is waiting). */
     public DeliveringTelegramClient withPriority(Priority priority) {
-        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, keys);
+        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, keys, retryAfterScope);
     }
 
     /**
@@ -155,7 +159,17 @@ public final class DeliveringTelegramClient implements TelegramClient {
      * @param prefix at most {@value #MAX_KEY_PREFIX_LENGTH} characters, unique per incoming event
      */
     public DeliveringTelegramClient withIdempotencyKeys(String prefix) {
-        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, new IdempotencyKeySequence(prefix));
+        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, new IdempotencyKeySequence(prefix),
+                retryAfterScope);
+    }
+
+    /**
+     * A client like this one whose direct sends (new uploads, sends while the store is unreachable) pause the scope
+     * {@code policy} names when Telegram answers 429. Give it the engine's {@code EngineConfig.retryAfterScope()} when
+     * that is not the default ({@link RetryAfterScopePolicy#PRIVATE_CHAT_IS_GLOBAL}), so the two never disagree.
+     */
+    public DeliveringTelegramClient withRetryAfterScope(RetryAfterScopePolicy policy) {
+        return new DeliveringTelegramClient(plain, engine, answers, limiter, maxWait, priority, keys, policy);
     }
 
     /** The longest prefix {@link #withIdempotencyKeys} takes: room for {@code :<number>} within a key's limit. */

@@ -5,11 +5,15 @@ import io.botdelivery.api.FailureClass;
 import io.botdelivery.api.IdempotencyKey;
 import io.botdelivery.core.DeliveryEngine;
 import io.botdelivery.core.EngineConfig;
+import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
+import io.botdelivery.core.spi.RateLimiter;
+import io.botdelivery.core.spi.RetryAfterScopePolicy;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
 import io.botdelivery.limiter.local.LocalRateLimiter;
 import io.botdelivery.simulator.AcceptedMessage;
+import io.botdelivery.simulator.Fault;
 import io.botdelivery.simulator.SimulatorConfig;
 import io.botdelivery.simulator.TelegramSimulator;
 import io.botdelivery.store.memory.InMemoryRetryStore;
@@ -31,6 +35,7 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMa
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
 import org.telegram.telegrambots.meta.api.objects.User;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +45,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,6 +57,7 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link DeliveringTelegramClient} around a plain TelegramBots client, against the simulator, with the real engine,
@@ -236,6 +243,65 @@ class DeliveringTelegramClientTest {
         assertThat(engine.summary().total()).isZero();
         Reservation next = limiter.reserve(RateRequest.of(5_000), Duration.ofSeconds(5));
         assertThat(((Reservation.Granted) next).delay()).isPositive();
+    }
+
+    @Test
+    @DisplayName("a new upload whose slot is ahead reads the bot-wide pause again before it, and waits out a 429 pause taken meanwhile")
+    void uploadWaitsOutAPauseTakenWhileItWaited() throws Exception {
+        engine.start();
+        limiter.reserve(RateRequest.of(5_001), Duration.ZERO); // the chat just sent: the upload's slot is ahead
+        List<Duration> delays = new CopyOnWriteArrayList<>();
+        RateLimiter watched = new RateLimiter() {
+            @Override
+            public Reservation reserve(RateRequest request, Duration horizon) {
+                Reservation r = limiter.reserve(request, horizon);
+                delays.add(((Reservation.Granted) r).delay());
+                return r;
+            }
+
+            @Override
+            public void penalize(LimitScope scope, Duration duration) {
+                limiter.penalize(scope, duration);
+            }
+
+            @Override
+            public Duration globalPause() {
+                return limiter.globalPause();
+            }
+        };
+        DeliveringTelegramClient client = DeliveringTelegramClient.wrap(plain, engine, sender, watched);
+        long start = System.nanoTime();
+        CompletableFuture<Message> upload = client.executeAsync(SendPhoto.builder().chatId(5_001L)
+                .photo(new InputFile(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), "p.jpg")).build());
+        // while it waits for its slot, the engine (or another instance) meets a bot-wide 429 (the clock stands still,
+        // so the pause stays 500 ms whenever it is read)
+        await().atMost(Duration.ofSeconds(5)).until(() -> !delays.isEmpty());
+        limiter.penalize(LimitScope.global(), Duration.ofMillis(500));
+
+        upload.get(30, TimeUnit.SECONDS);
+        // it left no earlier than its slot plus the pause read before it (the old rule read the pause only at the grant)
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(delays.get(0).plusMillis(500));
+        assertThat(telegram.record().acceptedIn(5_001)).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a new upload answered 429 pauses the scope the engine's policy names, for retry_after plus a second")
+    void upload429PausesAsTheEngineWould() {
+        engine.start();
+        telegram.faults().nextFor(5_002, Fault.error(429, "Too Many Requests: retry after 3").withParameter("retry_after", 3));
+        DeliveringTelegramClient client = DeliveringTelegramClient.wrap(plain, engine, sender, limiter);
+        assertThatThrownBy(() -> client.execute(SendPhoto.builder().chatId(5_002L)
+                .photo(new InputFile(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), "p.jpg")).build()))
+                .isInstanceOf(TelegramApiRequestException.class);
+        // a private chat's 429 is the bot's (PRIVATE_CHAT_IS_GLOBAL, the engine's default): every chat waits
+        assertThat(limiter.globalPause()).isEqualTo(Duration.ofSeconds(4));
+        DeliveringTelegramClient asReported = client.withRetryAfterScope(RetryAfterScopePolicy.AS_REPORTED);
+        telegram.faults().nextFor(5_003, Fault.error(429, "Too Many Requests: retry after 3").withParameter("retry_after", 3));
+        clock.advance(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> asReported.execute(SendPhoto.builder().chatId(5_003L)
+                .photo(new InputFile(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), "p.jpg")).build()))
+                .isInstanceOf(TelegramApiRequestException.class);
+        assertThat(limiter.globalPause()).isZero();
     }
 
     @Test
