@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisTimeoutException;
 
 /** Tells an unreachable or unwell Redis (an outage) from a reply that says our request was wrong (a bug). */
 final class Failures {
@@ -18,6 +19,15 @@ final class Failures {
             current = current.getCause();
         }
         return current;
+    }
+
+    /**
+     * True when the call ran out of time (Redisson's response timeout, or no pooled connection within it): Redis may be
+     * unreachable, or only busy, or this client too loaded to send and read in time.
+     */
+    static boolean isTimeout(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause instanceof RedisTimeoutException || cause instanceof TimeoutException;
     }
 
     /**

@@ -18,7 +18,10 @@ import java.util.function.Supplier;
  *   <li>{@code delivery.limiter.redis.script.loads}: how often the script had to be loaded (after a Redis restart);</li>
  *   <li>{@code delivery.limiter.redis.late_answers{then=asked_again|kept}}: grants whose slot had passed by more than
  *       20 ms when their answer arrived, given back and asked for again, or (the second time) kept and sent late:
- *       many mean a slow or overloaded path to Redis.</li>
+ *       many mean a slow or overloaded path to Redis;</li>
+ *   <li>{@code delivery.limiter.redis.overloaded_calls{then=asked_again|failed}}: decisions that ran out of time while
+ *       Redis answered other calls (no outage: this client or the server was too busy), asked again once, or failed
+ *       alone the second time.</li>
  * </ul>
  * Counters are created once, so a decision costs one lock-free add.
  */
@@ -28,6 +31,7 @@ final class LimiterMetrics {
     static final String SWITCHES = "delivery.limiter.redis.mode.switches";
     static final String SCRIPT_LOADS = "delivery.limiter.redis.script.loads";
     static final String LATE_ANSWERS = "delivery.limiter.redis.late_answers";
+    static final String OVERLOADED_CALLS = "delivery.limiter.redis.overloaded_calls";
 
     private final Counter redisGranted;
     private final Counter redisDenied;
@@ -37,6 +41,8 @@ final class LimiterMetrics {
     private final Counter scriptLoads;
     private final Counter lateAskedAgain;
     private final Counter lateKept;
+    private final Counter overloadedAskedAgain;
+    private final Counter overloadedFailed;
     private final Map<RedisRateLimiter.Mode, Counter> switches = new EnumMap<>(RedisRateLimiter.Mode.class);
 
     LimiterMetrics(MeterRegistry registry, String botId, Supplier<RedisRateLimiter.Mode> mode) {
@@ -49,6 +55,8 @@ final class LimiterMetrics {
         scriptLoads = registry.counter(SCRIPT_LOADS, bot);
         lateAskedAgain = registry.counter(LATE_ANSWERS, bot.and("then", "asked_again"));
         lateKept = registry.counter(LATE_ANSWERS, bot.and("then", "kept"));
+        overloadedAskedAgain = registry.counter(OVERLOADED_CALLS, bot.and("then", "asked_again"));
+        overloadedFailed = registry.counter(OVERLOADED_CALLS, bot.and("then", "failed"));
         for (RedisRateLimiter.Mode each : RedisRateLimiter.Mode.values()) {
             String name = each.tagValue();
             switches.put(each, registry.counter(SWITCHES, bot.and("to", name)));
@@ -67,6 +75,10 @@ final class LimiterMetrics {
 
     void lateAnswerKept() {
         lateKept.increment();
+    }
+
+    void overloaded(boolean askedAgain) {
+        (askedAgain ? overloadedAskedAgain : overloadedFailed).increment();
     }
 
     void decided(Decision decision) {

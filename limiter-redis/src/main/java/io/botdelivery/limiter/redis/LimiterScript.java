@@ -37,6 +37,9 @@ final class LimiterScript {
     /** Loads completed so far: a call answered NOSCRIPT after a load that began later than it needs no load of its own. */
     private final AtomicLong loadsDone = new AtomicLong();
 
+    /** When Redis last answered a call, by {@link System#nanoTime()}. */
+    private final AtomicLong lastAnswerNanos = new AtomicLong(System.nanoTime());
+
     LimiterScript(RedissonClient client, Runnable onReload) {
         this.script = client.getScript(StringCodec.INSTANCE);
         this.source = loadSource();
@@ -59,7 +62,28 @@ final class LimiterScript {
             }
             return load(loadsBefore).thenCompose(loaded -> script.<List<Long>>evalShaAsync(RScript.Mode.READ_WRITE, sha,
                     RScript.ReturnType.LIST, keys, args));
+        }).whenComplete((reply, error) -> {
+            if (error == null) {
+                lastAnswerNanos.accumulateAndGet(System.nanoTime(), (a, b) -> a - b >= 0 ? a : b);
+            }
         });
+    }
+
+    /**
+     * Whether Redis answered a call of this script after {@code sentNanos} ({@link System#nanoTime()}): then Redis
+     * was reachable and answering while a call sent at that time waited.
+     */
+    boolean answeredSince(long sentNanos) {
+        return lastAnswerNanos.get() - sentNanos > 0;
+    }
+
+    /**
+     * Loads the script ahead of the first call; on a client that connects on first use this also opens its connection
+     * pool. The first burst of decisions then neither waits for connections nor meets NOSCRIPT. A failure (Redis down)
+     * is left to the first call, which loads the script itself.
+     */
+    CompletionStage<String> preload() {
+        return script.scriptLoadAsync(source);
     }
 
     /**

@@ -22,7 +22,7 @@ import java.util.Optional;
  *                          be noticed, so the default is none
  * @param nettyThreads      Redisson's netty event-loop threads; Redisson's own default (32) oversubscribes small
  *                          machines, see {@link #defaultNettyThreads()}
- * @param connectionPoolSize Redisson's connections to the server
+ * @param connectionPoolSize Redisson's connections to the server, all opened when the limiter is created (in the background)
  * @param budgets           the budgets shared by every instance of this bot
  * @param outagePolicy      what to do while Redis is unreachable
  * @param instanceCount     N, the number of instances sharing the budget: under {@link OutagePolicy#LOCAL_SHARE}

@@ -9,8 +9,6 @@ import org.redisson.config.SingleServerConfig;
 
 /** Builds the Redisson client a {@link RedisRateLimiter} owns, from its config. */
 final class RedissonClients {
-    /** Redisson's default idle pool; never above the configured pool size. */
-    private static final int MINIMUM_IDLE_CONNECTIONS = 24;
     /** Lost connections are retried at least this often, so service resumes within about a second of Redis. */
     private static final Duration MAX_RECONNECTION_DELAY = Duration.ofSeconds(1);
 
@@ -29,7 +27,9 @@ final class RedissonClients {
                 .setTimeout(millis(settings.responseTimeout()))
                 .setRetryAttempts(settings.retryAttempts())
                 .setConnectionPoolSize(settings.connectionPoolSize())
-                .setConnectionMinimumIdleSize(Math.min(MINIMUM_IDLE_CONNECTIONS, settings.connectionPoolSize()))
+                // the whole pool opened at once (at the limiter's warm-up), not during a burst of decisions: a call
+                // waiting for a new connection on a loaded host outlasted the response timeout
+                .setConnectionMinimumIdleSize(settings.connectionPoolSize())
                 .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(50), MAX_RECONNECTION_DELAY));
         settings.username().ifPresent(server::setUsername);
         settings.password().ifPresent(server::setPassword);

@@ -45,6 +45,8 @@ class RedisRateLimiterTest {
                 .build();
         RedisRateLimiter limiter = RedisRateLimiter.create(config, Clock.systemUTC(), registry);
         limiters.add(limiter);
+        // the tests that flush the script must not race the limiter's warm-up
+        limiter.warmedUp().join();
         return limiter;
     }
 
@@ -153,6 +155,24 @@ class RedisRateLimiterTest {
 
             assertThat(registry.get(LimiterMetrics.SCRIPT_LOADS).counter().count()).isEqualTo(1);
             assertThat(commandCalls("evalsha") - evalShaBefore).as("EVALSHA calls").isEqualTo(21);
+        }
+
+        @Test
+        @DisplayName("is loaded, and the connection pool opened, when the limiter is created: the first burst waits for neither")
+        void warmedUpAtCreation() {
+            REDIS.command("SCRIPT", "FLUSH");
+            int clientsBefore = clients();
+            MeterRegistry registry = new SimpleMeterRegistry();
+            RedisRateLimiter limiter = limiter(RateBudgets.telegramDefaults(), registry);
+
+            // a client that connected on first use opened its pool during the first decisions
+            await().atMost(Duration.ofSeconds(10)).until(() -> clients() - clientsBefore >= 64);
+            assertThat(limiter.reserve(RateRequest.of(1), HORIZON)).isInstanceOf(Reservation.Granted.class);
+            assertThat(registry.get(LimiterMetrics.SCRIPT_LOADS).counter().count()).as("loads after a NOSCRIPT").isZero();
+        }
+
+        private int clients() {
+            return (int) String.valueOf(REDIS.command("CLIENT", "LIST")).lines().count();
         }
 
         @Test

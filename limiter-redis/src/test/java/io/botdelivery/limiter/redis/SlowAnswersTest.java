@@ -1,7 +1,9 @@
 package io.botdelivery.limiter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.botdelivery.core.spi.RateLimiterUnavailableException;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
 import io.botdelivery.testkit.redis.RedisServerExtension;
@@ -16,7 +18,9 @@ import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,6 +115,57 @@ class SlowAnswersTest {
         long answeredAt = Micros.now(Clock.systemUTC());
         assertThat(later.slotMicros()).as("placed ahead by the lead: not more than the tolerance late")
                 .isGreaterThan(answeredAt - RedisRateLimiter.LATE_SLOT_TOLERANCE_MICROS);
+    }
+
+    @Test
+    @DisplayName("a call that runs out of time while Redis answers others is asked again, not taken for an outage")
+    void timeoutWhileOthersAnswerIsNoOutage() throws Exception {
+        RedisUrl redis = REDIS.url();
+        RedisRateLimiterConfig.Builder config = RedisRateLimiterConfig.builder("busy-" + System.nanoTime())
+                .address("redis://127.0.0.1:" + proxy.port()).responseTimeout(Duration.ofMillis(200));
+        redis.password().ifPresent(config::password);
+        SimpleMeterRegistry busyRegistry = new SimpleMeterRegistry();
+        try (RedisRateLimiter busy = RedisRateLimiter.create(config.database(redis.database()).build(),
+                Clock.systemUTC(), busyRegistry)) {
+            busy.warmedUp().join();
+            assertThat(busy.reserve(RateRequest.of(60), HORIZON)).isInstanceOf(Reservation.Granted.class);
+            // the next answer is held back past the response timeout; the calls after it, on other connections, are not
+            proxy.stallNextAnswers(1, 500_000);
+            CompletableFuture<Reservation> held = busy.reserveAsync(RateRequest.of(61), HORIZON);
+            Thread.sleep(50);
+            for (int chat = 62; chat < 66; chat++) {
+                assertThat(busy.reserve(RateRequest.of(chat), HORIZON)).isInstanceOf(Reservation.Granted.class);
+            }
+
+            assertThat(held.get(5, TimeUnit.SECONDS)).isInstanceOf(Reservation.Granted.class);
+            assertThat(busyRegistry.get(LimiterMetrics.OVERLOADED_CALLS).tag("then", "asked_again").counter().count())
+                    .isEqualTo(1);
+            assertThat(busyRegistry.get(LimiterMetrics.SWITCHES).tag("to", "unavailable").counter().count())
+                    .as("switches to the outage mode").isZero();
+            assertThat(busy.mode()).isEqualTo(RedisRateLimiter.Mode.REDIS);
+        }
+    }
+
+    @Test
+    @DisplayName("a call that runs out of time while nothing answers is an outage, as before")
+    void timeoutWhileNothingAnswersIsAnOutage() {
+        RedisUrl redis = REDIS.url();
+        RedisRateLimiterConfig.Builder config = RedisRateLimiterConfig.builder("silent-" + System.nanoTime())
+                .address("redis://127.0.0.1:" + proxy.port()).responseTimeout(Duration.ofMillis(200));
+        redis.password().ifPresent(config::password);
+        SimpleMeterRegistry silentRegistry = new SimpleMeterRegistry();
+        try (RedisRateLimiter silent = RedisRateLimiter.create(config.database(redis.database()).build(),
+                Clock.systemUTC(), silentRegistry)) {
+            silent.warmedUp().join();
+            assertThat(silent.reserve(RateRequest.of(70), HORIZON)).isInstanceOf(Reservation.Granted.class);
+            proxy.stallNextAnswers(Integer.MAX_VALUE, 500_000);
+
+            assertThatThrownBy(() -> silent.reserve(RateRequest.of(71), HORIZON))
+                    .isInstanceOf(RateLimiterUnavailableException.class);
+            assertThat(silent.mode()).isEqualTo(RedisRateLimiter.Mode.UNAVAILABLE);
+            assertThat(silentRegistry.get(LimiterMetrics.OVERLOADED_CALLS).tag("then", "asked_again").counter().count())
+                    .isZero();
+        }
     }
 
     private double lateAnswers(String then) {
