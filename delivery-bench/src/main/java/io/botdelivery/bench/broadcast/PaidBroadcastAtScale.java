@@ -3,6 +3,7 @@ package io.botdelivery.bench.broadcast;
 import io.botdelivery.bench.proc.ProcStat;
 import io.botdelivery.bench.scenario.MachineLoad;
 import io.botdelivery.simulator.AcceptedMessage;
+import io.botdelivery.simulator.RejectedCall;
 import io.botdelivery.simulator.SimulatorConfig;
 import io.botdelivery.simulator.TelegramSimulator;
 import io.botdelivery.testkit.postgres.PostgresServer;
@@ -47,6 +48,9 @@ import java.util.stream.LongStream;
  * The bot jar defaults to {@code example-bot/target/example-bot.jar} (build it with {@code mvn -B -q -DskipTests package}).
  */
 public final class PaidBroadcastAtScale {
+    /** How long a run goes on after the simulator's first 429 before the broadcast is stopped. */
+    private static final Duration STOP_AFTER_429 = Duration.ofSeconds(10);
+
     private static final long FIRST_CHAT = 7_000_000_000L;
 
     private PaidBroadcastAtScale() {
@@ -121,7 +125,16 @@ public final class PaidBroadcastAtScale {
             List<Long> rssKb = new ArrayList<>();
             // the bots' CPU, from their last sample before the broadcast ended (the replicas keep running after it)
             Map<Long, Long> cpuTicks = new HashMap<>();
+            long firstRateLimitNanos = 0;
             while (!bot.waitFor(1, TimeUnit.SECONDS)) {
+                if (firstRateLimitNanos == 0 && !telegram.record().rateLimited().isEmpty()) {
+                    firstRateLimitNanos = System.nanoTime();
+                } else if (firstRateLimitNanos != 0 && System.nanoTime() - firstRateLimitNanos > STOP_AFTER_429.toNanos()) {
+                    // a 429 pauses the bot for its retry_after, which the simulator escalates to an hour in a storm:
+                    // the run is failed, and waiting the broadcast's max-wait out shows nothing more
+                    System.out.println("429s: the broadcast is stopped " + STOP_AFTER_429.toSeconds() + " s after the first");
+                    bot.destroy();
+                }
                 rssKb.add(residentKb(bot.pid()));
                 cpuTicks.put(bot.pid(), Math.max(cpuTicks.getOrDefault(bot.pid(), 0L), cpuTicks(bot.pid())));
                 for (Process helper : helpers) {
@@ -147,6 +160,7 @@ public final class PaidBroadcastAtScale {
                     accepted.stream().map(AcceptedMessage::at).max(Instant::compareTo).orElseThrow()).toNanos() / 1e9;
             long duplicates = accepted.stream().collect(Collectors.groupingBy(AcceptedMessage::chatId, Collectors.counting()))
                     .values().stream().filter(n -> n > 1).count();
+            writeArrivals(work, accepted, telegram.record().rejected());
             List<String> output = Files.readAllLines(log, StandardCharsets.UTF_8);
             output.stream().filter(l -> !l.contains("\r")).skip(Math.max(0, output.size() - 25)).forEach(System.out::println);
             System.out.println("the bot's whole output: " + log);
@@ -162,6 +176,37 @@ public final class PaidBroadcastAtScale {
                     accepted.isEmpty() ? 0 : botCpuSeconds * 1e6 / accepted.size());
         }
         System.exit(0); // the simulator's client pools keep non-daemon threads for a while
+    }
+
+    /**
+     * What the simulator saw, in the scenario suite's formats ({@code accepted.csv}, {@code refusals.csv}): a run that
+     * drew 429s can be looked into afterwards (which window went over, what arrived in it). Also prints the most paid
+     * arrivals in any 1 s.
+     */
+    private static void writeArrivals(Path work, List<AcceptedMessage> accepted, List<RejectedCall> rejected)
+            throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("at,chat_id,paid,answer_lost,identity");
+        accepted.stream().sorted(java.util.Comparator.comparing(AcceptedMessage::at)).forEach(m ->
+                lines.add(m.at() + "," + m.chatId() + "," + m.paidBroadcast() + "," + m.answerLost() + "," + m.sendId()));
+        Files.write(work.resolve("accepted.csv"), lines);
+        List<String> refusals = new ArrayList<>();
+        refusals.add("at,method,chat_id,status,retry_after,limited_scope,injected,description");
+        for (RejectedCall r : rejected) {
+            refusals.add(r.at() + "," + r.method() + "," + r.chatId() + "," + r.status() + "," + r.retryAfter() + ","
+                    + (r.limitedScope() == null ? "" : r.limitedScope()) + "," + r.injected() + ",\""
+                    + r.description().replace("\"", "'") + "\"");
+        }
+        Files.write(work.resolve("refusals.csv"), refusals);
+        List<Instant> paid = accepted.stream().filter(AcceptedMessage::paidBroadcast).map(AcceptedMessage::at).sorted().toList();
+        int most = 0;
+        for (int from = 0, to = 0; to < paid.size(); to++) {
+            while (Duration.between(paid.get(from), paid.get(to)).compareTo(Duration.ofSeconds(1)) >= 0) {
+                from++;
+            }
+            most = Math.max(most, to - from + 1);
+        }
+        System.out.println("most paid arrivals in any 1 s: " + most + "; arrivals and refusals in " + work);
     }
 
     /** A delivering replica ({@code run}, no updates) on the same store and limiter; returns once it has started. */
