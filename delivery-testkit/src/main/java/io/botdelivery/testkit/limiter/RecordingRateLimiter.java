@@ -1,6 +1,5 @@
 package io.botdelivery.testkit.limiter;
 
-import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
@@ -18,8 +17,7 @@ import java.util.function.LongSupplier;
  * send time it allows: {@code [time before the call, time after the call] + delay}. Several decorated limiters (several
  * instances sharing one Redis) may record into one recorder. Thread-safe if the limiter is.
  */
-public final class RecordingRateLimiter implements RateLimiter {
-    private final RateLimiter limiter;
+public final class RecordingRateLimiter extends ForwardingRateLimiter {
     private final SlidingWindowRecorder recorder;
     private final LongSupplier nanoTime;
     /** Each grant's records, by identity: grants with equal delays are still different grants. */
@@ -31,7 +29,7 @@ public final class RecordingRateLimiter implements RateLimiter {
      *                 {@code System::nanoTime} (or {@link MonotonicClock#epochNanos()}) in real time
      */
     public RecordingRateLimiter(RateLimiter limiter, SlidingWindowRecorder recorder, LongSupplier nanoTime) {
-        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        super(limiter);
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
@@ -43,7 +41,7 @@ public final class RecordingRateLimiter implements RateLimiter {
     @Override
     public Reservation reserve(RateRequest request, Duration horizon) {
         long before = nanoTime.getAsLong();
-        Reservation reservation = limiter.reserve(request, horizon);
+        Reservation reservation = delegate().reserve(request, horizon);
         long after = nanoTime.getAsLong();
         if (reservation instanceof Reservation.Granted granted) {
             long delay = granted.delay().toNanos();
@@ -55,21 +53,11 @@ public final class RecordingRateLimiter implements RateLimiter {
     /** Forwards, and takes a grant given back out of the recorder: it never sent anything. */
     @Override
     public boolean release(RateRequest request, Reservation.Granted grant) {
-        boolean givenBack = limiter.release(request, grant);
+        boolean givenBack = delegate().release(request, grant);
         List<SlidingWindowRecorder.Grant> grants = recorded.remove(grant);
         if (givenBack && grants != null) {
             grants.forEach(recorder::remove);
         }
         return givenBack;
-    }
-
-    @Override
-    public void penalize(LimitScope scope, Duration duration) {
-        limiter.penalize(scope, duration);
-    }
-
-    @Override
-    public Duration globalPause() {
-        return limiter.globalPause();
     }
 }

@@ -50,10 +50,7 @@ class SlowAnswersTest {
     void start() throws IOException {
         RedisUrl redis = REDIS.url();
         proxy = new StallingProxy(redis.host(), redis.port());
-        RedisRateLimiterConfig.Builder config = RedisRateLimiterConfig.builder("slow-" + System.nanoTime())
-                .address("redis://127.0.0.1:" + proxy.port()).responseTimeout(Duration.ofSeconds(2));
-        redis.password().ifPresent(config::password);
-        limiter = RedisRateLimiter.create(config.database(redis.database()).build(), Clock.systemUTC(), registry);
+        limiter = throughProxy("slow-", Duration.ofSeconds(2), registry);
         // quick answers first: the limiter learns how long a quick answer takes (on the paid lane, 1 ms apart, so
         // that the standard lane's next slot is now)
         for (int chat = 1000; chat < 1010; chat++) {
@@ -120,13 +117,8 @@ class SlowAnswersTest {
     @Test
     @DisplayName("a call that runs out of time while Redis answers others is asked again, not taken for an outage")
     void timeoutWhileOthersAnswerIsNoOutage() throws Exception {
-        RedisUrl redis = REDIS.url();
-        RedisRateLimiterConfig.Builder config = RedisRateLimiterConfig.builder("busy-" + System.nanoTime())
-                .address("redis://127.0.0.1:" + proxy.port()).responseTimeout(Duration.ofMillis(200));
-        redis.password().ifPresent(config::password);
         SimpleMeterRegistry busyRegistry = new SimpleMeterRegistry();
-        try (RedisRateLimiter busy = RedisRateLimiter.create(config.database(redis.database()).build(),
-                Clock.systemUTC(), busyRegistry)) {
+        try (RedisRateLimiter busy = throughProxy("busy-", Duration.ofMillis(200), busyRegistry)) {
             busy.warmedUp().join();
             assertThat(busy.reserve(RateRequest.of(60), HORIZON)).isInstanceOf(Reservation.Granted.class);
             // the next answer is held back past the response timeout; the calls after it, on other connections, are not
@@ -149,13 +141,8 @@ class SlowAnswersTest {
     @Test
     @DisplayName("a call that runs out of time while nothing answers is an outage, as before")
     void timeoutWhileNothingAnswersIsAnOutage() {
-        RedisUrl redis = REDIS.url();
-        RedisRateLimiterConfig.Builder config = RedisRateLimiterConfig.builder("silent-" + System.nanoTime())
-                .address("redis://127.0.0.1:" + proxy.port()).responseTimeout(Duration.ofMillis(200));
-        redis.password().ifPresent(config::password);
         SimpleMeterRegistry silentRegistry = new SimpleMeterRegistry();
-        try (RedisRateLimiter silent = RedisRateLimiter.create(config.database(redis.database()).build(),
-                Clock.systemUTC(), silentRegistry)) {
+        try (RedisRateLimiter silent = throughProxy("silent-", Duration.ofMillis(200), silentRegistry)) {
             silent.warmedUp().join();
             assertThat(silent.reserve(RateRequest.of(70), HORIZON)).isInstanceOf(Reservation.Granted.class);
             proxy.stallNextAnswers(Integer.MAX_VALUE, 500_000);
@@ -166,6 +153,15 @@ class SlowAnswersTest {
             assertThat(silentRegistry.get(LimiterMetrics.OVERLOADED_CALLS).tag("then", "asked_again").counter().count())
                     .isZero();
         }
+    }
+
+    /** A limiter of its own (a new bot id) that reaches Redis through the proxy. */
+    private RedisRateLimiter throughProxy(String botPrefix, Duration responseTimeout, SimpleMeterRegistry meters) {
+        RedisUrl redis = REDIS.url();
+        RedisRateLimiterConfig.Builder config = RedisRateLimiterConfig.builder(botPrefix + System.nanoTime())
+                .address("redis://127.0.0.1:" + proxy.port()).responseTimeout(responseTimeout);
+        redis.password().ifPresent(config::password);
+        return RedisRateLimiter.create(config.database(redis.database()).build(), Clock.systemUTC(), meters);
     }
 
     private double lateAnswers(String then) {

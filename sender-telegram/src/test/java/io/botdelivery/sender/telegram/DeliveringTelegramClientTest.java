@@ -18,6 +18,7 @@ import io.botdelivery.simulator.SimulatorConfig;
 import io.botdelivery.simulator.TelegramSimulator;
 import io.botdelivery.store.memory.InMemoryRetryStore;
 import io.botdelivery.testkit.ManualScheduler;
+import io.botdelivery.testkit.limiter.ForwardingRateLimiter;
 import io.botdelivery.testkit.MutableClock;
 import io.botdelivery.testkit.RecordingNotifier;
 import org.junit.jupiter.api.AfterEach;
@@ -251,22 +252,12 @@ class DeliveringTelegramClientTest {
         engine.start();
         limiter.reserve(RateRequest.of(5_001), Duration.ZERO); // the chat just sent: the upload's slot is ahead
         List<Duration> delays = new CopyOnWriteArrayList<>();
-        RateLimiter watched = new RateLimiter() {
+        RateLimiter watched = new ForwardingRateLimiter(limiter) {
             @Override
             public Reservation reserve(RateRequest request, Duration horizon) {
-                Reservation r = limiter.reserve(request, horizon);
+                Reservation r = super.reserve(request, horizon);
                 delays.add(((Reservation.Granted) r).delay());
                 return r;
-            }
-
-            @Override
-            public void penalize(LimitScope scope, Duration duration) {
-                limiter.penalize(scope, duration);
-            }
-
-            @Override
-            public Duration globalPause() {
-                return limiter.globalPause();
             }
         };
         DeliveringTelegramClient client = DeliveringTelegramClient.wrap(plain, engine, sender, watched);

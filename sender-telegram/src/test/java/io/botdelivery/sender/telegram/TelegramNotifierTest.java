@@ -6,13 +6,13 @@ import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.FailureClass;
 import io.botdelivery.api.Payload;
-import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.limiter.local.LocalRateLimiter;
 import io.botdelivery.testkit.MutableClock;
+import io.botdelivery.testkit.limiter.ForwardingRateLimiter;
 import io.botdelivery.simulator.Fault;
 import io.botdelivery.simulator.SimulatorConfig;
 import io.botdelivery.simulator.TelegramSimulator;
@@ -204,10 +204,10 @@ class TelegramNotifierTest {
             Duration roundTrip = Duration.ofMillis(40);
             List<Duration> delays = new ArrayList<>();
             // a limiter one round trip away (Redis): each call answers 40 ms after it was made
-            RateLimiter distant = new RateLimiter() {
+            RateLimiter distant = new ForwardingRateLimiter(limiter) {
                 @Override
                 public Reservation reserve(RateRequest request, Duration maxWait) {
-                    Reservation r = limiter.reserve(request, maxWait);
+                    Reservation r = super.reserve(request, maxWait);
                     if (r instanceof Reservation.Granted granted) {
                         delays.add(granted.delay());
                     }
@@ -216,14 +216,9 @@ class TelegramNotifierTest {
                 }
 
                 @Override
-                public void penalize(LimitScope scope, Duration pause) {
-                    limiter.penalize(scope, pause);
-                }
-
-                @Override
                 public Duration globalPause() {
                     clock.advance(roundTrip);
-                    return limiter.globalPause();
+                    return super.globalPause();
                 }
             };
             // the admin chat sent a moment ago: the alert's slot is a second away
