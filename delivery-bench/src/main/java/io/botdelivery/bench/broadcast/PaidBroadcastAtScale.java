@@ -111,7 +111,7 @@ public final class PaidBroadcastAtScale {
                 helpers.add(startReplica(jar, env, 8090 + i, work.resolve("replica-" + i + ".log")));
             }
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-jar", jar.toString(), "broadcast", "--name", "scale-" + System.currentTimeMillis(),
+                    "-Xmx1g", gcLog(work, "bot"), "-jar", jar.toString(), "broadcast", "--name", "scale-" + System.currentTimeMillis(),
                     "--chats", list.toString(), "--text", "Spring sale: every pack half price!", "--paid",
                     "--max-wait", "900");
             // written as it comes, so that a run stopped from outside (a timeout) still leaves the broadcast's log
@@ -209,10 +209,19 @@ public final class PaidBroadcastAtScale {
         System.out.println("most paid arrivals in any 1 s: " + most + "; arrivals and refusals in " + work);
     }
 
+    /**
+     * Each bot's collector pauses, with wall-clock times, in the run's directory: a pause stops a process's sends (and
+     * the simulator's reading) and lets them leave together afterwards, so windows over budget can be matched to them.
+     */
+    private static String gcLog(Path work, String name) {
+        return "-Xlog:safepoint,gc:file=" + work.resolve("gc-" + name + ".log") + ":utctime,uptime";
+    }
+
     /** A delivering replica ({@code run}, no updates) on the same store and limiter; returns once it has started. */
     private static Process startReplica(Path jar, Map<String, String> env, int opsPort, Path log) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", jar.toString(), "run").redirectErrorStream(true).redirectOutput(log.toFile());
+                "-Xmx1g", gcLog(log.getParent(), log.getFileName().toString().replace(".log", "")), "-jar", jar.toString(),
+                "run").redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         builder.environment().put("BOT_POLL_UPDATES", "false");
         builder.environment().put("BOT_HTTP_PORT", Integer.toString(opsPort));
