@@ -1,7 +1,6 @@
 package io.botdelivery.limiter.redis;
 
 import io.botdelivery.core.ratelimit.WindowRule;
-import io.botdelivery.core.spi.Budget;
 import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateBudgets;
 import io.botdelivery.core.spi.RateLimiter;
@@ -57,12 +56,6 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      */
     static final long LATE_SLOT_TOLERANCE_MICROS = 20_000;
     /**
-     * Under {@link TimeSource#INJECTED_CLOCK} keys live this much longer: Redis expires them on its own clock, which
-     * need not follow the injected one (a test clock stands still while real time passes).
-     */
-    private static final String INJECTED_CLOCK_EXTRA_TTL_MILLIS = Long.toString(Duration.ofMinutes(10).toMillis());
-
-    /**
      * {@inheritDoc}
      *
      * <p>The longer of the pause stored in Redis (any instance's 429), as read at most
@@ -111,13 +104,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final Clock clock;
     private final RedissonClient client;
     private final boolean ownsClient;
-    private final RedisKeys keys;
     private final LimiterScript script;
-    private final ScriptRate privateChatRate;
-    private final ScriptRate groupChatRate;
-    /** The script's rate argument, by [paid broadcast ? 1 : 0][group chat ? 1 : 0]. */
-    private final String[][][] rateArguments = new String[2][2][];
-    private final String extraTtl;
+    private final ScriptCalls calls;
     private final LocalWindows local;
     /** What this instance holds from Redis; kept only under LOCAL_SHARE, where the local schedule must follow it. */
     private final HeldSlots held;
@@ -127,21 +115,6 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final Availability availability;
     private final PauseReads pauseReads;
     private final AnswerAges answerAges;
-
-    /** A budget's window rule ({@link WindowRule}, in microseconds), as the script's arguments. */
-    private record ScriptRate(String window, String permits, String burst, String interval, String retention) {
-        static ScriptRate of(Budget budget) {
-            WindowRule rule = LocalWindows.rule(budget);
-            return new ScriptRate(Long.toString(rule.window()), Integer.toString(rule.permits()),
-                    Integer.toString(rule.burst()), Long.toString(rule.interval()), Long.toString(rule.retention()));
-        }
-
-        /** The script's ARGV[4..11] (lane W, P, B, I, chat W, P, B, I): one array for each lane and kind of chat. */
-        static String[] pair(ScriptRate lane, ScriptRate chat) {
-            return new String[] {lane.window, lane.permits, lane.burst, lane.interval,
-                    chat.window, chat.permits, chat.burst, chat.interval};
-        }
-    }
 
     /**
      * How long a timed-out call waits for answers to other calls before it counts as an outage: long enough for a JVM
@@ -159,16 +132,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         this.client = client;
         this.ownsClient = ownsClient;
-        this.keys = new RedisKeys(config.botId());
         RateBudgets budgets = config.budgets();
-        this.privateChatRate = ScriptRate.of(budgets.privateChat());
-        this.groupChatRate = ScriptRate.of(budgets.groupChat());
-        ScriptRate[] lanes = {ScriptRate.of(budgets.global()), ScriptRate.of(budgets.paidBroadcast())};
-        for (int lane = 0; lane < 2; lane++) {
-            rateArguments[lane][0] = ScriptRate.pair(lanes[lane], privateChatRate);
-            rateArguments[lane][1] = ScriptRate.pair(lanes[lane], groupChatRate);
-        }
-        this.extraTtl = config.timeSource() == TimeSource.INJECTED_CLOCK ? INJECTED_CLOCK_EXTRA_TTL_MILLIS : "0";
         RateBudgets share = budgets.share(config.instanceCount());
         this.local = new LocalWindows(share);
         this.held = new HeldSlots(share);
@@ -177,9 +141,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         this.metrics = new LimiterMetrics(registry, config.botId(), availability::mode);
         this.answerAges = new AnswerAges(config.timeSource() == TimeSource.INJECTED_CLOCK);
         this.script = new LimiterScript(client, metrics::scriptLoaded);
-        this.pauseReads = new PauseReads(Micros.of(config.pauseReadInterval()), () -> Micros.now(clock),
-                () -> script.call(List.of(keys.lane(false)), "p", nowArgument()).toCompletableFuture()
-                        .thenApply(reply -> reply.get(1)));
+        this.calls = new ScriptCalls(script, new RedisKeys(config.botId()), budgets, config.timeSource(), clock);
+        this.pauseReads = new PauseReads(Micros.of(config.pauseReadInterval()), () -> Micros.now(clock), calls::pauseLeft);
     }
 
     /**
@@ -278,8 +241,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     public boolean redisAnswers(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         try {
-            script.call(List.of(keys.lane(false)), "t", nowArgument()).toCompletableFuture()
-                    .get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            calls.time().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -339,13 +301,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private CompletableFuture<Decision> askRedis(RateRequest request, long horizonMicros, boolean mayAskAgain) {
         long askedAt = Micros.now(clock);
         long sentNanos = System.nanoTime();
-        String[] rates = rates(request);
-        // the script records one stamp per message: an absurd weight is counted up to the rule's maximum, as in Java
-        return script.call(scriptKeys(request), "r", nowArgument(), Integer.toString(WindowRule.countedWeight(request.weight())),
-                        rates[0], rates[1],
-                        rates[2], rates[3], rates[4], rates[5], rates[6], rates[7], Long.toString(horizonMicros),
-                        Long.toString(Math.max(lead(horizonMicros), notBeforeOffset(request, askedAt))), extraTtl)
-                .toCompletableFuture()
+        return calls.reserve(request, horizonMicros, Math.max(lead(horizonMicros), notBeforeOffset(request, askedAt)))
                 .handle((reply, error) -> error == null
                         ? onReply(reply, request, askedAt, horizonMicros, mayAskAgain)
                         : onFailure(error, request, horizonMicros, sentNanos, mayAskAgain))
@@ -408,7 +364,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             // asked for again (a one-off stall, as measured, leaves the next answer quick; a lasting one has raised
             // the lead by now)
             metrics.lateAnswer();
-            return releaseOnRedis(request, slot).handle((released, error) -> error == null
+            return calls.release(request, slot).handle((released, error) -> error == null
                             ? askRedis(request, horizonMicros, false)
                             : CompletableFuture.completedFuture(onFailure(error, request, horizonMicros)))
                     .thenCompose(decision -> decision);
@@ -480,7 +436,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             return false;
         }
         try {
-            join(releaseOnRedis(request, grant.stamp()));
+            join(calls.release(request, grant.stamp()));
         } catch (RuntimeException e) {
             throw new RateLimiterUnavailableException("Redis did not take the grant back (" + e + "); it stays counted",
                     e);
@@ -488,44 +444,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return true;
     }
 
-    /** Takes a grant's stamps (its slot {@code stamp}, as the script recorded it) out of its lane and chat. */
-    private CompletableFuture<List<Long>> releaseOnRedis(RateRequest request, long stamp) {
-        String[] rates = rates(request);
-        return script.call(scriptKeys(request), "x", nowArgument(), Long.toString(stamp),
-                Integer.toString(WindowRule.countedWeight(request.weight())), rates[0], rates[1], rates[4], rates[5])
-                .toCompletableFuture();
-    }
-
-    /** The keys a reservation or a release touches: the request's lane, the lane's stamps, the chat. */
-    private List<Object> scriptKeys(RateRequest request) {
-        return List.of(keys.lane(request.paidBroadcast()), keys.laneGrants(request.paidBroadcast()),
-                keys.chat(request.chatId()));
-    }
-
-    /** The script's rate arguments for the request's lane and chat: lane W, P, B, I, then the chat's. */
-    private String[] rates(RateRequest request) {
-        return rateArguments[request.paidBroadcast() ? 1 : 0][request.isGroupChat() ? 1 : 0];
-    }
-
     private void pauseOnRedis(LimitScope scope, long micros) {
-        CompletableFuture<List<Long>> call;
-        if (scope.isGlobal()) {
-            call = script.call(List.of(keys.lane(false), keys.lane(true)), "g", nowArgument(), Long.toString(micros),
-                    extraTtl).toCompletableFuture();
-        } else {
-            ScriptRate chat = scope.chatId() < 0 ? groupChatRate : privateChatRate;
-            call = script.call(List.of(keys.chat(scope.chatId())), "c", nowArgument(), Long.toString(micros),
-                    chat.retention(), extraTtl).toCompletableFuture();
-        }
-        join(call);
-    }
-
-    private String nowArgument() {
-        return config.timeSource() == TimeSource.REDIS_SERVER ? "" : Long.toString(Micros.now(clock));
+        join(calls.pause(scope, micros));
     }
 
     private void probe() {
-        join(script.call(List.of(keys.lane(false)), "t", nowArgument()).toCompletableFuture());
+        join(calls.time());
     }
 
     /** Reacts to switches: seeds the local schedule, hands pauses back, counts. */
