@@ -2,6 +2,7 @@ package io.botdelivery.limiter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.botdelivery.core.spi.RateLimiterUnavailableException;
 import io.botdelivery.core.spi.RateRequest;
@@ -124,7 +125,8 @@ class SlowAnswersTest {
             // the next answer is held back past the response timeout; the calls after it, on other connections, are not
             proxy.stallNextAnswers(1, 500_000);
             CompletableFuture<Reservation> held = busy.reserveAsync(RateRequest.of(61), HORIZON);
-            Thread.sleep(50);
+            // its answer is the one held back: the calls after it find the proxy forwarding again
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.stallsLeft() == 0);
             for (int chat = 62; chat < 66; chat++) {
                 assertThat(busy.reserve(RateRequest.of(chat), HORIZON)).isInstanceOf(Reservation.Granted.class);
             }
@@ -186,6 +188,11 @@ class SlowAnswersTest {
 
         int port() {
             return server.getLocalPort();
+        }
+
+        /** How many of the next answers are still to be held back. */
+        int stallsLeft() {
+            return stallsLeft.get();
         }
 
         void stallNextAnswers(int count, long micros) {
