@@ -55,7 +55,7 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
             int visible = VisibleText.length(text, parseMode);
             InvalidDeliveryException.check(visible <= MAX_TEXT_LENGTH, "payload.text",
                     "at most 4096 characters after entity parsing, was " + visible);
-            options = optionsOrDefault(options);
+            options = PayloadRules.optionsOrDefault(options);
         }
 
         public Text(String text, ParseMode parseMode) {
@@ -105,28 +105,13 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
             InvalidDeliveryException.required(mediaKind, "payload.kind");
             InvalidDeliveryException.required(source, "payload.source");
             InvalidDeliveryException.required(parseMode, "payload.parseMode");
-            if (caption != null) {
-                int visible = VisibleText.length(caption, parseMode);
-                InvalidDeliveryException.check(visible <= MAX_CAPTION_LENGTH, "payload.caption",
-                        "at most 1024 characters after entity parsing, was " + visible);
-                if (caption.isEmpty()) {
-                    caption = null;
-                }
+            PayloadRules.caption(caption, parseMode);
+            if (caption != null && caption.isEmpty()) {
+                caption = null;
             }
-            InvalidDeliveryException.check(caption == null || mediaKind.hasCaption(), "payload.caption",
-                    "a " + mediaKind.lowerName() + " has no caption");
-            InvalidDeliveryException.check(!hasSpoiler || mediaKind.isVisual(), "payload.hasSpoiler",
-                    "only a photo, video or animation can have a spoiler");
-            InvalidDeliveryException.check(!showCaptionAboveMedia || mediaKind.isVisual(), "payload.showCaptionAboveMedia",
-                    "only a photo, video or animation shows its caption above");
-            if (mediaKind == MediaKind.PHOTO) {
-                InvalidDeliveryException.check(source.uploadSize() <= MediaSource.MAX_PHOTO_UPLOAD_BYTES, "payload.source",
-                        "a photo upload is at most 10 MB (Telegram's limit); send it as a document instead");
-            }
-            InvalidDeliveryException.check(mediaKind != MediaKind.VIDEO_NOTE || !(source instanceof MediaSource.Url),
-                    "payload.source", "Telegram does not fetch video notes by URL; upload it or use a file_id");
-            options = optionsOrDefault(options);
-            noLinkPreview(options);
+            PayloadRules.media(mediaKind, source, caption, hasSpoiler, showCaptionAboveMedia);
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.noLinkPreview(options);
         }
 
         public Media(MediaKind mediaKind, MediaSource source, String caption, ParseMode parseMode) {
@@ -260,28 +245,9 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
         public Album {
             InvalidDeliveryException.required(items, "payload.items");
             items = List.copyOf(items);
-            InvalidDeliveryException.check(items.size() >= MIN_ITEMS && items.size() <= MAX_ITEMS, "payload.items",
-                    "an album has 2 to 10 items, was " + items.size());
-            MediaKind first = items.get(0).mediaKind();
-            for (int i = 0; i < items.size(); i++) {
-                Media item = items.get(i);
-                MediaKind kind = item.mediaKind();
-                String field = "payload.items[" + i + "]";
-                InvalidDeliveryException.check(kind != MediaKind.ANIMATION, field, "animations cannot be sent in an album");
-                InvalidDeliveryException.check(kind != MediaKind.STICKER && kind != MediaKind.VOICE
-                        && kind != MediaKind.VIDEO_NOTE, field, kind.lowerName() + " cannot be sent in an album");
-                boolean visual = kind == MediaKind.PHOTO || kind == MediaKind.VIDEO;
-                boolean firstVisual = first == MediaKind.PHOTO || first == MediaKind.VIDEO;
-                InvalidDeliveryException.check(visual ? firstVisual : kind == first, field,
-                        "photos and videos may mix; documents go only with documents and audio only with audio ("
-                                + first.lowerName() + " and " + kind.lowerName() + " given)");
-                InvalidDeliveryException.check(item.options().isDefault(), field + ".options",
-                        "album items carry no options of their own; give them to the album");
-            }
-            options = optionsOrDefault(options);
-            InvalidDeliveryException.check(options.replyMarkup() == null, "payload.options.replyMarkup",
-                    "Telegram's sendMediaGroup takes no reply markup; send the keyboard in a message of its own");
-            noLinkPreview(options);
+            PayloadRules.albumItems(items);
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.albumOptions(options);
         }
 
         public Album(List<Media> items) {
@@ -330,13 +296,13 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
      */
     record Location(double latitude, double longitude, Double horizontalAccuracy, SendOptions options) implements Payload {
         public Location {
-            checkCoordinates(latitude, longitude);
+            PayloadRules.coordinates(latitude, longitude);
             if (horizontalAccuracy != null) {
                 InvalidDeliveryException.check(horizontalAccuracy >= 0 && horizontalAccuracy <= 1500,
                         "payload.horizontalAccuracy", "0 to 1500 metres, was " + horizontalAccuracy);
             }
-            options = optionsOrDefault(options);
-            noLinkPreview(options);
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.noLinkPreview(options);
         }
 
         @Override
@@ -357,11 +323,11 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
     /** A place with a name and an address. */
     record Venue(double latitude, double longitude, String title, String address, SendOptions options) implements Payload {
         public Venue {
-            checkCoordinates(latitude, longitude);
-            nonBlank(title, "payload.title");
-            nonBlank(address, "payload.address");
-            options = optionsOrDefault(options);
-            noLinkPreview(options);
+            PayloadRules.coordinates(latitude, longitude);
+            PayloadRules.nonBlank(title, "payload.title");
+            PayloadRules.nonBlank(address, "payload.address");
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.noLinkPreview(options);
         }
 
         @Override
@@ -382,10 +348,10 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
     /** A phone contact; {@code lastName} may be null. */
     record Contact(String phoneNumber, String firstName, String lastName, SendOptions options) implements Payload {
         public Contact {
-            nonBlank(phoneNumber, "payload.phoneNumber");
-            nonBlank(firstName, "payload.firstName");
-            options = optionsOrDefault(options);
-            noLinkPreview(options);
+            PayloadRules.nonBlank(phoneNumber, "payload.phoneNumber");
+            PayloadRules.nonBlank(firstName, "payload.firstName");
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.noLinkPreview(options);
         }
 
         @Override
@@ -411,8 +377,8 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
         public Dice {
             InvalidDeliveryException.required(emoji, "payload.emoji");
             InvalidDeliveryException.check(EMOJI.contains(emoji), "payload.emoji", "one of " + EMOJI + ", was " + emoji);
-            options = optionsOrDefault(options);
-            noLinkPreview(options);
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.noLinkPreview(options);
         }
 
         @Override
@@ -444,20 +410,12 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
         public static final int MAX_ANSWER_LENGTH = 100;
 
         public Poll {
-            nonBlank(question, "payload.question");
-            InvalidDeliveryException.check(question.length() <= MAX_QUESTION_LENGTH, "payload.question",
-                    "1 to 300 characters, was " + question.length());
+            PayloadRules.question(question);
             InvalidDeliveryException.required(answers, "payload.answers");
             answers = List.copyOf(answers);
-            InvalidDeliveryException.check(answers.size() >= MIN_ANSWERS && answers.size() <= MAX_ANSWERS,
-                    "payload.answers", "a poll has 2 to 12 answers, was " + answers.size());
-            for (int i = 0; i < answers.size(); i++) {
-                String answer = answers.get(i);
-                InvalidDeliveryException.check(!answer.isBlank() && answer.length() <= MAX_ANSWER_LENGTH,
-                        "payload.answers[" + i + "]", "1 to 100 characters, was " + answer.length());
-            }
-            options = optionsOrDefault(options);
-            noLinkPreview(options);
+            PayloadRules.answers(answers);
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.noLinkPreview(options);
         }
 
         @Override
@@ -483,15 +441,11 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
     record Copy(long fromChatId, long messageId, String caption, ParseMode parseMode, boolean showCaptionAboveMedia,
                 SendOptions options) implements Payload {
         public Copy {
-            checkSourceMessage(fromChatId, messageId);
+            PayloadRules.sourceMessage(fromChatId, messageId);
             InvalidDeliveryException.required(parseMode, "payload.parseMode");
-            if (caption != null) {
-                int visible = VisibleText.length(caption, parseMode);
-                InvalidDeliveryException.check(visible <= MAX_CAPTION_LENGTH, "payload.caption",
-                        "at most 1024 characters after entity parsing, was " + visible);
-            }
-            options = optionsOrDefault(options);
-            noLinkPreview(options);
+            PayloadRules.caption(caption, parseMode);
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.noLinkPreview(options);
             InvalidDeliveryException.check(options.businessConnectionId() == null, "payload.options.businessConnectionId",
                     "copyMessage cannot be sent on behalf of a business account");
         }
@@ -522,8 +476,8 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
      */
     record Forward(long fromChatId, long messageId, SendOptions options) implements Payload {
         public Forward {
-            checkSourceMessage(fromChatId, messageId);
-            options = optionsOrDefault(options);
+            PayloadRules.sourceMessage(fromChatId, messageId);
+            options = PayloadRules.optionsOrDefault(options);
             InvalidDeliveryException.check(options.replyMarkup() == null && options.replyParameters() == null
                             && options.linkPreview() == null && options.businessConnectionId() == null,
                     "payload.options", "forwardMessage takes no reply markup, reply, link preview or business connection");
@@ -543,7 +497,7 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
     /** One line of an invoice: a label and an amount in the currency's smallest units (may be negative: discounts). */
     record Price(String label, int amount) {
         public Price {
-            nonBlank(label, "payload.prices.label");
+            PayloadRules.nonBlank(label, "payload.prices.label");
         }
     }
 
@@ -566,44 +520,16 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
         public static final String STARS = "XTR";
 
         public Invoice {
-            nonBlank(title, "payload.title");
-            InvalidDeliveryException.check(title.length() <= 32, "payload.title", "1 to 32 characters, was " + title.length());
-            nonBlank(description, "payload.description");
-            InvalidDeliveryException.check(description.length() <= 255, "payload.description",
-                    "1 to 255 characters, was " + description.length());
-            InvalidDeliveryException.required(invoicePayload, "payload.invoicePayload");
-            int bytes = invoicePayload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            InvalidDeliveryException.check(bytes >= 1 && bytes <= 128, "payload.invoicePayload",
-                    "1 to 128 bytes, was " + bytes);
-            InvalidDeliveryException.required(currency, "payload.currency");
-            InvalidDeliveryException.check(currency.matches("[A-Z]{3}"), "payload.currency",
-                    "a three-letter ISO 4217 code in capitals, was " + currency);
+            PayloadRules.invoiceText(title, description, invoicePayload, currency);
             InvalidDeliveryException.required(prices, "payload.prices");
             prices = List.copyOf(prices);
-            InvalidDeliveryException.check(!prices.isEmpty(), "payload.prices", "at least one price");
-            long total = prices.stream().mapToLong(Price::amount).sum();
-            InvalidDeliveryException.check(total > 0, "payload.prices", "the total must be positive, was " + total);
+            PayloadRules.invoicePrices(prices, currency, providerToken);
             if (currency.equals(STARS)) {
-                InvalidDeliveryException.check(prices.size() == 1, "payload.prices",
-                        "an invoice in Telegram Stars has exactly one price");
-                InvalidDeliveryException.check(providerToken == null || providerToken.isEmpty(), "payload.providerToken",
-                        "an invoice in Telegram Stars has no provider token");
                 providerToken = null;
-            } else {
-                InvalidDeliveryException.check(providerToken != null && !providerToken.isBlank(), "payload.providerToken",
-                        "required for " + currency + " (only Telegram Stars need none)");
             }
-            if (photoUrl != null) {
-                InvalidDeliveryException.check(photoUrl.startsWith("http://") || photoUrl.startsWith("https://"),
-                        "payload.photoUrl", "must start with http:// or https://");
-            }
-            options = optionsOrDefault(options);
-            noLinkPreview(options);
-            InvalidDeliveryException.check(options.replyMarkup() == null
-                            || options.replyMarkup() instanceof ReplyMarkup.InlineKeyboard,
-                    "payload.options.replyMarkup", "an invoice takes only an inline keyboard");
-            InvalidDeliveryException.check(options.businessConnectionId() == null, "payload.options.businessConnectionId",
-                    "sendInvoice cannot be sent on behalf of a business account");
+            PayloadRules.photoUrl(photoUrl);
+            options = PayloadRules.optionsOrDefault(options);
+            PayloadRules.invoiceOptions(options);
         }
 
         @Override
@@ -670,33 +596,5 @@ public sealed interface Payload permits Payload.Text, Payload.Media, Payload.Alb
         public int messageCount() {
             return messageCount;
         }
-    }
-
-    private static void checkSourceMessage(long fromChatId, long messageId) {
-        InvalidDeliveryException.check(fromChatId != 0, "payload.fromChatId", "must not be 0");
-        InvalidDeliveryException.check(messageId > 0 && messageId <= Integer.MAX_VALUE, "payload.messageId",
-                "a message id is positive, was " + messageId);
-    }
-
-    private static SendOptions optionsOrDefault(SendOptions options) {
-        return options == null ? SendOptions.defaults() : options;
-    }
-
-    /** Only sendMessage takes link_preview_options. */
-    private static void noLinkPreview(SendOptions options) {
-        InvalidDeliveryException.check(options.linkPreview() == null, "payload.options.linkPreview",
-                "only a text message has a link preview");
-    }
-
-    private static void checkCoordinates(double latitude, double longitude) {
-        InvalidDeliveryException.check(latitude >= -90 && latitude <= 90, "payload.latitude",
-                "-90 to 90, was " + latitude);
-        InvalidDeliveryException.check(longitude >= -180 && longitude <= 180, "payload.longitude",
-                "-180 to 180, was " + longitude);
-    }
-
-    private static void nonBlank(String value, String field) {
-        InvalidDeliveryException.required(value, field);
-        InvalidDeliveryException.check(!value.isBlank(), field, "must not be blank");
     }
 }
