@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @DisplayName("The production scheduler's workers")
 class ThreadPoolTaskSchedulerTest {
@@ -69,17 +70,10 @@ class ThreadPoolTaskSchedulerTest {
     }
 
     /** Waits (at most 10 s) until every worker is parked waiting for its next task. */
-    private static void waitUntilIdle(String prefix) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            boolean idle = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.isAlive() && t.getName().startsWith(prefix + "-worker"))
-                    .allMatch(t -> t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.WAITING);
-            if (idle) {
-                return;
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError("workers still busy after 10 s");
+    private static void waitUntilIdle(String prefix) {
+        await("workers idle").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.isAlive() && t.getName().startsWith(prefix + "-worker"))
+                        .allMatch(t -> t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.WAITING));
     }
 }
