@@ -47,6 +47,8 @@ final class Dispatcher {
     private final PreparationLead preparation = new PreparationLead();
     /** Builds the limiter's requests and gives grants back. */
     private final Grants grants;
+    /** How long a lane waits after the limiter could not decide. */
+    private final LimiterOutage limiterOutage = new LimiterOutage();
     /** Deliveries holding a place under the concurrency limit. */
     private int dispatching;
     /** Deliveries on the wire (close() waits for them). */
@@ -190,14 +192,18 @@ final class Dispatcher {
         RateRequest request = grants.request(h);
         Reservation reservation;
         Instant asked = ctx.now();
+        boolean decided = false;
         try {
             reservation = ctx.limiter.reserve(request, horizon);
+            decided = true;
         } catch (RuntimeException e) {
-            // fail closed: without a decision nothing may be sent; try again shortly
-            log.warn("rate limiter unavailable ({}); deliveries wait", e.toString());
-            reservation = Reservation.denied(Duration.ofSeconds(1), LimitScope.global());
+            // fail closed: without a decision nothing may be sent; the lane asks again after a wait that grows with the spell
+            reservation = Reservation.denied(limiterOutage.failed(asked, e), LimitScope.global());
         }
         Instant answered = ctx.now();
+        if (decided) {
+            limiterOutage.decided(asked, answered);
+        }
         Duration reserveTook = Duration.between(asked, answered);
         if (reservation instanceof Reservation.Granted granted) {
             ctx.metrics.waited(granted.delay());

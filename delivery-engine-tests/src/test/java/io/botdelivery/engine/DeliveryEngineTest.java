@@ -1094,6 +1094,33 @@ class DeliveryEngineTest {
             scheduler.advance(Duration.ofSeconds(5));
             assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
         }
+
+        @Test
+        @DisplayName("after a limiter's short spell without decisions the lane asks again after a wait that grows with the spell (100, 100, 200, 400 ms…), not a second per failure")
+        void limiterBackSoonIsAskedSoon() {
+            Instant backAt = start.plusMillis(350);
+            List<Instant> asked = new ArrayList<>();
+            TestLimiter failing = new TestLimiter() {
+                @Override
+                public synchronized Reservation reserve(io.botdelivery.core.spi.RateRequest request, Duration horizon) {
+                    asked.add(clock.instant());
+                    if (clock.instant().isBefore(backAt)) {
+                        throw new RateLimiterUnavailableException("Redis busy", null);
+                    }
+                    return super.reserve(request, horizon);
+                }
+            };
+            engine.close();
+            engine = DeliveryEngine.builder().store(store).limiter(failing).sender(sender).notifier(notifier).clock(clock)
+                    .scheduler(scheduler).config(config("engine-2")).build().start();
+            engines.add(engine);
+            Submission s = submitText(USER, "hi");
+
+            scheduler.advance(Duration.ofSeconds(2));
+            assertThat(asked).containsExactly(start, start.plusMillis(100), start.plusMillis(200), start.plusMillis(400));
+            assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(400)));
+            assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
     }
 
     @Nested

@@ -312,7 +312,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * A call that ran out of time while Redis answered other calls meanwhile is no outage: Redis is there, and the
      * wait was this client's (no free connection in time on a loaded host) or a busy moment of the server. It is asked
      * again once, and if that one times out too it fails alone, without switching every caller to the outage mode
-     * (FAIL_CLOSED fails every caller until the probe answers, and the engine waits a second for each). What still
+     * (FAIL_CLOSED fails every caller until the probe answers, and the engine's lanes wait meanwhile). What still
      * switches: a Redis that answers nothing at all for the response timeout, as a CPU-starved one at a paid
      * broadcast's start on the 2-core bench VM did, 1-4 times per run, for both replicas at the same instant.
      */
