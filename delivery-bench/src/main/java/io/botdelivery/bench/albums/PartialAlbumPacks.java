@@ -1,5 +1,6 @@
 package io.botdelivery.bench.albums;
 
+import io.botdelivery.bench.proc.ArrivalClockCheck;
 import io.botdelivery.api.DeliveryRequest;
 import io.botdelivery.api.DeliveryStatus;
 import io.botdelivery.api.MediaSource;
@@ -54,6 +55,7 @@ public final class PartialAlbumPacks {
     }
 
     public static void main(String[] args) throws Exception {
+        ArrivalClockCheck.warnIfPausing();
         int buyers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long pacedGapMillis = args.length > 2 ? Long.parseLong(args[2]) : 200;

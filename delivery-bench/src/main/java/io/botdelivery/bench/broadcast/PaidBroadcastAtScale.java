@@ -1,5 +1,6 @@
 package io.botdelivery.bench.broadcast;
 
+import io.botdelivery.bench.proc.ArrivalClockCheck;
 import io.botdelivery.bench.proc.ProcStat;
 import io.botdelivery.bench.scenario.MachineLoad;
 import io.botdelivery.simulator.AcceptedMessage;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 /**
  * The broadcast path at scale, tried as a user would: {@code example-bot broadcast --paid} to {@code chats} chats
@@ -77,6 +79,7 @@ public final class PaidBroadcastAtScale {
             throw new IllegalStateException("no bot jar at " + jar.toAbsolutePath()
                     + ": build it first (mvn -B -q -DskipTests package)");
         }
+        ArrivalClockCheck.warnIfPausing();
         Path work = Files.createTempDirectory("paid-broadcast");
         Path list = work.resolve("chats.txt");
         Files.write(list, LongStream.range(FIRST_CHAT, FIRST_CHAT + chats).mapToObj(Long::toString).toList());
@@ -111,9 +114,9 @@ public final class PaidBroadcastAtScale {
                 helpers.add(startReplica(jar, env, 8090 + i, work.resolve("replica-" + i + ".log")));
             }
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", gcLog(work, "bot"), "-jar", jar.toString(), "broadcast", "--name", "scale-" + System.currentTimeMillis(),
+                    "-Xmx1g", gcLog(work, "bot"), botJvmOptions(), "-jar", jar.toString(), "broadcast", "--name", "scale-" + System.currentTimeMillis(),
                     "--chats", list.toString(), "--text", "Spring sale: every pack half price!", "--paid",
-                    "--max-wait", "900");
+                    "--max-wait", "900").stream().filter(a -> !a.isEmpty()).toList();
             // written as it comes, so that a run stopped from outside (a timeout) still leaves the broadcast's log
             Path log = work.resolve("bot.log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -217,11 +220,20 @@ public final class PaidBroadcastAtScale {
         return "-Xlog:safepoint,gc:file=" + work.resolve("gc-" + name + ".log") + ":utctime,uptime";
     }
 
+    /**
+     * One more JVM option for every bot process, from the system property {@code bench.botJvmOption} (empty: none),
+     * e.g. {@code -Dbench.botJvmOption=-XX:+UseZGC} to compare collectors.
+     */
+    private static String botJvmOptions() {
+        return System.getProperty("bench.botJvmOption", "").trim();
+    }
+
     /** A delivering replica ({@code run}, no updates) on the same store and limiter; returns once it has started. */
     private static Process startReplica(Path jar, Map<String, String> env, int opsPort, Path log) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", gcLog(log.getParent(), log.getFileName().toString().replace(".log", "")), "-jar", jar.toString(),
-                "run").redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(Stream.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", gcLog(log.getParent(), log.getFileName().toString().replace(".log", "")), botJvmOptions(),
+                "-jar", jar.toString(), "run").filter(a -> !a.isEmpty()).toList())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         builder.environment().put("BOT_POLL_UPDATES", "false");
         builder.environment().put("BOT_HTTP_PORT", Integer.toString(opsPort));

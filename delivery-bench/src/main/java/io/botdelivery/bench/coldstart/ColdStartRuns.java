@@ -1,5 +1,6 @@
 package io.botdelivery.bench.coldstart;
 
+import io.botdelivery.bench.proc.ArrivalClockCheck;
 import io.botdelivery.simulator.AcceptedMessage;
 import io.botdelivery.simulator.RejectedCall;
 import io.botdelivery.simulator.SimulatorConfig;
@@ -43,6 +44,7 @@ public final class ColdStartRuns {
     }
 
     public static void main(String[] args) throws Exception {
+        ArrivalClockCheck.warnIfPausing();
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int chats = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         SimulatorConfig config = SimulatorConfig.builder().roundTrip(ROUND_TRIP).arrivalJitterTolerance(Duration.ZERO).build();

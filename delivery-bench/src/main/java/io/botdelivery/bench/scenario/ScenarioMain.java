@@ -1,5 +1,6 @@
 package io.botdelivery.bench.scenario;
 
+import io.botdelivery.bench.proc.ArrivalClockCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class ScenarioMain {
     }
 
     public static void main(String[] args) throws Exception {
+        ArrivalClockCheck.warnIfPausing();
         Options o = Options.parse(args);
         // stopped early (Ctrl-C, kill): take the instance JVMs and the embedded servers down with us
         Runtime.getRuntime().addShutdownHook(new Thread(
