@@ -20,7 +20,7 @@ case "$suite" in
     smoke) out="delivery-bench/target/scenario-results/smoke"; extra=(--check) ;;
     *)     echo "usage: $0 full|smoke [--only name,name]" >&2; exit 2 ;;
 esac
-exec java -Xmx1g -Djava.io.tmpdir="$root/delivery-bench/target" \
+exec java -Xmx1g -XX:+UseZGC -Djava.io.tmpdir="$root/delivery-bench/target" \
     -Dlogback.configurationFile="$root/delivery-bench/scripts/logback-coordinator.xml" \
     -cp "delivery-bench/target/classes:$(cat delivery-bench/target/classpath.txt)" \
     io.botdelivery.bench.scenario.ScenarioMain --suite "$suite" --out "$out" \
