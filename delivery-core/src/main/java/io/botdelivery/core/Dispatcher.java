@@ -198,6 +198,7 @@ final class Dispatcher {
             decided = true;
         } catch (RuntimeException e) {
             // fail closed: without a decision nothing may be sent; the lane asks again after a wait that grows with the spell
+            ctx.metrics.limiterUnavailable.increment();
             reservation = Reservation.denied(limiterOutage.failed(asked, e), LimitScope.global());
         }
         Instant answered = ctx.now();

@@ -19,6 +19,7 @@ final class EngineMetrics {
     final Counter redirects;
     final Counter lateSlots;
     final Counter pausedSlots;
+    final Counter limiterUnavailable;
     private final Map<FailureClass, Counter> failed = new EnumMap<>(FailureClass.class);
     private final Map<FailureClass, Counter> retries = new EnumMap<>(FailureClass.class);
     final Timer limiterWait;
@@ -36,6 +37,7 @@ final class EngineMetrics {
         redirects = Counter.builder("delivery.redirects").description("chat migrations followed").register(registry);
         lateSlots = Counter.builder("delivery.late_slots").description("reserved slots missed by more than lateSendTolerance and reserved again").register(registry);
         pausedSlots = Counter.builder("delivery.paused_slots").description("reserved slots given up because a 429 paused the bot meanwhile").register(registry);
+        limiterUnavailable = Counter.builder("delivery.limiter.unavailable").description("reservations the rate limiter could not decide (the lane waited and asked again)").register(registry);
         for (FailureClass c : FailureClass.values()) {
             failed.put(c, Counter.builder("delivery.failed").tag("class", c.name()).description("deliveries ended FAILED").register(registry));
             retries.put(c, Counter.builder("delivery.retries").tag("class", c.name()).description("attempts that will be retried").register(registry));

@@ -58,7 +58,11 @@ class DeliveryEngineTest {
     }
 
     DeliveryEngine newEngine(EngineConfig config) {
-        DeliveryEngine e = DeliveryEngine.builder().store(store).limiter(limiter).sender(sender).notifier(notifier)
+        return newEngine(config, limiter);
+    }
+
+    DeliveryEngine newEngine(EngineConfig config, io.botdelivery.core.spi.RateLimiter rateLimiter) {
+        DeliveryEngine e = DeliveryEngine.builder().store(store).limiter(rateLimiter).sender(sender).notifier(notifier)
                 .meterRegistry(meters).clock(clock).scheduler(scheduler).config(config).build().start();
         engines.add(e);
         return e;
@@ -1085,9 +1089,7 @@ class DeliveryEngineTest {
                 }
             };
             engine.close();
-            engine = DeliveryEngine.builder().store(store).limiter(failing).sender(sender).notifier(notifier).clock(clock)
-                    .scheduler(scheduler).config(config("engine-2")).build().start();
-            engines.add(engine);
+            engine = newEngine(config("engine-2"), failing);
             Submission s = submitText(USER, "hi");
             assertThat(sender.callCount()).isZero();
 
@@ -1111,15 +1113,14 @@ class DeliveryEngineTest {
                 }
             };
             engine.close();
-            engine = DeliveryEngine.builder().store(store).limiter(failing).sender(sender).notifier(notifier).clock(clock)
-                    .scheduler(scheduler).config(config("engine-2")).build().start();
-            engines.add(engine);
+            engine = newEngine(config("engine-2"), failing);
             Submission s = submitText(USER, "hi");
 
             scheduler.advance(Duration.ofSeconds(2));
             assertThat(asked).containsExactly(start, start.plusMillis(100), start.plusMillis(200), start.plusMillis(400));
             assertThat(sender.calls()).singleElement().satisfies(c -> assertThat(c.at()).isEqualTo(start.plusMillis(400)));
             assertThat(stored(s.id()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(meters.counter("delivery.limiter.unavailable").count()).isEqualTo(3.0);
         }
     }
 
