@@ -32,12 +32,15 @@ final class LimiterOutage {
     /** Read without the monitor on every decision: the common case is a limiter that answers. */
     private volatile boolean out;
 
-    /** The limiter failed at {@code now}; returns how long the lane waits before asking again. */
-    Duration failed(Instant now, RuntimeException cause) {
+    /**
+     * The limiter failed a call made at {@code asked}; returns how long the lane waits before asking again. The spell
+     * is counted between the times calls were made, so a call that took long to fail does not lengthen it.
+     */
+    Duration failed(Instant asked, RuntimeException cause) {
         Duration spell;
         synchronized (this) {
             if (since == null) {
-                since = now;
+                since = asked;
                 failures = 0;
                 out = true;
                 log.warn("rate limiter cannot decide ({}); nothing is sent until it can, asked again from {} ms on",
@@ -46,7 +49,7 @@ final class LimiterOutage {
                 log.debug("rate limiter still cannot decide ({})", cause.toString());
             }
             failures++;
-            spell = Duration.between(since, now);
+            spell = Duration.between(since, asked);
         }
         return waitAfter(spell);
     }
