@@ -1,9 +1,9 @@
 package io.botdelivery.bench.scenario;
 
-import io.botdelivery.core.spi.LimitScope;
 import io.botdelivery.core.spi.RateLimiter;
 import io.botdelivery.core.spi.RateRequest;
 import io.botdelivery.core.spi.Reservation;
+import io.botdelivery.testkit.limiter.ForwardingRateLimiter;
 
 import java.time.Duration;
 
@@ -12,19 +12,18 @@ import java.time.Duration;
  * {@link EventLog}: the coordinator compares the slots with when the sends really left and arrived, to tell a limiter
  * that grants too much from sends that bunch up on their way to Telegram.
  */
-final class LoggedRateLimiter implements RateLimiter {
-    private final RateLimiter delegate;
+final class LoggedRateLimiter extends ForwardingRateLimiter {
     private final EventLog log;
 
     LoggedRateLimiter(RateLimiter delegate, EventLog log) {
-        this.delegate = delegate;
+        super(delegate);
         this.log = log;
     }
 
     @Override
     public Reservation reserve(RateRequest request, Duration horizon) {
         long start = log.nowMicros();
-        Reservation r = delegate.reserve(request, horizon);
+        Reservation r = super.reserve(request, horizon);
         if (r instanceof Reservation.Granted g) {
             log.grant(request.chatId(), request.weight(), request.paidBroadcast(), g.delay().toNanos() / 1_000, start);
         }
@@ -33,20 +32,10 @@ final class LoggedRateLimiter implements RateLimiter {
 
     @Override
     public boolean release(RateRequest request, Reservation.Granted grant) {
-        boolean givenBack = delegate.release(request, grant);
+        boolean givenBack = super.release(request, grant);
         if (givenBack) {
             log.ungrant(request.chatId());
         }
         return givenBack;
-    }
-
-    @Override
-    public void penalize(LimitScope scope, Duration duration) {
-        delegate.penalize(scope, duration);
-    }
-
-    @Override
-    public Duration globalPause() {
-        return delegate.globalPause();
     }
 }
